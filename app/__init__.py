@@ -1,0 +1,77 @@
+"""Application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask, request, session
+
+from config import CONFIGS, DEFAULT_SECRET_KEY, Config
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+
+def _load_config(app: Flask, config) -> None:
+    if config is None:
+        config = os.environ.get("YISHI_CONFIG", "development")
+    if isinstance(config, str):
+        config = CONFIGS[config]
+    overrides = {}
+    if isinstance(config, dict):
+        overrides, config = config, CONFIGS["testing" if config.get("TESTING") else "development"]
+    app.config.from_object(config)
+    Config.apply_env(app.config)
+    app.config.update(overrides)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if config.__name__ == "ProductionConfig" and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError("Refusing to start in production with the default SECRET_KEY; "
+                           "set the SECRET_KEY environment variable.")
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen:
+        return chosen
+    from flask import current_app
+    return current_app.config["YISHI_LOCALE"]
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(__name__, template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
+    _load_config(app, config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(
+            parents=True, exist_ok=True)
+
+    from app import models  # noqa: F401  (every model, for migrations and the audit registry)
+    from app.core import db as _db_events  # noqa: F401  (SQLite pragmas, BEGIN IMMEDIATE)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from app.accounts.views import bp as accounts_bp
+    from app.audit.views import bp as audit_bp
+    from app.compounds.views import bp as compounds_bp
+    from app.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(compounds_bp)
+    app.register_blueprint(audit_bp)
+
+    from app.accounts.cli import register_cli as accounts_cli
+    from app.audit.cli import register_cli as audit_cli
+    from app.compounds.cli import register_cli as compounds_cli
+
+    audit_cli(app)
+    compounds_cli(app)
+    accounts_cli(app)
+
+    from app.accounts.session import init_login
+    from app.core.web import init_web
+
+    init_login(app)
+    init_web(app)
+    return app

@@ -1,0 +1,155 @@
+"""record() appends to the chain inside the caller's transaction; verify() re-walks it."""
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.audit.canonical import canonical_json, row_digest, sha256_hex
+from app.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from app.core.time import iso_utc, utcnow
+from app.extensions import db
+
+
+def _entry_content(entry: AuditEntry) -> dict:
+    return {
+        "seq": entry.seq,
+        "created_at": iso_utc(entry.created_at),
+        "actor_id": entry.actor_id,
+        "actor_role": entry.actor_role,
+        "compound_id": entry.compound_id,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "data": entry.data,
+        "covers": entry.covers,
+        "prev_hash": entry.prev_hash,
+    }
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return sha256_hex(canonical_json(_entry_content(entry)))
+
+
+def _cover(instance) -> dict:
+    return {"table": instance.__table__.name, "id": instance.id, "digest": row_digest(instance)}
+
+
+def _lock_head() -> AuditHead:
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Row lock: concurrent appenders queue here and then read the committed head.
+        return db.session.execute(
+            select(AuditHead).where(AuditHead.id == 1).with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one()
+    # SQLite: writers hold the database write lock since BEGIN IMMEDIATE (app.core.db).
+    return db.session.execute(
+        select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def record(actor, compound, action: str, obj=None, data: dict | None = None, *,
+           also=(), actor_role: str | None = None) -> AuditEntry:
+    """Append one entry describing a state change, in the caller's transaction.
+
+    `obj` and `also` are the rows the change wrote; their content digests are chained so that
+    `verify()` can tell when a row was later changed behind the log's back.
+    """
+    db.session.flush()  # ids and defaults of the changed rows must exist before we digest them
+    head = _lock_head()
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        created_at=utcnow(),
+        actor_id=getattr(actor, "id", None),
+        actor_role=actor_role,
+        compound_id=getattr(compound, "id", compound),
+        action=action,
+        object_type=obj.__table__.name if obj is not None else None,
+        object_id=obj.id if obj is not None else None,
+        data=json.loads(canonical_json(data or {})),
+        covers=[_cover(row) for row in ([obj] if obj is not None else []) + list(also)],
+        prev_hash=head.hash,
+    )
+    entry.hash = entry_hash(entry)
+    head.seq, head.hash = entry.seq, entry.hash
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def head_hash() -> str:
+    head = db.session.get(AuditHead, 1)
+    return head.hash if head else GENESIS_HASH
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    count: int
+    head: str
+    problems: list[str] = field(default_factory=list)
+
+
+def _table_models() -> dict:
+    return {m.class_.__table__.name: m.class_ for m in db.Model.registry.mappers
+            if hasattr(m.class_, "__table__")}
+
+
+def verify() -> VerifyResult:
+    """Recompute the chain from the first entry. Report the first broken link (edited,
+    deleted or reordered entries all break it) and any covered row whose current content no
+    longer matches the digest of the last entry that wrote it."""
+    prev = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    latest_cover: dict[tuple[str, int], tuple[str, int]] = {}
+    rows = db.session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()
+    for entry in rows.yield_per(1000):
+        count += 1
+        if entry.seq != expected_seq:
+            return VerifyResult(False, count, prev, [
+                f"entry id={entry.id} seq={entry.seq}: expected seq {expected_seq} "
+                "(an entry is missing or out of order)"])
+        if entry.prev_hash != prev:
+            return VerifyResult(False, count, prev, [
+                f"entry id={entry.id} seq={entry.seq}: prev_hash does not match the entry before it"])
+        if entry_hash(entry) != entry.hash:
+            return VerifyResult(False, count, prev, [
+                f"entry id={entry.id} seq={entry.seq}: content does not match its hash"])
+        for cover in entry.covers or []:
+            latest_cover[(cover["table"], cover["id"])] = (cover["digest"], entry.seq)
+        prev = entry.hash
+        expected_seq += 1
+    head = db.session.get(AuditHead, 1)
+    if head is None or head.hash != prev or head.seq != count:
+        return VerifyResult(False, count, prev, [
+            f"head row says seq={getattr(head, 'seq', None)} but the chain ends at seq={count} "
+            "(entries at the end were removed)"])
+    problems = _check_covered_rows(latest_cover)
+    return VerifyResult(not problems, count, prev, problems)
+
+
+def _check_covered_rows(latest_cover) -> list[str]:
+    models = _table_models()
+    by_table: dict[str, dict[int, tuple[str, int]]] = {}
+    for (table, row_id), value in latest_cover.items():
+        by_table.setdefault(table, {})[row_id] = value
+    problems = []
+    for table, wanted in sorted(by_table.items()):
+        model = models.get(table)
+        if model is None:
+            problems.append(f"table {table} is covered by the log but no longer exists")
+            continue
+        found = {}
+        ids = list(wanted)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in db.session.execute(select(model).where(model.id.in_(chunk))).scalars():
+                found[row.id] = row_digest(row)
+        for row_id, (digest, seq) in sorted(wanted.items()):
+            if row_id not in found:
+                problems.append(f"{table} id={row_id}: row is missing (last written by seq={seq})")
+            elif found[row_id] != digest:
+                problems.append(
+                    f"{table} id={row_id}: content changed outside the log (last written by seq={seq})")
+    return sorted(problems, key=lambda p: int(p.split("seq=")[-1].rstrip(")")))
+

@@ -1,0 +1,1 @@
+"""Subdistrict > community > compound > building > unit; rosters, verification, roles."""

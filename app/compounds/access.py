@@ -1,0 +1,92 @@
+"""Who may do what in which compound. Every view of a compound's data goes through here."""
+from flask import abort, g, has_app_context
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.compounds.models import Compound, Residency, RoleGrant, StaffAssignment
+from app.extensions import db
+
+# Roles that may act on a compound's rosters and verification (社区).
+STAFF_ROLES = {"staff", "admin"}
+
+
+def roles_in(user, compound: Compound) -> frozenset[str]:
+    """Every role `user` holds in `compound`, cached for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache = g.setdefault("_roles_cache", {}) if has_app_context() else {}
+    key = (user.id, compound.id)
+    if key not in cache:
+        cache[key] = _compute_roles(user, compound)
+    return cache[key]
+
+
+def _compute_roles(user, compound: Compound) -> frozenset[str]:
+    roles: set[str] = set()
+    if user.is_admin:
+        roles.add("admin")
+    staff = db.session.scalar(select(StaffAssignment.id).where(
+        StaffAssignment.user_id == user.id,
+        StaffAssignment.community_id == compound.community_id,
+        StaffAssignment.revoked_at.is_(None)).limit(1))
+    if staff:
+        roles.add("staff")
+    for relation in db.session.scalars(select(Residency.relation).where(
+            Residency.user_id == user.id, Residency.compound_id == compound.id,
+            Residency.revoked_at.is_(None))):
+        roles.add("resident")
+        if relation == "owner":
+            roles.add("owner")
+    roles.update(db.session.scalars(select(RoleGrant.role).where(
+        RoleGrant.user_id == user.id, RoleGrant.compound_id == compound.id,
+        RoleGrant.revoked_at.is_(None))))
+    return frozenset(roles)
+
+
+def forget_roles() -> None:
+    """Call after a service changed someone's roles within this request."""
+    if has_app_context():
+        g.pop("_roles_cache", None)
+
+
+def has_role(user, compound: Compound, *roles: str) -> bool:
+    held = roles_in(user, compound)
+    return bool(held & (set(roles) | {"admin"}))
+
+
+def is_member(user, compound: Compound) -> bool:
+    return bool(roles_in(user, compound))
+
+
+def is_staff(user, compound: Compound) -> bool:
+    return bool(roles_in(user, compound) & STAFF_ROLES)
+
+
+def primary_role(user, compound: Compound) -> str | None:
+    """The capacity in which someone acts, for the audit trail (most official first)."""
+    order = ("admin", "staff", "party_cell", "committee", "council", "property", "grid",
+             "owner", "party_member", "resident")
+    held = roles_in(user, compound)
+    return next((r for r in order if r in held), None)
+
+
+def get_compound_or_404(compound_id: int) -> Compound:
+    compound = db.session.get(Compound, compound_id)
+    if compound is None:
+        abort(404)
+    return compound
+
+
+def require_member(compound_id: int) -> Compound:
+    """404 for a compound that doesn't exist, 403 for one the user isn't part of."""
+    compound = get_compound_or_404(compound_id)
+    if not is_member(current_user, compound):
+        abort(403)
+    return compound
+
+
+def require_role(compound_id: int, *roles: str) -> Compound:
+    compound = get_compound_or_404(compound_id)
+    if not has_role(current_user, compound, *roles):
+        abort(403)
+    return compound

@@ -1,0 +1,230 @@
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.time import utcnow
+from app.core.types import Area, UTCDateTime
+from app.extensions import db
+
+AREA_SOURCES = ("registered", "surveyed", "contract")  # 登记 / 实测 / 合同, in order of precedence
+RELATIONS = ("owner", "family", "tenant")
+# Roles granted explicitly per compound. resident/owner come from verified residencies.
+GRANTED_ROLES = ("party_member", "party_cell", "council", "committee", "property", "grid")
+ALL_ROLES = ("resident", "owner") + GRANTED_ROLES + ("staff", "admin")
+ACTIVE = text("revoked_at IS NULL")
+
+
+def _active_unique(name, *cols):
+    return Index(name, *cols, unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE)
+
+
+class Subdistrict(db.Model):
+    __tablename__ = "subdistricts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class Community(db.Model):
+    __tablename__ = "communities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subdistrict_id: Mapped[int] = mapped_column(ForeignKey("subdistricts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    subdistrict: Mapped[Subdistrict] = relationship()
+    __table_args__ = (db.UniqueConstraint("subdistrict_id", "name"),)
+
+
+class Compound(db.Model):
+    """The tenant boundary: nothing here is visible to members of another compound."""
+
+    __tablename__ = "compounds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    second_threshold: Mapped[int] = mapped_column(Integer, default=10)
+    max_proxies_per_holder: Mapped[int] = mapped_column(Integer, default=3)
+    parking_counts_in_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    community: Mapped[Community] = relationship()
+    __table_args__ = (db.UniqueConstraint("community_id", "name"),)
+
+
+class Building(db.Model):
+    __tablename__ = "buildings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    name: Mapped[str] = mapped_column(String(20))  # 楼栋号, e.g. "3"
+    __table_args__ = (db.UniqueConstraint("compound_id", "name"),)
+
+
+class Holding(db.Model):
+    """An owner-party: one person, or one fixed set of co-owners. All units of a holding count
+    as one owner with their areas summed (建筑物区分所有权司法解释 第九条)."""
+
+    __tablename__ = "holdings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    key: Mapped[str] = mapped_column(String(255))  # sorted co-owner mobiles, comma-joined
+    # The co-owner who casts the holding's one ballot.
+    designated_mobile: Mapped[str] = mapped_column(String(11))
+    owners: Mapped[list["HoldingOwner"]] = relationship(
+        back_populates="holding", order_by="HoldingOwner.position")
+    __table_args__ = (db.UniqueConstraint("compound_id", "key"),)
+
+
+class HoldingOwner(db.Model):
+    """A person named in the roster as (co-)owner. Linked to an account once verified."""
+
+    __tablename__ = "holding_owners"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    holding_id: Mapped[int] = mapped_column(ForeignKey("holdings.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(40))
+    mobile: Mapped[str] = mapped_column(String(11), index=True)
+    holding: Mapped[Holding] = relationship(back_populates="owners")
+    __table_args__ = (db.UniqueConstraint("holding_id", "mobile"),)
+
+
+class Unit(db.Model):
+    """房屋/专有部分. Area in m² with two decimals, and where that figure came from."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
+    entrance: Mapped[str] = mapped_column(String(10))  # 单元
+    room: Mapped[str] = mapped_column(String(20))  # 房号
+    area: Mapped[Decimal] = mapped_column(Area)
+    area_source: Mapped[str] = mapped_column(String(16))
+    is_developer_held: Mapped[bool] = mapped_column(Boolean, default=False)
+    holding_id: Mapped[int | None] = mapped_column(ForeignKey("holdings.id"), index=True)
+    building: Mapped[Building] = relationship()
+    holding: Mapped[Holding | None] = relationship()
+    __table_args__ = (
+        db.UniqueConstraint("building_id", "entrance", "room"),
+        CheckConstraint("area > 0", name="area_positive"),
+        CheckConstraint(f"area_source IN {AREA_SOURCES}", name="area_source_known"),
+    )
+
+    @property
+    def number(self) -> str:
+        return f"{self.building.name}-{self.entrance}-{self.room}"
+
+
+class InviteCode(db.Model):
+    """The one-time code printed on a unit's invite letter."""
+
+    __tablename__ = "invite_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unit: Mapped[Unit] = relationship()
+    __table_args__ = (_active_unique("uq_invite_codes_active_unit", "unit_id"),)
+
+
+class UnitClaim(db.Model):
+    """A person's request to be verified as owner, family member or tenant of a unit."""
+
+    __tablename__ = "unit_claims"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))  # code / request / proxy (代办)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    note: Mapped[str] = mapped_column(Text, default="")
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    unit: Mapped[Unit] = relationship()
+    user = relationship("User", foreign_keys=[user_id])
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),
+        CheckConstraint(f"relation IN {RELATIONS}", name="relation_known"),
+        Index("uq_unit_claims_pending", "user_id", "unit_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
+
+
+class Residency(db.Model):
+    """A verified link between a person and a unit; makes them a resident (and, for
+    relation=owner, an owner) of the compound."""
+
+    __tablename__ = "residencies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("unit_claims.id"))
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unit: Mapped[Unit] = relationship()
+    user = relationship("User", foreign_keys=[user_id])
+    __table_args__ = (
+        CheckConstraint(f"relation IN {RELATIONS}", name="relation_known"),
+        _active_unique("uq_residencies_active", "user_id", "unit_id"),
+    )
+
+
+class RoleGrant(db.Model):
+    """A role held in one compound. Revoking keeps the row (history), setting revoked_at."""
+
+    __tablename__ = "role_grants"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user = relationship("User", foreign_keys=[user_id])
+    __table_args__ = (
+        CheckConstraint(f"role IN {GRANTED_ROLES}", name="role_known"),
+        _active_unique("uq_role_grants_active", "compound_id", "user_id", "role"),
+    )
+
+
+class RoleRequest(db.Model):
+    """A person asks for a role that someone must confirm (党员亮身份, confirmed by the party cell)."""
+
+    __tablename__ = "role_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user = relationship("User", foreign_keys=[user_id])
+    __table_args__ = (
+        Index("uq_role_requests_pending", "compound_id", "user_id", "role", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
+
+
+class StaffAssignment(db.Model):
+    """Community staff (社区工作者): may act in every compound of their community."""
+
+    __tablename__ = "staff_assignments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user = relationship("User", foreign_keys=[user_id])
+    community: Mapped[Community] = relationship()
+    __table_args__ = (_active_unique("uq_staff_assignments_active", "community_id", "user_id"),)

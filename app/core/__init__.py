@@ -1,0 +1,1 @@
+"""Shared helpers. Imports no domain package."""

@@ -1,0 +1,56 @@
+"""Database plumbing shared by every domain: SQLite pragmas and transaction mode."""
+from contextlib import contextmanager
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _sqlite_begin_statement() -> str:
+    # Writers take the write lock when their transaction begins, so a request never reads a
+    # snapshot it can no longer write on top of (SQLITE_BUSY_SNAPSHOT) and audit appends are
+    # serialised. Reads (GET) stay deferred so they don't queue behind each other.
+    if has_request_context() and request.method in SAFE_METHODS:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
+
+
+@event.listens_for(Engine, "connect")
+def _on_connect(dbapi_connection, connection_record):
+    module = type(dbapi_connection).__module__
+    if "sqlite" not in module:
+        return
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode")
+    if cursor.fetchone()[0] != "memory":
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _on_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(_sqlite_begin_statement())
+
+
+@contextmanager
+def unit_of_work():
+    """Commit once if the block succeeds; roll back everything if it raises."""
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def is_postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"

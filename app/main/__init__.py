@@ -1,0 +1,1 @@
+"""Home page, language and large-text preferences, privacy notice."""

@@ -1,0 +1,7 @@
+"""Import every domain's models so SQLAlchemy's registry and Alembic see all tables."""
+from app.accounts.models import User, UserSession  # noqa: F401
+from app.audit.models import AuditEntry, AuditHead  # noqa: F401
+from app.compounds.models import (  # noqa: F401
+    Building, Community, Compound, Holding, HoldingOwner, InviteCode, Residency, RoleGrant,
+    RoleRequest, StaffAssignment, Subdistrict, Unit, UnitClaim,
+)

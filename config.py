@@ -1,0 +1,84 @@
+"""Configuration classes; environment variables always win over class defaults."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+
+
+def _env(name: str, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+class Config:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{BASE_DIR / 'instance' / 'yishi.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL = None
+    YISHI_LOCALE = "zh_Hans_CN"
+    LANGUAGES = ("zh_Hans_CN", "en")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session; elderly users leave forms open for long
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    # Login throttles: per account tight, per IP loose (a whole compound may share one NAT address).
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_IP = "100 per 15 minutes"
+    CLAIM_LIMIT_PER_USER = "10 per hour"
+    PASSWORD_HASH_METHOD = "scrypt"
+    UPLOAD_DIR = str(BASE_DIR / "instance" / "uploads")
+    TESTING = False
+    DEBUG = False
+
+    @classmethod
+    def apply_env(cls, config: dict) -> None:
+        """Environment variables override whatever the class says."""
+        mapping = {
+            "SECRET_KEY": "SECRET_KEY",
+            "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+            "REDIS_URL": "REDIS_URL",
+            "YISHI_LOCALE": "YISHI_LOCALE",
+            "UPLOAD_DIR": "UPLOAD_DIR",
+        }
+        for env_name, key in mapping.items():
+            value = _env(env_name)
+            if value is not None:
+                config[key] = value
+        url = config["SQLALCHEMY_DATABASE_URI"]
+        # Accept the common postgres:// spelling and always use psycopg 3.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url[len(prefix):]
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick; prod uses scrypt
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

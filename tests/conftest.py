@@ -1,0 +1,130 @@
+"""Fixtures: every test gets a clean database on SQLite, and on PostgreSQL too when
+TEST_DATABASE_URL is set (the `app` fixture is parametrised over both)."""
+import os
+import secrets
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, text
+
+from app import create_app
+from app.accounts.session import SESSION_KEY, _hash
+from app.audit.models import GENESIS_HASH
+from app.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+if PG_URL and PG_URL.startswith(("postgres://", "postgresql://")):
+    PG_URL = "postgresql+psycopg://" + PG_URL.split("://", 1)[1]
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+_pg_schema_ready = False
+
+
+def _reset_postgres() -> None:
+    global _pg_schema_ready
+    if not _pg_schema_ready:
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+        _pg_schema_ready = True
+        return
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        # Replica mode skips the audit table's refuse-TRUNCATE trigger for the reset only.
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')"))
+
+
+def make_app(backend: str, tmp_path, **overrides):
+    url = PG_URL if backend == "postgresql" else f"sqlite:///{tmp_path / 'test.db'}"
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
+              "RATELIMIT_ENABLED": False, "UPLOAD_DIR": str(tmp_path / "uploads"),
+              "SECRET_KEY": "test-" + secrets.token_hex(8)}
+    config.update(overrides)
+    application = create_app(config)
+    with application.app_context():
+        if backend == "postgresql":
+            _reset_postgres()
+        else:
+            db.create_all()
+    return application
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    """Override in a test module to change config (e.g. enable CSRF or rate limits)."""
+    return {}
+
+
+@pytest.fixture
+def app(backend, tmp_path, app_overrides):
+    application = make_app(backend, tmp_path, **app_overrides)
+    ctx = application.app_context()
+    ctx.push()
+    yield application
+    db.session.remove()
+    ctx.pop()
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app, client):
+    """login_as(user) logs the test client in through a real server-side session row."""
+    from app.accounts.models import UserSession
+
+    def _login(user, target=None):
+        target = target or client
+        token = secrets.token_urlsafe(32)
+        db.session.add(UserSession(user_id=user.id, token_hash=_hash(token)))
+        db.session.commit()
+        with target.session_transaction() as sess:
+            sess.clear()
+            sess[SESSION_KEY] = token
+            sess["_user_id"] = str(user.id)
+            sess["_fresh"] = True
+        return target
+
+    return _login
+
+
+@contextmanager
+def count_queries():
+    """Count SQL statements sent to the database inside the block: `with count_queries() as q:`
+    then `q.count`. Use it to hold pages to a query budget."""
+
+    class Counter:
+        count = 0
+        statements: list[str] = []
+
+    counter = Counter()
+    counter.statements = []
+
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        if statement.strip().upper() in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"):
+            return
+        counter.count += 1
+        counter.statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", _before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", _before)
+
+
+@pytest.fixture
+def query_counter():
+    return count_queries

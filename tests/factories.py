@@ -1,0 +1,99 @@
+"""Builders for test data. They write rows directly (no audit entries) unless a test goes
+through a service on purpose."""
+import itertools
+
+from werkzeug.security import generate_password_hash
+
+from app.accounts.models import User
+from app.compounds.models import (
+    Building, Community, Compound, Holding, HoldingOwner, Residency, RoleGrant, StaffAssignment,
+    Subdistrict, Unit,
+)
+from app.core.time import utcnow
+from app.extensions import db
+
+DEFAULT_PASSWORD = "Jinhua-2026-pass"
+_seq = itertools.count(1)
+
+
+def next_mobile() -> str:
+    return f"139{next(_seq):08d}"
+
+
+def make_user(mobile=None, name=None, password=DEFAULT_PASSWORD, **kw) -> User:
+    n = next(_seq)
+    user = User(mobile=mobile or f"138{n:08d}", display_name=name or f"居民{n}",
+                password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"),
+                privacy_consented_at=utcnow(), **kw)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_compound(name=None, community=None) -> Compound:
+    if community is None:
+        sub = Subdistrict(name=f"街道{next(_seq)}")
+        community = Community(subdistrict=sub, name=f"社区{next(_seq)}")
+        db.session.add_all([sub, community])
+        db.session.flush()
+    compound = Compound(community_id=community.id, name=name or f"小区{next(_seq)}")
+    db.session.add(compound)
+    db.session.flush()
+    return compound
+
+
+def make_building(compound, name="1") -> Building:
+    building = db.session.query(Building).filter_by(compound_id=compound.id, name=name).first()
+    if building is None:
+        building = Building(compound_id=compound.id, name=name)
+        db.session.add(building)
+        db.session.flush()
+    return building
+
+
+def make_holding(compound, owners) -> Holding:
+    """owners: [(name, mobile), ...]; the first is the designated voter."""
+    key = ",".join(sorted(m for _, m in owners))
+    holding = db.session.query(Holding).filter_by(compound_id=compound.id, key=key).first()
+    if holding is None:
+        holding = Holding(compound_id=compound.id, key=key, designated_mobile=owners[0][1])
+        db.session.add(holding)
+        db.session.flush()
+        for pos, (name, mobile) in enumerate(owners):
+            db.session.add(HoldingOwner(holding_id=holding.id, position=pos, name=name, mobile=mobile))
+        db.session.flush()
+    return holding
+
+
+def make_unit(compound, building="1", entrance="1", room=None, area="89.50",
+              source="registered", owners=None, developer=False) -> Unit:
+    b = make_building(compound, building)
+    holding = make_holding(compound, owners) if owners else None
+    unit = Unit(compound_id=compound.id, building_id=b.id, entrance=entrance,
+                room=room or str(100 + next(_seq)), area=area, area_source=source,
+                is_developer_held=developer, holding_id=holding.id if holding else None)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def make_resident(user, unit, relation="owner") -> Residency:
+    residency = Residency(compound_id=unit.compound_id, unit_id=unit.id, user_id=user.id,
+                          relation=relation)
+    db.session.add(residency)
+    db.session.flush()
+    return residency
+
+
+def grant(user, compound, role) -> RoleGrant:
+    row = RoleGrant(compound_id=compound.id, user_id=user.id, role=role)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def make_staff(compound, user=None) -> User:
+    user = user or make_user(name="社区小王")
+    db.session.add(StaffAssignment(community_id=compound.community_id, user_id=user.id))
+    db.session.flush()
+    return user
