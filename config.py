@@ -3,7 +3,7 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105  (refused in production)
 
 
 def _env(name: str, default=None):
@@ -33,7 +33,7 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "100 per 15 minutes"
     CLAIM_LIMIT_PER_USER = "10 per hour"
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
     UPLOAD_DIR = str(BASE_DIR / "instance" / "uploads")
     TESTING = False
     DEBUG = False
@@ -66,7 +66,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = "sqlite://"
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick; prod uses scrypt
+    # Fast hashing keeps the suite quick; every other config uses scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
 

@@ -2,10 +2,10 @@
 import os
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, session
 
-from config import CONFIGS, DEFAULT_SECRET_KEY, Config
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from config import CONFIGS, DEFAULT_SECRET_KEY, Config
 
 
 def _load_config(app: Flask, config) -> None:

@@ -2,6 +2,17 @@
 from app.accounts.models import User, UserSession  # noqa: F401
 from app.audit.models import AuditEntry, AuditHead  # noqa: F401
 from app.compounds.models import (  # noqa: F401
-    Building, Community, Compound, Holding, HoldingOwner, InviteCode, Residency, RoleGrant,
-    RoleRequest, StaffAssignment, Subdistrict, Unit, UnitClaim,
+    Building,
+    Community,
+    Compound,
+    Holding,
+    HoldingOwner,
+    InviteCode,
+    Residency,
+    RoleGrant,
+    RoleRequest,
+    StaffAssignment,
+    Subdistrict,
+    Unit,
+    UnitClaim,
 )

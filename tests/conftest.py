@@ -33,7 +33,8 @@ def _reset_postgres() -> None:
         # Replica mode skips the audit table's refuse-TRUNCATE trigger for the reset only.
         conn.execute(text("SET LOCAL session_replication_role = replica"))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        conn.execute(text(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')"))
+        conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"),
+                     {"h": GENESIS_HASH})
 
 
 def make_app(backend: str, tmp_path, **overrides):

@@ -6,8 +6,16 @@ from werkzeug.security import generate_password_hash
 
 from app.accounts.models import User
 from app.compounds.models import (
-    Building, Community, Compound, Holding, HoldingOwner, Residency, RoleGrant, StaffAssignment,
-    Subdistrict, Unit,
+    Building,
+    Community,
+    Compound,
+    Holding,
+    HoldingOwner,
+    Residency,
+    RoleGrant,
+    StaffAssignment,
+    Subdistrict,
+    Unit,
 )
 from app.core.time import utcnow
 from app.extensions import db
@@ -60,7 +68,8 @@ def make_holding(compound, owners) -> Holding:
         db.session.add(holding)
         db.session.flush()
         for pos, (name, mobile) in enumerate(owners):
-            db.session.add(HoldingOwner(holding_id=holding.id, position=pos, name=name, mobile=mobile))
+            db.session.add(HoldingOwner(holding_id=holding.id, position=pos, name=name,
+                                        mobile=mobile))
         db.session.flush()
     return holding
 
@@ -78,8 +87,8 @@ def make_unit(compound, building="1", entrance="1", room=None, area="89.50",
 
 
 def make_resident(user, unit, relation="owner") -> Residency:
-    residency = Residency(compound_id=unit.compound_id, unit_id=unit.id, user_id=user.id,
-                          relation=relation)
+    residency = Residency(compound_id=unit.compound_id, unit_id=unit.id,
+                          user_id=user.id, relation=relation)
     db.session.add(residency)
     db.session.flush()
     return residency

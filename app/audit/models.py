@@ -54,7 +54,7 @@ POSTGRES_TRIGGERS = [
     "CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries "
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_refuse()",
 ]
-HEAD_ROW = f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')"
+HEAD_ROW = f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')"  # noqa: S608
 
 for _sql in SQLITE_TRIGGERS:
     event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))

@@ -111,7 +111,8 @@ def verify() -> VerifyResult:
                 "(an entry is missing or out of order)"])
         if entry.prev_hash != prev:
             return VerifyResult(False, count, prev, [
-                f"entry id={entry.id} seq={entry.seq}: prev_hash does not match the entry before it"])
+                f"entry id={entry.id} seq={entry.seq}: "
+                "prev_hash does not match the entry before it"])
         if entry_hash(entry) != entry.hash:
             return VerifyResult(False, count, prev, [
                 f"entry id={entry.id} seq={entry.seq}: content does not match its hash"])
@@ -150,6 +151,7 @@ def _check_covered_rows(latest_cover) -> list[str]:
                 problems.append(f"{table} id={row_id}: row is missing (last written by seq={seq})")
             elif found[row_id] != digest:
                 problems.append(
-                    f"{table} id={row_id}: content changed outside the log (last written by seq={seq})")
+                    f"{table} id={row_id}: content changed outside the log "
+                    f"(last written by seq={seq})")
     return sorted(problems, key=lambda p: int(p.split("seq=")[-1].rstrip(")")))
 

@@ -196,7 +196,7 @@ class RoleGrant(db.Model):
 
 
 class RoleRequest(db.Model):
-    """A person asks for a role that someone must confirm (党员亮身份, confirmed by the party cell)."""
+    """A role someone must confirm before it holds (党员亮身份, confirmed by the party cell)."""
 
     __tablename__ = "role_requests"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -227,4 +227,6 @@ class StaffAssignment(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     user = relationship("User", foreign_keys=[user_id])
     community: Mapped[Community] = relationship()
-    __table_args__ = (_active_unique("uq_staff_assignments_active", "community_id", "user_id"),)
+    __table_args__ = (
+        _active_unique("uq_staff_assignments_active", "community_id", "user_id"),
+    )

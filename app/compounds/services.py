@@ -16,7 +16,8 @@ def compounds_for(user) -> list[Compound]:
         RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None))))
     community_ids = select(StaffAssignment.community_id).where(
         StaffAssignment.user_id == user.id, StaffAssignment.revoked_at.is_(None))
-    ids |= set(db.session.scalars(select(Compound.id).where(Compound.community_id.in_(community_ids))))
+    ids |= set(db.session.scalars(
+        select(Compound.id).where(Compound.community_id.in_(community_ids))))
     if not ids:
         return []
     return list(db.session.scalars(

@@ -1,5 +1,5 @@
 """Column types that behave the same on SQLite and PostgreSQL."""
-from datetime import datetime, timezone
+from datetime import timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import DateTime, Integer
