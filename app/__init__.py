@@ -64,10 +64,12 @@ def create_app(config=None) -> Flask:
     from app.accounts.cli import register_cli as accounts_cli
     from app.audit.cli import register_cli as audit_cli
     from app.compounds.cli import register_cli as compounds_cli
+    from app.proposals.cli import register_cli as proposals_cli
 
     audit_cli(app)
     compounds_cli(app)
     accounts_cli(app)
+    proposals_cli(app)
 
     from app.accounts.session import init_login
     from app.core.web import init_web

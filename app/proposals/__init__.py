@@ -1,0 +1,1 @@
+"""Proposals, their lifecycle, electorates, ballots and the tally."""
