@@ -1,7 +1,12 @@
 """The public export format of a vote, and its recomputation. Anyone holding the exported
 JSON can recount the result with `flask tally compute FILE.json` and get the same figures."""
 from app.proposals.tally import (
-    DEVELOPER, SIMPLE_CHOICES, TallyError, owners_from_units, parse_area, tally_council,
+    DEVELOPER,
+    SIMPLE_CHOICES,
+    TallyError,
+    owners_from_units,
+    parse_area,
+    tally_council,
     tally_owners,
 )
 

@@ -8,7 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.proposals.tally import (
-    DEVELOPER, TallyError, owners_from_units, parse_area, tally_council, tally_owners,
+    DEVELOPER,
+    TallyError,
+    owners_from_units,
+    parse_area,
+    tally_council,
+    tally_owners,
 )
 from app.proposals.tally_file import compute_document
 
