@@ -2,7 +2,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask, session
+from flask import Flask, current_app, has_request_context, session
 
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from config import CONFIGS, DEFAULT_SECRET_KEY, Config
@@ -26,11 +26,8 @@ def _load_config(app: Flask, config) -> None:
 
 
 def select_locale() -> str:
-    chosen = session.get("lang")
-    if chosen:
-        return chosen
-    from flask import current_app
-    return current_app.config["YISHI_LOCALE"]
+    chosen = session.get("lang") if has_request_context() else None
+    return chosen or current_app.config["YISHI_LOCALE"]
 
 
 def create_app(config=None) -> Flask:

@@ -16,3 +16,7 @@ from app.compounds.models import (  # noqa: F401
     Unit,
     UnitClaim,
 )
+from app.proposals.models import (  # noqa: F401
+    Ballot, ElectorateMember, ElectorateUnit, Objection, Proposal, ProposalEvent, ProposalOption,
+    ProposalResult, ProxyAuthorisation, SecretParticipation, SecretVote,
+)

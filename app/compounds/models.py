@@ -1,7 +1,17 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.time import utcnow
@@ -45,6 +55,13 @@ class Compound(db.Model):
     second_threshold: Mapped[int] = mapped_column(Integer, default=10)
     max_proxies_per_holder: Mapped[int] = mapped_column(Integer, default=3)
     parking_counts_in_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Voting rules; change them only as the compound's adopted 议事规则 says.
+    notice_days: Mapped[int] = mapped_column(Integer, default=15)
+    allows_temporary_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
+    temporary_notice_days: Mapped[int] = mapped_column(Integer, default=7)
+    objection_days: Mapped[int] = mapped_column(Integer, default=3)
+    allows_silent_majority: Mapped[bool] = mapped_column(Boolean, default=False)
+    council_two_thirds: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     community: Mapped[Community] = relationship()
     __table_args__ = (db.UniqueConstraint("community_id", "name"),)
@@ -230,3 +247,21 @@ class StaffAssignment(db.Model):
     __table_args__ = (
         _active_unique("uq_staff_assignments_active", "community_id", "user_id"),
     )
+
+
+class RosterUpload(db.Model):
+    """A roster file that parsed without a single problem, kept (as clean rows) between the
+    preview and the staff member's confirmation, so that any worker can apply it and nobody
+    has to upload it twice. Applied at most once (applied_at is set by a conditional UPDATE)."""
+
+    __tablename__ = "roster_uploads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    row_count: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

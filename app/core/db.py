@@ -1,7 +1,7 @@
 """Database plumbing shared by every domain: SQLite pragmas and transaction mode."""
 from contextlib import contextmanager
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -14,6 +14,8 @@ def _sqlite_begin_statement() -> str:
     # Writers take the write lock when their transaction begins, so a request never reads a
     # snapshot it can no longer write on top of (SQLITE_BUSY_SNAPSHOT) and audit appends are
     # serialised. Reads (GET) stay deferred so they don't queue behind each other.
+    if has_app_context() and g.get("_write_transaction"):
+        return "BEGIN IMMEDIATE"
     if has_request_context() and request.method in SAFE_METHODS:
         return "BEGIN"
     return "BEGIN IMMEDIATE"
@@ -50,6 +52,19 @@ def unit_of_work():
     except BaseException:
         db.session.rollback()
         raise
+
+
+@contextmanager
+def write_transaction():
+    """A transaction of its own that takes the write lock up front, for the rare write made
+    while serving a GET (e.g. closing a vote whose deadline passed on first access)."""
+    db.session.commit()  # end the read transaction the request may have started
+    g._write_transaction = True
+    try:
+        with unit_of_work():
+            yield db.session
+    finally:
+        g._write_transaction = False
 
 
 def is_postgres() -> bool:

@@ -1,0 +1,149 @@
+"""Casting ballots. The database guarantees one current ballot per voter per proposal (a
+partial unique index); we never look first and insert after. Casting re-reads the proposal
+under a lock inside the same transaction, so no ballot lands after the vote has closed."""
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record
+from app.compounds.models import Compound, Holding, Residency, Unit
+from app.core.errors import Conflict, PermissionDenied, ServiceError
+from app.core.time import iso_utc, utcnow
+from app.extensions import db
+from app.proposals.models import (
+    Ballot,
+    ElectorateMember,
+    ElectorateUnit,
+    Proposal,
+    SecretParticipation,
+    SecretVote,
+)
+from app.proposals.tally import ABSTAIN, SIMPLE_CHOICES
+
+ALREADY_VOTED = _l("这一票已经投过了，不能重复投票。")
+
+
+def choices_of(proposal: Proposal) -> tuple[str, ...]:
+    if proposal.options:
+        return tuple(f"opt{o.position}" for o in proposal.options) + (ABSTAIN,)
+    return SIMPLE_CHOICES
+
+
+def lock_open_proposal(proposal_id: int, now: datetime) -> Proposal:
+    """Re-read the proposal inside this transaction and make sure voting is open. On
+    PostgreSQL a shared row lock makes the closer wait for ballots already under way."""
+    stmt = select(Proposal).where(Proposal.id == proposal_id).execution_options(
+        populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(read=True)
+    proposal = db.session.execute(stmt).scalar_one()
+    if proposal.state != "voting" or now < proposal.voting_opens_at:
+        raise ServiceError(_l("现在不在投票时间内。"), status=409)
+    if now >= proposal.voting_closes_at:
+        raise ServiceError(_l("投票已经截止。"), status=409)
+    return proposal
+
+
+def entitled_mobile(member: ElectorateMember) -> str | None:
+    """Whose phone may cast this owner-party's ballot now. If every unit of the frozen member
+    has since passed to one holding (a unit sold mid-vote), its designated voter votes — unless a
+    ballot was already cast, which the unique index keeps standing."""
+    if member.user_id is not None or not member.voter_key.startswith(("h", "unit")):
+        return None
+    holding_ids = set(db.session.scalars(
+        select(Unit.holding_id).join(ElectorateUnit, ElectorateUnit.unit_id == Unit.id)
+        .where(ElectorateUnit.member_id == member.id)))
+    if len(holding_ids) == 1 and None not in holding_ids:
+        return db.session.scalar(select(Holding.designated_mobile).where(
+            Holding.id == holding_ids.pop()))
+    return member.designated_mobile
+
+
+def members_for_voter(proposal: Proposal, user) -> list[ElectorateMember]:
+    """The electorate members this person may vote for on the web, in person."""
+    if proposal.kind != "owners":
+        return list(db.session.scalars(select(ElectorateMember).where(
+            ElectorateMember.proposal_id == proposal.id, ElectorateMember.user_id == user.id)))
+    owned_units = select(Residency.unit_id).where(
+        Residency.user_id == user.id, Residency.relation == "owner",
+        Residency.revoked_at.is_(None))
+    members = db.session.scalars(
+        select(ElectorateMember)
+        .join(ElectorateUnit, ElectorateUnit.member_id == ElectorateMember.id)
+        .where(ElectorateMember.proposal_id == proposal.id,
+               ElectorateUnit.unit_id.in_(owned_units)).distinct()).all()
+    return [m for m in members if entitled_mobile(m) == user.mobile]
+
+
+def _receipt(proposal_id: int, member_id: int, choice: str, when: datetime) -> str:
+    nonce = secrets.token_hex(16)
+    digest = hashlib.sha256(
+        f"{proposal_id}|{member_id}|{choice}|{iso_utc(when)}|{nonce}".encode()).hexdigest()
+    return digest[:20].upper()
+
+
+def cast(proposal_id: int, member_id: int, actor, choice: str, *, channel: str = "web",
+         now: datetime | None = None, proxy=None, paper_ref: str | None = None,
+         scan: tuple[str, str] | None = None, actor_role: str | None = None) -> str:
+    """Cast one ballot for electorate member `member_id`; return its receipt code.
+
+    `actor` is the owner (web), their proxy (proxy) or the staff member entering a paper
+    ballot (paper); the caller has checked that the actor may act for this member."""
+    now = now or utcnow()
+    proposal = lock_open_proposal(proposal_id, now)
+    member = db.session.get(ElectorateMember, member_id)
+    if member is None or member.proposal_id != proposal.id:
+        raise PermissionDenied(_l("您不在本次表决的投票人名单中。"))
+    if choice not in choices_of(proposal):
+        raise ServiceError(_l("请选择一个有效的选项。"), field="choice")
+    compound = db.session.get(Compound, proposal.compound_id)
+    receipt = _receipt(proposal.id, member.id, choice, now)
+    details = {"proposal": proposal.id, "member": member.id, "channel": channel,
+               "paper_ref": paper_ref, "proxy": getattr(proxy, "id", None)}
+    scan_path, scan_sha = scan if scan else (None, None)
+    try:
+        with db.session.begin_nested():
+            if proposal.is_secret:
+                participation = SecretParticipation(
+                    proposal_id=proposal.id, member_id=member.id, channel=channel,
+                    cast_by_id=actor.id, proxy_id=getattr(proxy, "id", None),
+                    paper_ref=paper_ref, scan_path=scan_path, scan_sha256=scan_sha, cast_at=now)
+                db.session.add(participation)
+                db.session.flush()
+                db.session.add(SecretVote(id=secrets.randbits(62), proposal_id=proposal.id,
+                                          choice=choice, area=member.area, receipt=receipt))
+                db.session.flush()
+                written = participation
+            else:
+                if proposal.allows_changes:
+                    db.session.execute(update(Ballot).where(
+                        Ballot.proposal_id == proposal.id, Ballot.member_id == member.id,
+                        Ballot.superseded_at.is_(None)).values(superseded_at=now))
+                written = Ballot(proposal_id=proposal.id, member_id=member.id, choice=choice,
+                                 channel=channel, cast_by_id=actor.id,
+                                 proxy_id=getattr(proxy, "id", None), paper_ref=paper_ref,
+                                 scan_path=scan_path, scan_sha256=scan_sha, receipt=receipt,
+                                 cast_at=now)
+                db.session.add(written)
+                db.session.flush()
+    except IntegrityError:
+        raise Conflict(ALREADY_VOTED) from None
+    # The receipt of a secret ballot stays out of the log: it would tie the voter to the vote.
+    if not proposal.is_secret:
+        details["receipt"] = receipt
+    record(actor, compound, "ballot.cast", written, details, actor_role=actor_role)
+    return receipt
+
+
+def cast_in_person(proposal_id: int, member_id: int, voter, choice: str,
+                   now: datetime | None = None) -> str:
+    """A voter casts their own ballot on the web."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if not any(m.id == member_id for m in members_for_voter(proposal, voter)):
+        raise PermissionDenied(_l("您不在本次表决的投票人名单中，或这一户应由指定的共有人投票。"))
+    role = "owner" if proposal.kind == "owners" else proposal.kind
+    return cast(proposal_id, member_id, voter, choice, now=now, actor_role=role)

@@ -1,0 +1,280 @@
+"""Proposal services: drafting and every stage's own rules. Services flush, never commit."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.audit.services import head_hash, record
+from app.compounds.access import has_role, is_member, is_staff, primary_role
+from app.compounds.models import Compound
+from app.core.errors import PermissionDenied, ServiceError
+from app.core.sanitize import clean_text, render_markdown
+from app.core.time import utcnow
+from app.extensions import db
+from app.proposals import electorate, results
+from app.proposals.lifecycle import PROPOSERS, apply, proposal_compound
+from app.proposals.models import Objection, Proposal, ProposalOption, ProposalResult
+from app.proposals.periods import earliest_voting_start, period_after
+
+EDITABLE = ("draft", "returned")
+
+
+def create(actor, compound: Compound, *, title: str, body: str, kind: str,
+           matter: int | None = None, options: list[str] | None = None,
+           origin: str | None = None, origin_issue_id: int | None = None,
+           council_body: str | None = None, is_secret: bool = False,
+           allows_changes: bool = False, shows_split_while_open: bool = False,
+           ballot_text: str = "", voting_method: str = "") -> Proposal:
+    """A new draft proposal, raised by the party cell, the council or the owners' committee."""
+    if not has_role(actor, compound, *PROPOSERS):
+        raise PermissionDenied(_l("只有党支部、议事会或业委会可以提出议案。"))
+    proposal = Proposal(compound_id=compound.id, created_by_id=actor.id, state="draft",
+                        origin=origin or primary_role(actor, compound) or "council",
+                        origin_issue_id=origin_issue_id,
+                        council_two_thirds=compound.council_two_thirds)
+    _fill(proposal, title=title, body=body, kind=kind, matter=matter, council_body=council_body,
+          is_secret=is_secret, allows_changes=allows_changes,
+          shows_split_while_open=shows_split_while_open, ballot_text=ballot_text,
+          voting_method=voting_method)
+    db.session.add(proposal)
+    db.session.flush()
+    _set_options(proposal, options)
+    record(actor, compound, "proposal.create", proposal, {"kind": kind, "matter": matter},
+           also=list(proposal.options), actor_role=primary_role(actor, compound))
+    return proposal
+
+
+def update_draft(actor, proposal: Proposal, **fields) -> Proposal:
+    """Edit a draft (or a returned proposal). After the notice nothing of it can change:
+    only matters in the notice can be voted on."""
+    compound = proposal_compound(proposal)
+    if not has_role(actor, compound, *PROPOSERS):
+        raise PermissionDenied(_l("您没有权限修改这个议案。"))
+    if proposal.state not in EDITABLE:
+        raise ServiceError(_l("议案已进入流程，不能再修改。"), status=409)
+    options = fields.pop("options", None)
+    _fill(proposal, **fields)
+    proposal.updated_at = utcnow()
+    _set_options(proposal, options)
+    record(actor, compound, "proposal.edit", proposal, {"fields": sorted(fields)},
+           also=list(proposal.options), actor_role=primary_role(actor, compound))
+    return proposal
+
+
+def _fill(proposal: Proposal, *, title, body, kind, matter, council_body, is_secret,
+          allows_changes, shows_split_while_open, ballot_text, voting_method) -> None:
+    title = clean_text(title, 120)
+    if not title:
+        raise ServiceError(_l("请填写议案标题。"), field="title")
+    if kind not in ("owners", "council", "consultation"):
+        raise ServiceError(_l("请选择表决类型。"), field="kind")
+    if kind == "owners" and (matter is None or not 1 <= int(matter) <= 9):
+        raise ServiceError(_l("业主共同决定须选择《民法典》第二百七十八条所列事项。"),
+                           field="matter")
+    if is_secret and allows_changes:
+        raise ServiceError(_l("无记名投票投出后不能更改。"), field="allows_changes")
+    proposal.title = title
+    proposal.body_source = body or ""
+    proposal.body_html = str(render_markdown(body or ""))
+    proposal.kind = kind
+    proposal.matter = int(matter) if kind == "owners" else None
+    proposal.council_body = (council_body or "council") if kind == "council" else None
+    proposal.is_secret = bool(is_secret)
+    proposal.allows_changes = bool(allows_changes)
+    proposal.shows_split_while_open = bool(shows_split_while_open)
+    proposal.ballot_text = clean_text(ballot_text) or title
+    proposal.voting_method = clean_text(voting_method)
+
+
+def _set_options(proposal: Proposal, options: list[str] | None) -> None:
+    if options is None:
+        return
+    labels = [clean_text(o, 200) for o in options if clean_text(o)]
+    if len(labels) == 1:
+        raise ServiceError(_l("多选一表决至少需要两个选项。"), field="options")
+    for old in list(proposal.options):
+        db.session.delete(old)
+    db.session.flush()
+    proposal.options = [ProposalOption(position=i + 1, label=label)
+                        for i, label in enumerate(labels)]
+    db.session.flush()
+
+
+# ---- stage transitions with their own rules ----
+
+def transition(actor, proposal: Proposal, name: str, reason: str = ""):
+    """Transitions with no rule beyond role and state (consultation, review, withdraw...)."""
+    if name in ("publish_notice", "open_voting", "close_voting", "publish_result",
+                "start_implementation", "close"):
+        raise ValueError(f"{name} has its own service function")
+    return apply(proposal, name, actor, reason=reason)
+
+
+def notice_days(proposal: Proposal, compound: Compound) -> int:
+    if proposal.kind != "owners":
+        return 0
+    if proposal.is_temporary_meeting and compound.allows_temporary_meeting:
+        return compound.temporary_notice_days
+    return compound.notice_days
+
+
+def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: datetime,
+                   temporary: bool = False, now: datetime | None = None):
+    """表决公告: matters, ballot text, window and method, published ≥ 15 days (7 for a temporary
+    meeting where the compound's rules allow) before voting opens, counted per 民法典 201–203."""
+    now = now or utcnow()
+    compound = proposal_compound(proposal)
+    if temporary and not compound.allows_temporary_meeting:
+        raise ServiceError(_l("本小区议事规则未规定临时会议，公告期不能缩短。"), field="temporary")
+    proposal.is_temporary_meeting = temporary
+    days = notice_days(proposal, compound)
+    earliest = earliest_voting_start(now, days) if days else now
+    if opens_at < earliest:
+        raise ServiceError(
+            _l("表决公告须在投票开始前至少 %(days)s 日发布；最早可于 %(when)s 开始投票。",
+               days=days, when=earliest.strftime("%Y-%m-%d %H:%M")), field="opens_at")
+    if closes_at <= opens_at:
+        raise ServiceError(_l("投票截止时间必须晚于开始时间。"), field="closes_at")
+    proposal.voting_opens_at, proposal.voting_closes_at = opens_at, closes_at
+    proposal.notice_published_at = now
+    proposal.silent_majority = compound.allows_silent_majority and proposal.kind == "owners"
+    return apply(proposal, "publish_notice", actor, now=now, data={
+        "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat(),
+        "notice_days": days, "matter": proposal.matter, "ballot_text": proposal.ballot_text,
+        "silent_majority": proposal.silent_majority})
+
+
+def open_voting(proposal: Proposal, now: datetime | None = None):
+    """Voting opens at its time: the electorate and every weight are frozen now."""
+    now = now or utcnow()
+    if proposal.state != "notice" or now < proposal.voting_opens_at:
+        raise ServiceError(_l("还没到投票开始时间。"), status=409)
+    voters = electorate.snapshot(proposal)
+    return apply(proposal, "open_voting", None, now=now, data={"voters": voters})
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    stmt = select(Proposal).where(Proposal.id == proposal.id).execution_options(
+        populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return db.session.execute(stmt).scalar_one()
+
+
+def close_voting(proposal: Proposal, now: datetime | None = None):
+    """Voting closes at its deadline; the preliminary result is computed and frozen and the
+    objection window (异议期) opens."""
+    now = now or utcnow()
+    proposal = _lock(proposal)  # waits for ballots in flight (they hold a shared lock)
+    if proposal.state != "voting" or now < proposal.voting_closes_at:
+        raise ServiceError(_l("投票尚未截止。"), status=409)
+    result = results.compute(proposal)
+    compound = proposal_compound(proposal)
+    days = compound.objection_days if proposal.kind == "owners" else 0
+    proposal.voting_closed_at = now
+    proposal.objection_ends_at = period_after(now, days).ends_at if days else now
+    row = ProposalResult(proposal_id=proposal.id, stage="preliminary", result=result,
+                         audit_head=head_hash(), created_at=now)
+    db.session.add(row)
+    db.session.flush()
+    return apply(proposal, "close_voting", None, now=now, data={
+        "passed": result.get("passed"), "result": row.id,
+        "objection_ends_at": proposal.objection_ends_at.isoformat()})
+
+
+def advance_due(proposal: Proposal, now: datetime | None = None) -> bool:
+    """Open or close voting if its time has come. True if anything changed."""
+    now = now or utcnow()
+    changed = False
+    if proposal.state == "notice" and now >= proposal.voting_opens_at:
+        open_voting(proposal, now)
+        changed = True
+    if proposal.state == "voting" and now >= proposal.voting_closes_at:
+        close_voting(proposal, now)
+        changed = True
+    return changed
+
+
+def due_proposals(now: datetime | None = None) -> list[Proposal]:
+    now = now or utcnow()
+    return list(db.session.scalars(select(Proposal).where(
+        ((Proposal.state == "notice") & (Proposal.voting_opens_at <= now))
+        | ((Proposal.state == "voting") & (Proposal.voting_closes_at <= now)))
+        .order_by(Proposal.id)))
+
+
+def lodge_objection(actor, proposal: Proposal, body: str, now: datetime | None = None):
+    now = now or utcnow()
+    compound = proposal_compound(proposal)
+    if not is_member(actor, compound):
+        raise PermissionDenied(_l("只有本小区成员可以提出异议。"))
+    if proposal.state != "objection" or now >= proposal.objection_ends_at:
+        raise ServiceError(_l("现在不在异议期内。"), status=409)
+    text = (body or "").strip()
+    if not text:
+        raise ServiceError(_l("请写明异议内容。"), field="body")
+    objection = Objection(proposal_id=proposal.id, user_id=actor.id, body=text[:5000],
+                          created_at=now)
+    db.session.add(objection)
+    db.session.flush()
+    record(actor, compound, "proposal.objection", objection, {"proposal": proposal.id},
+           actor_role=primary_role(actor, compound))
+    return objection
+
+
+def answer_objection(actor, objection: Objection, answer: str, now: datetime | None = None):
+    proposal = db.session.get(Proposal, objection.proposal_id)
+    compound = proposal_compound(proposal)
+    if not is_staff(actor, compound):
+        raise PermissionDenied(_l("异议须由社区工作人员答复。"))
+    if objection.answered_at is not None:
+        raise ServiceError(_l("这条异议已经答复过了。"), status=409)
+    text = (answer or "").strip()
+    if not text:
+        raise ServiceError(_l("请填写答复内容。"), field="answer")
+    objection.answer, objection.answered_by_id = text[:5000], actor.id
+    objection.answered_at = now or utcnow()
+    record(actor, compound, "proposal.objection_answer", objection, {"proposal": proposal.id},
+           actor_role=primary_role(actor, compound))
+    return objection
+
+
+def publish_result(actor, proposal: Proposal, now: datetime | None = None):
+    """The final result, once the objection window has run and every objection is answered;
+    it carries the audit head hash of that moment."""
+    now = now or utcnow()
+    if proposal.state == "objection" and now < proposal.objection_ends_at:
+        raise ServiceError(_l("异议期尚未结束，不能公布最终结果。"), status=409)
+    unanswered = db.session.scalar(select(func.count(Objection.id)).where(
+        Objection.proposal_id == proposal.id, Objection.answered_at.is_(None)))
+    if unanswered:
+        raise ServiceError(_l("还有 %(n)s 条异议未答复。", n=unanswered), status=409)
+    if proposal.state != "objection":
+        return apply(proposal, "publish_result", actor, now=now)  # refuses with the state
+    row = ProposalResult(proposal_id=proposal.id, stage="final", result=results.compute(proposal),
+                         audit_head=head_hash(), created_at=now)
+    db.session.add(row)
+    proposal.result_published_at = now
+    db.session.flush()
+    return apply(proposal, "publish_result", actor, now=now,
+                 data={"result": row.id, "audit_head": row.audit_head})
+
+
+def final_result(proposal: Proposal) -> ProposalResult | None:
+    return db.session.scalar(select(ProposalResult).where(
+        ProposalResult.proposal_id == proposal.id, ProposalResult.stage == "final"))
+
+
+def start_implementation(actor, proposal: Proposal, reason: str = ""):
+    final = final_result(proposal)
+    if proposal.kind != "consultation" and not (final and final.result.get("passed")):
+        raise ServiceError(_l("未通过的议案不能进入实施。"), status=409)
+    return apply(proposal, "start_implementation", actor, reason=reason)
+
+
+def close(actor, proposal: Proposal, reason: str = ""):
+    final = final_result(proposal)
+    if proposal.state == "published" and final and final.result.get("passed") \
+            and proposal.kind != "consultation":
+        raise ServiceError(_l("已通过的议案须公开实施结果后才能结束。"), status=409)
+    return apply(proposal, "close", actor, reason=reason)
