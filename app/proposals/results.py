@@ -1,5 +1,5 @@
 """From frozen electorate and current ballots to a result, through the one pure tally."""
-from sqlalchemy import select
+from sqlalchemy import Integer, case, func, select, type_coerce
 
 from app.extensions import db
 from app.proposals.models import (
@@ -24,24 +24,44 @@ def _hundredths(area) -> int:
     return parse_area(area) if area else 0
 
 
+# The stored integer hundredths, read without converting through Decimal (tallies are hot).
+RAW_AREA = type_coerce(ElectorateMember.area, Integer)
+
+
+def _member_weights(proposal: Proposal) -> dict[str, int]:
+    return dict(db.session.execute(select(ElectorateMember.voter_key, RAW_AREA).where(
+        ElectorateMember.proposal_id == proposal.id)).all())
+
+
 def current_choices(proposal: Proposal) -> dict[int, str]:
     """member id → choice of the ballot that counts (the last, if changes were allowed)."""
     return dict(db.session.execute(select(Ballot.member_id, Ballot.choice).where(
         Ballot.proposal_id == proposal.id, Ballot.superseded_at.is_(None))).all())
 
 
+def _current_choices_by_key(proposal: Proposal) -> dict[str, str]:
+    return dict(db.session.execute(
+        select(ElectorateMember.voter_key, Ballot.choice)
+        .join(ElectorateMember, ElectorateMember.id == Ballot.member_id)
+        .where(Ballot.proposal_id == proposal.id, Ballot.superseded_at.is_(None))).all())
+
+
 def turnout(proposal: Proposal) -> dict:
     """Running participation against the quorum; no split of the votes."""
-    members = db.session.execute(select(ElectorateMember.id, ElectorateMember.area).where(
-        ElectorateMember.proposal_id == proposal.id)).all()
     model = SecretParticipation if proposal.is_secret else Ballot
-    stmt = select(model.member_id).where(model.proposal_id == proposal.id)
+    voted = select(model.member_id).where(model.proposal_id == proposal.id)
     if model is Ballot:
-        stmt = stmt.where(Ballot.superseded_at.is_(None))
-    voted = set(db.session.scalars(stmt))
-    total_area = sum(_hundredths(a) for _, a in members)
-    voted_area = sum(_hundredths(a) for mid, a in members if mid in voted)
-    return {"total_voters": len(members), "voted": len(voted),
+        voted = voted.where(Ballot.superseded_at.is_(None))
+    voted_ids = voted.subquery()
+    row = db.session.execute(select(
+        func.count(ElectorateMember.id), func.coalesce(func.sum(RAW_AREA), 0),
+        func.count(voted_ids.c.member_id),
+        func.coalesce(func.sum(case((voted_ids.c.member_id.is_not(None), RAW_AREA))), 0),
+    ).select_from(ElectorateMember)
+        .outerjoin(voted_ids, voted_ids.c.member_id == ElectorateMember.id)
+        .where(ElectorateMember.proposal_id == proposal.id)).one()
+    total, total_area, voted_count, voted_area = (int(x) for x in row)
+    return {"total_voters": total, "voted": voted_count,
             "total_area": area_text(total_area), "voted_area": area_text(voted_area),
             "total_area_h": total_area, "voted_area_h": voted_area}
 
@@ -54,14 +74,12 @@ def _choice_labels(proposal: Proposal) -> tuple[str, ...]:
 def compute(proposal: Proposal) -> dict:
     """The result as a plain dict (stored, shown, exported)."""
     choices = _choice_labels(proposal)
-    members = db.session.scalars(select(ElectorateMember).where(
-        ElectorateMember.proposal_id == proposal.id)).all()
+    weights = _member_weights(proposal)
     if proposal.is_secret:
-        owners, ballots = _secret_inputs(proposal, members)
+        owners, ballots = _secret_inputs(proposal, weights)
     else:
-        by_id = {m.id: m for m in members}
-        owners = {m.voter_key: Owner(m.voter_key, _hundredths(m.area), ()) for m in members}
-        ballots = {by_id[mid].voter_key: c for mid, c in current_choices(proposal).items()}
+        owners = {key: Owner(key, area, ()) for key, area in weights.items()}
+        ballots = _current_choices_by_key(proposal)
     if proposal.kind == "owners":
         agree = [c for c in choices if c != "abstain"] if proposal.options else ["yes"]
         results = {c: tally_owners(owners, ballots, proposal.matter, choices=choices,
@@ -80,13 +98,14 @@ def compute(proposal: Proposal) -> dict:
             "counts": counts, "passed": None}
 
 
-def _secret_inputs(proposal, members):
+def _secret_inputs(proposal, weights: dict[str, int]):
     """Secret ballots have no voter→choice link. Participants are replaced by their anonymous
     votes (each carrying its frozen weight), which gives the same totals and splits."""
-    voted = set(db.session.scalars(select(SecretParticipation.member_id).where(
-        SecretParticipation.proposal_id == proposal.id)))
-    owners = {m.voter_key: Owner(m.voter_key, _hundredths(m.area), ())
-              for m in members if m.id not in voted}
+    voted = set(db.session.scalars(
+        select(ElectorateMember.voter_key)
+        .join(SecretParticipation, SecretParticipation.member_id == ElectorateMember.id)
+        .where(SecretParticipation.proposal_id == proposal.id)))
+    owners = {key: Owner(key, area, ()) for key, area in weights.items() if key not in voted}
     ballots = {}
     for vote in db.session.scalars(select(SecretVote).where(
             SecretVote.proposal_id == proposal.id).order_by(SecretVote.receipt)):
