@@ -43,9 +43,9 @@ def build(url: str):
 
 
 def populate():
+    from app.compounds.models import Building, Holding, Unit
     from tests.factories import grant, make_compound, make_staff, make_user
     from tests.proposals.helpers import T0
-    from app.compounds.models import Building, Holding, Unit
 
     compound = make_compound("基准小区")
     party = make_user(name="书记")
@@ -106,9 +106,9 @@ def main():
         members = db.session.execute(select(ElectorateMember.voter_key, ElectorateMember.area)
                                      .where(ElectorateMember.proposal_id == p.id)).all()
         owners = {k: Owner(k, int(a * 100), ()) for k, a in members}
-        choices = {by: c for by, c in db.session.execute(
+        choices = dict(db.session.execute(
             select(ElectorateMember.voter_key, Ballot.choice)
-            .join(Ballot, Ballot.member_id == ElectorateMember.id)).all()}
+            .join(Ballot, Ballot.member_id == ElectorateMember.id)).all())
         pure = timed(lambda: tally_owners(owners, choices, 7))
         full = timed(lambda: results.compute(p))
         result = results.compute(p)
