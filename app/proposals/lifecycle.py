@@ -67,7 +67,7 @@ def proposal_compound(proposal: Proposal) -> Compound:
 
 
 def apply(proposal: Proposal, name: str, actor, *, reason: str = "", data: dict | None = None,
-          now: datetime | None = None) -> ProposalEvent:
+          now: datetime | None = None, also=()) -> ProposalEvent:
     """Move `proposal` along transition `name`, or refuse and change nothing."""
     transition = TRANSITIONS[name]
     compound = proposal_compound(proposal)
@@ -94,5 +94,5 @@ def apply(proposal: Proposal, name: str, actor, *, reason: str = "", data: dict 
     db.session.add(event)
     record(actor, compound, f"proposal.{name}", proposal,
            {"from": previous, "to": transition.target, "reason": reason, **(data or {})},
-           also=[event], actor_role=role)
+           also=[event, *also], actor_role=role)
     return event

@@ -13,7 +13,13 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.proposals import electorate, results
 from app.proposals.lifecycle import PROPOSERS, apply, proposal_compound
-from app.proposals.models import Objection, Proposal, ProposalOption, ProposalResult
+from app.proposals.models import (
+    Objection,
+    Proposal,
+    ProposalOption,
+    ProposalResult,
+    SecretVote,
+)
 from app.proposals.periods import earliest_voting_start, period_after
 
 EDITABLE = ("draft", "returned")
@@ -177,8 +183,13 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
                          audit_head=head_hash(), created_at=now)
     db.session.add(row)
     db.session.flush()
-    return apply(proposal, "close_voting", None, now=now, data={
-        "passed": result.get("passed"), "result": row.id,
+    # Secret votes are sealed into the log only now, all at once and in receipt order, so the
+    # log never lines a vote up with the participation recorded when it was cast.
+    sealed = list(db.session.scalars(select(SecretVote).where(
+        SecretVote.proposal_id == proposal.id).order_by(SecretVote.receipt))) \
+        if proposal.is_secret else []
+    return apply(proposal, "close_voting", None, now=now, also=[row, *sealed], data={
+        "passed": result.get("passed"), "result": row.id, "secret_votes": len(sealed),
         "objection_ends_at": proposal.objection_ends_at.isoformat()})
 
 
@@ -256,7 +267,7 @@ def publish_result(actor, proposal: Proposal, now: datetime | None = None):
     db.session.add(row)
     proposal.result_published_at = now
     db.session.flush()
-    return apply(proposal, "publish_result", actor, now=now,
+    return apply(proposal, "publish_result", actor, now=now, also=[row],
                  data={"result": row.id, "audit_head": row.audit_head})
 
 

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.audit.models import AuditEntry
 from app.audit.services import verify
@@ -215,3 +215,21 @@ def test_council_resolution(app):
     result = compute(p)
     assert result["kind"] == "council", result
     assert result["passed"], result  # 3 of 5 members agree
+
+
+def test_secret_votes_are_sealed_into_the_log_at_close(app):
+    w = World(n_owners=3)
+    p = w.proposal(is_secret=True)
+    now = w.to_voting(p)
+    for user, choice in zip(w.owners, ["yes", "no", "no"], strict=True):
+        ballots.cast_in_person(p.id, _member_of(p, user).id, user, choice, now=now)
+    services.close_voting(p, now=p.voting_closes_at)
+    db.session.commit()
+    assert verify().ok
+    vote = db.session.scalars(select(SecretVote).where(SecretVote.choice == "no")).first()
+    db.session.execute(text("UPDATE secret_votes SET choice = 'yes' WHERE id = :id"),
+                       {"id": vote.id})
+    db.session.commit()
+    result = verify()
+    assert not result.ok
+    assert any(f"secret_votes id={vote.id}" in problem for problem in result.problems)
