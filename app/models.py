@@ -20,3 +20,4 @@ from app.proposals.models import (  # noqa: F401
     Ballot, ElectorateMember, ElectorateUnit, Objection, Proposal, ProposalEvent, ProposalOption,
     ProposalResult, ProxyAuthorisation, SecretParticipation, SecretVote,
 )
+from app.notifications.models import Follow, Notification  # noqa: F401

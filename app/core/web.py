@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.core.errors import ServiceError
 from app.core.phones import mask_mobile, mask_name
+from app.core.time import china_time
 from app.extensions import db
 
 ERROR_TEXT = {
@@ -77,3 +78,4 @@ def init_web(app: Flask) -> None:
 
     app.jinja_env.filters["mask_mobile"] = mask_mobile
     app.jinja_env.filters["mask_name"] = mask_name
+    app.jinja_env.filters["cst"] = china_time

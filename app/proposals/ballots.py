@@ -14,6 +14,7 @@ from app.compounds.models import Compound, Holding, Residency, Unit
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.time import iso_utc, utcnow
 from app.extensions import db
+from app.notifications.services import follow
 from app.proposals.models import (
     Ballot,
     ElectorateMember,
@@ -135,6 +136,8 @@ def cast(proposal_id: int, member_id: int, actor, choice: str, *, channel: str =
     # The receipt of a secret ballot stays out of the log: it would tie the voter to the vote.
     if not proposal.is_secret:
         details["receipt"] = receipt
+    if channel == "web":
+        follow(actor, compound.id, "proposal", proposal.id, audited=False)
     record(actor, compound, "ballot.cast", written, details, actor_role=actor_role)
     return receipt
 

@@ -4,6 +4,7 @@ Every transition writes the public timeline and the audit log in the caller's tr
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record
@@ -12,6 +13,7 @@ from app.compounds.models import Compound
 from app.core.errors import PermissionDenied, ServiceError
 from app.core.time import utcnow
 from app.extensions import db
+from app.notifications.services import notify_followers
 from app.proposals.models import Proposal, ProposalEvent
 
 PROPOSERS = ("party_cell", "council", "committee")
@@ -95,4 +97,12 @@ def apply(proposal: Proposal, name: str, actor, *, reason: str = "", data: dict 
     record(actor, compound, f"proposal.{name}", proposal,
            {"from": previous, "to": transition.target, "reason": reason, **(data or {})},
            also=[event, *also], actor_role=role)
+    notify_followers("proposal", proposal.id, compound.id, f"proposal.{name}",
+                     gettext("议案“%(title)s”进入“%(state)s”阶段",
+                             title=proposal.title, state=STATE_LABELS[transition.target]),
+                     proposal_path(proposal), actor=actor)
     return event
+
+
+def proposal_path(proposal: Proposal) -> str:
+    return f"/c/{proposal.compound_id}/proposals/{proposal.id}"

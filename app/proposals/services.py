@@ -11,6 +11,7 @@ from app.core.errors import PermissionDenied, ServiceError
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
 from app.extensions import db
+from app.notifications.services import follow
 from app.proposals import electorate, results
 from app.proposals.lifecycle import PROPOSERS, apply, proposal_compound
 from app.proposals.models import (
@@ -45,6 +46,7 @@ def create(actor, compound: Compound, *, title: str, body: str, kind: str,
     db.session.add(proposal)
     db.session.flush()
     _set_options(proposal, options)
+    follow(actor, compound.id, "proposal", proposal.id, audited=False)
     record(actor, compound, "proposal.create", proposal, {"kind": kind, "matter": matter},
            also=list(proposal.options), actor_role=primary_role(actor, compound))
     return proposal
@@ -228,6 +230,7 @@ def lodge_objection(actor, proposal: Proposal, body: str, now: datetime | None =
                           created_at=now)
     db.session.add(objection)
     db.session.flush()
+    follow(actor, compound.id, "proposal", proposal.id, audited=False)
     record(actor, compound, "proposal.objection", objection, {"proposal": proposal.id},
            actor_role=primary_role(actor, compound))
     return objection
