@@ -32,6 +32,8 @@ class Config:
     # Login throttles: per account tight, per IP loose (a whole compound may share one NAT address).
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "100 per 15 minutes"
+    # Every registration attempt counts (a duplicate mobile tells whether a number is taken).
+    REGISTER_LIMIT_PER_IP = "30 per hour"
     CLAIM_LIMIT_PER_USER = "10 per hour"
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
     UPLOAD_DIR = str(BASE_DIR / "instance" / "uploads")
@@ -47,6 +49,7 @@ class Config:
             "REDIS_URL": "REDIS_URL",
             "YISHI_LOCALE": "YISHI_LOCALE",
             "UPLOAD_DIR": "UPLOAD_DIR",
+            "TRUSTED_PROXIES": "TRUSTED_PROXIES",
         }
         for env_name, key in mapping.items():
             value = _env(env_name)
@@ -73,6 +76,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    TRUSTED_PROXIES = 1  # one reverse proxy in front (DESIGN §6); set 0 when exposed directly
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

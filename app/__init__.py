@@ -33,6 +33,12 @@ def select_locale() -> str:
 def create_app(config=None) -> Flask:
     app = Flask(__name__, template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
     _load_config(app, config)
+    hops = int(app.config.get("TRUSTED_PROXIES", 0))
+    if hops:
+        # Behind the reverse proxy the client address comes from X-Forwarded-For; without this
+        # every resident would share the proxy's address and its per-IP rate limits.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(
             parents=True, exist_ok=True)
