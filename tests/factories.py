@@ -106,3 +106,47 @@ def make_staff(compound, user=None) -> User:
     db.session.add(StaffAssignment(community_id=compound.community_id, user_id=user.id))
     db.session.flush()
     return user
+
+
+def make_invite(unit, code=None, **kw):
+    """An unused invite code for `unit` (the letters module issues real ones)."""
+    from app.compounds.models import InviteCode
+
+    row = InviteCode(unit_id=unit.id, code=code or f"T{next(_seq):07d}", **kw)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+ROSTER_HEADER = ["楼栋", "单元", "房号", "面积", "面积来源", "业主姓名", "业主手机", "开发商持有"]
+
+
+def roster_csv(rows, header=ROSTER_HEADER, encoding="utf-8-sig") -> bytes:
+    """A roster CSV as staff would upload it: rows are lists of cell texts."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if header is not None:
+        writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def roster_xlsx(rows, header=ROSTER_HEADER) -> bytes:
+    """A roster .xlsx; cells keep their Python types (numbers stay numbers, as Excel keeps
+    them)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    if header is not None:
+        sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,8 +1,24 @@
-"""Compound structure, verification and roles. Services flush; the caller commits."""
-from sqlalchemy import select
+"""Compound structure, membership lookups and staff assignment. Services flush; the caller
+commits. Verification lives in app.compounds.claims, roles in app.compounds.roles."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, union
+from sqlalchemy.exc import IntegrityError
 
-from app.compounds.models import Community, Compound, Residency, RoleGrant, StaffAssignment
+from app.accounts.models import User
+from app.audit.services import record
+from app.compounds.models import (
+    Building,
+    Community,
+    Compound,
+    Residency,
+    RoleGrant,
+    StaffAssignment,
+    Unit,
+)
+from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.extensions import db
+
+MEMBERS_PAGE_SIZE = 50
 
 
 def compounds_for(user) -> list[Compound]:
@@ -22,3 +38,102 @@ def compounds_for(user) -> list[Compound]:
         return []
     return list(db.session.scalars(
         select(Compound).join(Community).where(Compound.id.in_(ids)).order_by(Compound.name)))
+
+
+def assign_staff(admin: User, community: Community, user: User) -> StaffAssignment:
+    """Make `user` community staff (社区工作者) of `community`: they then manage rosters,
+    verification and roles of every compound there. Only an admin may do this (DESIGN §1)."""
+    if not admin.is_admin:
+        raise PermissionDenied(_l("只有系统管理员可以指派社区工作者。"))
+    row = StaffAssignment(community_id=community.id, user_id=user.id, granted_by_id=admin.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("这个人已经是该社区的工作者。")) from None
+    record(admin, None, "staff.assigned", row,
+           {"community_id": community.id, "user_id": user.id}, actor_role="admin")
+    return row
+
+
+def search_compounds(query: str, limit: int = 20) -> list[Compound]:
+    """Compounds whose name contains `query`, for people looking for their own."""
+    text = (query or "").strip()
+    if not text:
+        return []
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(db.session.scalars(
+        select(Compound).join(Community)
+        .where(Compound.name.like(f"%{escaped}%", escape="\\"))
+        .order_by(Compound.name).limit(limit)))
+
+
+def buildings_of(compound: Compound) -> list[Building]:
+    rows = db.session.scalars(select(Building).where(Building.compound_id == compound.id))
+    # "2" before "10": people number buildings, they don't sort them as text.
+    return sorted(rows, key=lambda b: (len(b.name), b.name))
+
+
+def find_unit(compound: Compound, building_id, entrance: str, room: str) -> Unit:
+    """The unit at 楼栋-单元-房号 in this compound, or a NotFound naming what to check."""
+    unit = db.session.scalar(select(Unit).join(Building).where(
+        Unit.compound_id == compound.id, Building.id == building_id,
+        Unit.entrance == (entrance or "").strip(), Unit.room == (room or "").strip()))
+    if unit is None:
+        raise NotFound(_l("找不到这个房屋，请核对楼栋、单元和房号。"), field="room")
+    return unit
+
+
+def residencies_of(user: User, compound: Compound) -> list[Residency]:
+    """The person's verified units in this compound."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(db.session.scalars(
+        select(Residency).join(Unit).where(
+            Residency.user_id == user.id, Residency.compound_id == compound.id,
+            Residency.revoked_at.is_(None)).order_by(Unit.building_id, Unit.entrance, Unit.room)))
+
+
+def _member_ids(compound: Compound):
+    return union(
+        select(Residency.user_id).where(Residency.compound_id == compound.id,
+                                        Residency.revoked_at.is_(None)),
+        select(RoleGrant.user_id).where(RoleGrant.compound_id == compound.id,
+                                        RoleGrant.revoked_at.is_(None)),
+    ).subquery()
+
+
+def count_members(compound: Compound) -> int:
+    return db.session.scalar(select(func.count()).select_from(_member_ids(compound))) or 0
+
+
+def members_of(compound: Compound, page: int = 1,
+               page_size: int = MEMBERS_PAGE_SIZE) -> list[User]:
+    """Verified residents and role holders of the compound, by name, one page at a time."""
+    ids = _member_ids(compound)
+    page = max(page, 1)
+    return list(db.session.scalars(
+        select(User).where(User.id.in_(select(ids.c.user_id)))
+        .order_by(User.display_name, User.id)
+        .limit(page_size).offset((page - 1) * page_size)))
+
+
+def roles_by_member(compound: Compound, user_ids) -> dict[int, set[str]]:
+    """Compound roles of many people at once (the per-person access.roles_in would cost two
+    queries per row of a list)."""
+    user_ids = list(user_ids)
+    roles: dict[int, set[str]] = {uid: set() for uid in user_ids}
+    if not user_ids:
+        return roles
+    for uid, relation in db.session.execute(select(Residency.user_id, Residency.relation).where(
+            Residency.compound_id == compound.id, Residency.revoked_at.is_(None),
+            Residency.user_id.in_(user_ids))):
+        roles[uid].add("resident")
+        if relation == "owner":
+            roles[uid].add("owner")
+    for uid, role in db.session.execute(select(RoleGrant.user_id, RoleGrant.role).where(
+            RoleGrant.compound_id == compound.id, RoleGrant.revoked_at.is_(None),
+            RoleGrant.user_id.in_(user_ids))):
+        roles[uid].add(role)
+    return roles

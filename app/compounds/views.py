@@ -1,25 +1,13 @@
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint
 
-from app.compounds.access import require_member
+from app.compounds import member_views, roster_views, staff_views
 
 bp = Blueprint("compounds", __name__, url_prefix="/c")
+# Verification and roles: overview, claims, roles, party declarations (their own modules).
+member_views.routes.register(bp)
+staff_views.routes.register(bp)
+# Rosters (import, export) and invite letters.
+roster_views.routes.register(bp)
+for _name, _value in member_views.TEMPLATE_GLOBALS.items():
+    bp.add_app_template_global(_value, _name)
 
-
-@bp.get("/<int:compound_id>/")
-@login_required
-def overview(compound_id: int):
-    compound = require_member(compound_id)
-    return render_template("compounds/overview.html", compound=compound)
-
-
-@bp.route("/claim", methods=["GET", "POST"])
-@login_required
-def claim_by_code():
-    return render_template("compounds/claim_code.html")
-
-
-@bp.route("/claim/request", methods=["GET", "POST"])
-@login_required
-def request_claim():
-    return render_template("compounds/claim_request.html")

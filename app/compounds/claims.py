@@ -1,0 +1,261 @@
+"""Verification of a person for a unit (DESIGN §1): by the one-time code on the unit's letter,
+by staff approval of a request, or registered by staff on the person's behalf (代办).
+Services take the actor, flush and never commit; every change is audited."""
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.accounts.services import find_by_mobile, register_user
+from app.audit.services import record
+from app.compounds.access import forget_roles, is_staff, primary_role
+from app.compounds.letters import normalize_code
+from app.compounds.models import (
+    RELATIONS,
+    Compound,
+    Holding,
+    HoldingOwner,
+    InviteCode,
+    Residency,
+    Unit,
+    UnitClaim,
+)
+from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from app.core.phones import mask_mobile
+from app.core.time import utcnow
+from app.extensions import db
+
+REASON_MAX = 500
+BAD_CODE = _l("认证码不正确，或已被使用、已作废。请核对邀请函上的认证码，"
+              "或向社区工作人员申请人工审核。")
+
+
+def _check_relation(relation: str) -> str:
+    if relation not in RELATIONS:
+        raise ServiceError(_l("请选择您与房屋的关系。"), field="relation")
+    return relation
+
+
+def _require_staff(actor: User, compound: Compound) -> None:
+    if not is_staff(actor, compound):
+        raise PermissionDenied(_l("只有本社区的工作人员可以办理房屋认证。"))
+
+
+def on_roster(user: User, unit: Unit) -> bool:
+    """Whether the person's account mobile is one of the unit's roster (co-)owners."""
+    if unit.holding_id is None:
+        return False
+    return db.session.scalar(select(HoldingOwner.id).where(
+        HoldingOwner.holding_id == unit.holding_id,
+        HoldingOwner.mobile == user.mobile).limit(1)) is not None
+
+
+def _add_residency(claim: UnitClaim, verified_by: User | None) -> Residency:
+    residency = Residency(compound_id=claim.compound_id, unit_id=claim.unit_id,
+                          user_id=claim.user_id, relation=claim.relation, claim_id=claim.id,
+                          verified_at=utcnow(),
+                          verified_by_id=verified_by.id if verified_by else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(residency)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("已经认证过这个房屋了。")) from None
+    return residency
+
+
+def _add_claim(claim: UnitClaim) -> UnitClaim:
+    try:
+        with db.session.begin_nested():
+            db.session.add(claim)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("这个房屋已经有一份您的申请在等待审核，请耐心等候。")) from None
+    return claim
+
+
+def claim_by_code(user: User, code: str, relation: str) -> UnitClaim:
+    """Redeem a unit's one-time invite code. The code is consumed by one conditional UPDATE,
+    so of any number of concurrent redemptions exactly one succeeds.
+
+    Family members and tenants are verified at once. Holding the letter does not prove
+    ownership (a tenant may hold it), so an owner is verified at once only when the account's
+    mobile is one of the unit's roster owners; otherwise the claim waits for staff. Only owners
+    cast the owner's ballot (民法典 第二百七十八条)."""
+    relation = _check_relation(relation)
+    normalized = normalize_code(code)
+    if not normalized:
+        raise ServiceError(_l("请输入认证码。"), field="code")
+    with db.session.begin_nested():
+        now = utcnow()
+        result = db.session.execute(
+            update(InviteCode)
+            .where(InviteCode.code == normalized, InviteCode.used_at.is_(None),
+                   InviteCode.revoked_at.is_(None))
+            .values(used_at=now, used_by_id=user.id)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise ServiceError(BAD_CODE, field="code")
+        invite = db.session.execute(
+            select(InviteCode).where(InviteCode.code == normalized)
+            .execution_options(populate_existing=True)).scalar_one()
+        unit = db.session.get(Unit, invite.unit_id)
+        compound = db.session.get(Compound, unit.compound_id)
+        verified = relation != "owner" or on_roster(user, unit)
+        claim = _add_claim(UnitClaim(
+            compound_id=compound.id, unit_id=unit.id, user_id=user.id, relation=relation,
+            method="code", status="approved" if verified else "pending",
+            decided_at=now if verified else None))
+        data = {"unit": unit.number, "relation": relation,
+                "result": "verified" if verified else "pending"}
+        if verified:
+            residency = _add_residency(claim, None)
+            record(user, compound, "claim.code_used", residency, data, also=[claim, invite],
+                   actor_role=primary_role(user, compound))
+        else:
+            record(user, compound, "claim.code_used", claim, data, also=[invite],
+                   actor_role=primary_role(user, compound))
+    forget_roles()
+    return claim
+
+
+def request_claim(user: User, unit: Unit, relation: str, note: str = "") -> UnitClaim:
+    """Ask staff to verify the person for a unit; staff approve or reject with a reason.
+    One pending request per person and unit (a partial unique index enforces it)."""
+    relation = _check_relation(relation)
+    note = (note or "").strip()
+    if len(note) > REASON_MAX:
+        raise ServiceError(_l("说明请不超过 500 个字。"), field="note")
+    already = db.session.scalar(select(Residency.id).where(
+        Residency.user_id == user.id, Residency.unit_id == unit.id,
+        Residency.revoked_at.is_(None)))
+    if already:
+        raise Conflict(_l("您已经认证了这个房屋。"), field="room")
+    compound = db.session.get(Compound, unit.compound_id)
+    claim = _add_claim(UnitClaim(compound_id=compound.id, unit_id=unit.id, user_id=user.id,
+                                 relation=relation, method="request", note=note))
+    record(user, compound, "claim.submitted", claim,
+           {"unit": unit.number, "relation": relation},
+           actor_role=primary_role(user, compound))
+    return claim
+
+
+def _decide(actor: User, claim: UnitClaim, status: str, reason: str) -> None:
+    """Move a pending claim to its decision; a second decision (two staff at once) loses."""
+    result = db.session.execute(
+        update(UnitClaim)
+        .where(UnitClaim.id == claim.id, UnitClaim.status == "pending")
+        .values(status=status, decision_reason=reason, decided_by_id=actor.id,
+                decided_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict(_l("这份申请已经处理过了。"))
+    db.session.refresh(claim)
+
+
+def approve_claim(actor: User, claim: UnitClaim) -> Residency:
+    """Staff of the compound's community verify a pending claim."""
+    compound = db.session.get(Compound, claim.compound_id)
+    _require_staff(actor, compound)
+    if claim.user_id == actor.id:
+        raise PermissionDenied(_l("不能审核自己的申请，请由其他工作人员办理。"))
+    with db.session.begin_nested():
+        _decide(actor, claim, "approved", "")
+        residency = _add_residency(claim, actor)
+        record(actor, compound, "claim.approved", residency,
+               {"claim_id": claim.id, "unit": claim.unit.number, "relation": claim.relation},
+               also=[claim], actor_role=primary_role(actor, compound))
+    forget_roles()
+    return residency
+
+
+def reject_claim(actor: User, claim: UnitClaim, reason: str) -> UnitClaim:
+    """Staff turn a claim down; the written reason is shown to the claimant."""
+    compound = db.session.get(Compound, claim.compound_id)
+    _require_staff(actor, compound)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("请写明驳回理由，申请人会看到它。"), field="reason")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(_l("理由请不超过 500 个字。"), field="reason")
+    with db.session.begin_nested():
+        _decide(actor, claim, "rejected", reason)
+        record(actor, compound, "claim.rejected", claim,
+               {"unit": claim.unit.number, "reason": reason},
+               actor_role=primary_role(actor, compound))
+    return claim
+
+
+def proxy_register(staff: User, compound: Compound, unit: Unit, *, mobile: str,
+                   display_name: str, password: str, relation: str) -> Residency:
+    """代办: staff register an (often elderly) resident in person and verify them for a unit.
+    A new account records who registered it; an existing account is just verified."""
+    _require_staff(staff, compound)
+    relation = _check_relation(relation)
+    if unit.compound_id != compound.id:
+        raise NotFound(_l("找不到这个房屋，请核对楼栋、单元和房号。"), field="room")
+    role = primary_role(staff, compound)
+    with db.session.begin_nested():
+        person = find_by_mobile(mobile)
+        new_account = person is None
+        if new_account:
+            if not password:
+                raise ServiceError(_l("请为新账户设置初始密码。"), field="password")
+            person = register_user(mobile, display_name, password, consented=True,
+                                   registered_by=staff, compound=compound, actor_role=role)
+        now = utcnow()
+        claim = _add_claim(UnitClaim(
+            compound_id=compound.id, unit_id=unit.id, user_id=person.id, relation=relation,
+            method="proxy", status="approved", decided_by_id=staff.id, decided_at=now))
+        residency = _add_residency(claim, staff)
+        record(staff, compound, "claim.proxy_verified", residency,
+               {"unit": unit.number, "relation": relation, "on_behalf": True,
+                "new_account": new_account, "mobile": mask_mobile(person.mobile)},
+               also=[claim], actor_role=role)
+    forget_roles()
+    return residency
+
+
+def get_claim(compound: Compound, claim_id: int) -> UnitClaim:
+    claim = db.session.get(UnitClaim, claim_id)
+    if claim is None or claim.compound_id != compound.id:
+        raise NotFound(_l("找不到这份申请。"))
+    return claim
+
+
+def pending_claims(compound: Compound) -> list[UnitClaim]:
+    """The staff queue, oldest first, with each unit's roster owners loaded."""
+    return list(db.session.scalars(
+        select(UnitClaim)
+        .where(UnitClaim.compound_id == compound.id, UnitClaim.status == "pending")
+        .options(selectinload(UnitClaim.user),
+                 selectinload(UnitClaim.unit).selectinload(Unit.building),
+                 selectinload(UnitClaim.unit).selectinload(Unit.holding)
+                 .selectinload(Holding.owners))
+        .order_by(UnitClaim.created_at, UnitClaim.id)))
+
+
+def claims_of(user: User) -> list[UnitClaim]:
+    """The person's own claims, newest first (their 'my claims' page)."""
+    return list(db.session.scalars(
+        select(UnitClaim).where(UnitClaim.user_id == user.id)
+        .options(selectinload(UnitClaim.unit).selectinload(Unit.building))
+        .order_by(UnitClaim.created_at.desc(), UnitClaim.id.desc())))
+
+
+def open_claims_of(user: User, days: int = 30) -> list[UnitClaim]:
+    """What the home page tells a claimant: claims still waiting, and recent rejections with
+    their reasons."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    since = utcnow() - timedelta(days=days)
+    return list(db.session.scalars(
+        select(UnitClaim).where(
+            UnitClaim.user_id == user.id,
+            or_(UnitClaim.status == "pending",
+                and_(UnitClaim.status == "rejected", UnitClaim.decided_at >= since)))
+        .options(selectinload(UnitClaim.unit).selectinload(Unit.building))
+        .order_by(UnitClaim.created_at.desc(), UnitClaim.id.desc())))

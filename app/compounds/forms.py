@@ -1,0 +1,115 @@
+"""Forms of the compounds domain. Services check again, so every rule holds whatever the caller."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.core.phones import normalize_mobile
+
+# --- verification and roles -------------------------------------------------------------------
+
+RELATION_CHOICES = [("owner", _l("业主本人")), ("family", _l("家庭成员")), ("tenant", _l("租户"))]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _mobile_if_given(form, field) -> None:
+    if field.data and normalize_mobile(field.data) is None:
+        raise ValidationError(_l("请输入正确的 11 位手机号，例如 13812345678。"))
+
+
+def _relation_field():
+    return RadioField(_l("您与房屋的关系"), choices=RELATION_CHOICES,
+                      validators=[InputRequired(_l("请选择与房屋的关系。"))])
+
+
+class ActionForm(FlaskForm):
+    """A button-only POST (approve, confirm, declare): the CSRF token is the whole form."""
+
+
+class ClaimCodeForm(FlaskForm):
+    code = StringField(_l("认证码"), filters=[_strip], validators=[
+        DataRequired(_l("请输入认证码。")), Length(max=32, message=_l("认证码不正确。"))])
+    relation = _relation_field()
+
+
+class UnitFieldsForm(FlaskForm):
+    """楼栋-单元-房号 of a unit in a known compound; building choices are set by the view."""
+
+    building = SelectField(_l("楼栋"), coerce=int,
+                           validators=[InputRequired(_l("请选择楼栋。"))])
+    entrance = StringField(_l("单元"), filters=[_strip], validators=[
+        DataRequired(_l("请填写单元号。")), Length(max=10)])
+    room = StringField(_l("房号"), filters=[_strip], validators=[
+        DataRequired(_l("请填写房号。")), Length(max=20)])
+
+
+class RequestClaimForm(UnitFieldsForm):
+    compound_id = HiddenField()
+    relation = _relation_field()
+    note = TextAreaField(_l("补充说明（选填）"), filters=[_strip], validators=[
+        Optional(), Length(max=500, message=_l("说明请不超过 500 个字。"))])
+
+
+class ProxyRegisterForm(UnitFieldsForm):
+    mobile = TelField(_l("居民手机号"), filters=[_strip], validators=[
+        DataRequired(_l("请输入手机号。")), _mobile_if_given])
+    display_name = StringField(_l("居民称呼"), filters=[_strip], validators=[
+        DataRequired(_l("请填写称呼。")), Length(max=40, message=_l("称呼不能超过 40 个字。"))])
+    password = PasswordField(_l("初始密码"), validators=[Optional()])
+    relation = RadioField(_l("居民与房屋的关系"), choices=RELATION_CHOICES,
+                          validators=[InputRequired(_l("请选择与房屋的关系。"))])
+    consent = BooleanField(_l("居民本人已当面了解并同意隐私说明"),
+                           validators=[DataRequired(_l("请先向居民说明隐私条款并取得同意。"))])
+
+
+def _reason_field(label):
+    return TextAreaField(label, filters=[_strip], validators=[
+        DataRequired(_l("请写明理由。")), Length(max=500, message=_l("理由请不超过 500 个字。"))])
+
+
+class RejectClaimForm(FlaskForm):
+    """Rejecting, declining and revoking always come with a written reason."""
+
+    reason = _reason_field(_l("驳回理由"))
+
+
+class DeclinePartyForm(FlaskForm):
+    reason = _reason_field(_l("不予确认的理由"))
+
+
+class RevokeRoleForm(FlaskForm):
+    reason = _reason_field(_l("撤销理由"))
+
+
+class GrantRoleForm(FlaskForm):
+    member = SelectField(_l("选择本小区成员"), coerce=int, default=0, validators=[Optional()])
+    mobile = TelField(_l("或输入手机号"), filters=[_strip], validators=[Optional(),
+                                                                       _mobile_if_given])
+    role = SelectField(_l("角色"), validators=[InputRequired(_l("请选择角色。"))])
+
+
+# --- rosters and invite letters ---------------------------------------------------------------
+
+class RosterUploadForm(FlaskForm):
+    file = FileField(_l("名册文件（Excel .xlsx 或 CSV）"), validators=[
+        FileRequired(_l("请选择要上传的名册文件。"))], render_kw={"accept": ".xlsx,.csv"})
+
+
+class IssueCodesForm(FlaskForm):
+    """Issue invite codes for one building; the view sets the building choices."""
+
+    building = SelectField(_l("楼栋"), coerce=int, validators=[InputRequired(_l("请选择楼栋。"))])
+    replace = BooleanField(_l("作废本楼所有未使用的旧邀请码，全部重新生成（旧邀请函将失效）"))

@@ -1,0 +1,163 @@
+"""Pages for residents: the compound overview, claiming a unit, their claims and roles.
+Registered on the compounds blueprint by app.compounds.views."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.compounds import claims as claim_services
+from app.compounds import roles as role_services
+from app.compounds.access import is_staff, require_member, roles_in
+from app.compounds.forms import RELATION_CHOICES, ActionForm, ClaimCodeForm, RequestClaimForm
+from app.compounds.models import Compound
+from app.compounds.services import (
+    buildings_of,
+    count_members,
+    find_unit,
+    members_of,
+    residencies_of,
+    roles_by_member,
+    search_compounds,
+)
+from app.compounds.viewkit import RouteTable, show_error, status_of, user_key
+from app.core.db import unit_of_work
+from app.core.errors import ServiceError
+from app.extensions import db, limiter
+
+routes = RouteTable()
+
+CLAIM_STATUS_LABELS = {
+    "pending": _l("等待审核"), "approved": _l("已通过"), "rejected": _l("未通过")}
+CLAIM_METHOD_LABELS = {"code": _l("认证码"), "request": _l("人工审核"), "proxy": _l("社区代办")}
+# Available in every template, macros included (registered by app.compounds.views).
+TEMPLATE_GLOBALS = {
+    "badges_for": role_services.badges_for,
+    "badges_from_roles": role_services.badges_from_roles,
+    "open_claims_of": claim_services.open_claims_of,
+    "role_labels": role_services.ROLE_LABELS,
+    "relation_labels": dict(RELATION_CHOICES),
+    "claim_status_labels": CLAIM_STATUS_LABELS,
+    "claim_method_labels": CLAIM_METHOD_LABELS,
+}
+
+# (endpoint, label, roles that see it); an endpoint another package may not have built yet is
+# linked only once it exists.
+COMPOUND_LINKS = (
+    ("compounds.claims_queue", _l("房屋认证审核"), {"staff", "admin"}),
+    ("compounds.proxy_register", _l("代办注册"), {"staff", "admin"}),
+    ("compounds.roles", _l("角色管理"), {"staff", "admin"}),
+    ("compounds.party_queue", _l("党员身份确认"), {"staff", "admin", "party_cell"}),
+    ("compounds.roster", _l("房屋名册"), {"staff", "admin"}),
+    ("compounds.letters", _l("打印邀请函"), {"staff", "admin"}),
+    ("compounds.my_roles", _l("我在本小区的身份"), None),
+    ("audit.trail", _l("操作记录（审计）"), None),
+)
+
+
+def compound_links(compound: Compound, held) -> list[tuple[object, str]]:
+    views = current_app.view_functions
+    return [(label, url_for(endpoint, compound_id=compound.id))
+            for endpoint, label, who in COMPOUND_LINKS
+            if endpoint in views and (who is None or held & who)]
+
+
+@routes.route("/<int:compound_id>/", methods=["GET"])
+@login_required
+def overview(compound_id: int):
+    compound = require_member(compound_id)
+    held = roles_in(current_user, compound)
+    page = max(request.args.get("page", 1, type=int), 1)
+    members = members_of(compound, page)
+    return render_template(
+        "compounds/overview.html", compound=compound, held=held,
+        residencies=residencies_of(current_user, compound), links=compound_links(compound, held),
+        members=members, member_roles=roles_by_member(compound, [m.id for m in members]),
+        total=count_members(compound), page=page, staff=is_staff(current_user, compound))
+
+
+def _claim_limit() -> str:
+    return current_app.config["CLAIM_LIMIT_PER_USER"]
+
+
+@routes.route("/claim", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_claim_limit, key_func=user_key, methods=["POST"])
+def claim_by_code():
+    """The invite letter's QR code opens this page with ?code= filled in."""
+    form = ClaimCodeForm()
+    if not form.is_submitted() and request.args.get("code"):
+        form.code.data = request.args["code"][:32]
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                claim = claim_services.claim_by_code(current_user, form.code.data,
+                                                     form.relation.data)
+        except ServiceError as exc:
+            show_error(form, exc)
+            return render_template("compounds/claim_code.html", form=form), status_of(form, exc)
+        if claim.status == "approved":
+            flash(_("认证成功，欢迎参与小区议事。"), "success")
+            return redirect(url_for("compounds.overview", compound_id=claim.compound_id))
+        flash(_("认证码有效，但您的手机号不在该房屋的业主名册中，业主身份需要社区工作人员核实。"
+                "核实结果会显示在“我的认证申请”中。"), "info")
+        return redirect(url_for("compounds.my_claims"))
+    return render_template("compounds/claim_code.html", form=form), status_of(form)
+
+
+@routes.route("/claim/request", methods=["GET", "POST"])
+@login_required
+def request_claim():
+    """Step 1: find the compound by name (?q=); step 2: the unit and relation."""
+    compound = db.session.get(Compound, request.values.get("compound_id", 0, type=int))
+    if compound is None:
+        q = request.args.get("q", "").strip()[:40]
+        return render_template("compounds/claim_request.html", form=None, q=q,
+                               results=search_compounds(q) if q else [])
+    form = RequestClaimForm(compound_id=compound.id)
+    form.building.choices = [(b.id, b.name) for b in buildings_of(compound)]
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                unit = find_unit(compound, form.building.data, form.entrance.data, form.room.data)
+                claim_services.request_claim(current_user, unit, form.relation.data,
+                                             form.note.data)
+        except ServiceError as exc:
+            show_error(form, exc)
+            return render_template("compounds/claim_request.html", form=form,
+                                   compound=compound), status_of(form, exc)
+        flash(_("申请已提交，社区工作人员审核后会在这里告诉您结果。"), "success")
+        return redirect(url_for("compounds.my_claims"))
+    return render_template("compounds/claim_request.html", form=form,
+                           compound=compound), status_of(form)
+
+
+@routes.route("/my-claims", methods=["GET"])
+@login_required
+def my_claims():
+    return render_template("compounds/my_claims.html",
+                           claims=claim_services.claims_of(current_user))
+
+
+@routes.route("/<int:compound_id>/me", methods=["GET"])
+@login_required
+def my_roles(compound_id: int):
+    compound = require_member(compound_id)
+    return render_template(
+        "compounds/my_roles.html", compound=compound, held=roles_in(current_user, compound),
+        residencies=residencies_of(current_user, compound), form=ActionForm(),
+        party_request=role_services.party_request_of(current_user, compound),
+        badges=role_services.badges_for(current_user, compound))
+
+
+@routes.route("/<int:compound_id>/party/declare", methods=["POST"])
+@login_required
+def declare_party(compound_id: int):
+    compound = require_member(compound_id)
+    if ActionForm().validate_on_submit():
+        try:
+            with unit_of_work():
+                role_services.declare_party(current_user, compound)
+            flash(_("已提交，党支部确认后您的党员身份才会生效。"), "success")
+        except ServiceError as exc:
+            flash(exc.message, "error")
+    return redirect(url_for("compounds.my_roles", compound_id=compound.id))
