@@ -16,8 +16,17 @@ from app.compounds.models import (  # noqa: F401
     Unit,
     UnitClaim,
 )
-from app.proposals.models import (  # noqa: F401
-    Ballot, ElectorateMember, ElectorateUnit, Objection, Proposal, ProposalEvent, ProposalOption,
-    ProposalResult, ProxyAuthorisation, SecretParticipation, SecretVote,
-)
 from app.notifications.models import Follow, Notification  # noqa: F401
+from app.proposals.models import (  # noqa: F401
+    Ballot,
+    ElectorateMember,
+    ElectorateUnit,
+    Objection,
+    Proposal,
+    ProposalEvent,
+    ProposalOption,
+    ProposalResult,
+    ProxyAuthorisation,
+    SecretParticipation,
+    SecretVote,
+)
