@@ -11,6 +11,7 @@ from app.compounds.models import (  # noqa: F401
     Residency,
     RoleGrant,
     RoleRequest,
+    RosterUpload,
     StaffAssignment,
     Subdistrict,
     Unit,
