@@ -59,11 +59,13 @@ def create_app(config=None) -> Flask:
     from app.compounds.views import bp as compounds_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp
+    from app.proposals.views import bp as proposals_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(compounds_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(proposals_bp)
     app.register_blueprint(notifications_bp)
 
     from app.accounts.cli import register_cli as accounts_cli

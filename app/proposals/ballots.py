@@ -6,12 +6,16 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.models import User
 from app.audit.services import record
+from app.compounds.access import is_staff
 from app.compounds.models import Compound, Holding, Residency, Unit
-from app.core.errors import Conflict, PermissionDenied, ServiceError
+from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from app.core.phones import normalize_mobile
+from app.core.sanitize import clean_text
 from app.core.time import iso_utc, utcnow
 from app.extensions import db
 from app.notifications.services import follow
@@ -26,6 +30,7 @@ from app.proposals.models import (
 from app.proposals.tally import ABSTAIN, SIMPLE_CHOICES
 
 ALREADY_VOTED = _l("这一票已经投过了，不能重复投票。")
+PAPER_REF_TAKEN = _l("这个纸质票编号已经录入过了，请核对票面编号。")
 
 
 def choices_of(proposal: Proposal) -> tuple[str, ...]:
@@ -131,7 +136,9 @@ def cast(proposal_id: int, member_id: int, actor, choice: str, *, channel: str =
                                  cast_at=now)
                 db.session.add(written)
                 db.session.flush()
-    except IntegrityError:
+    except IntegrityError as exc:
+        if "paper_ref" in str(exc.orig):
+            raise Conflict(PAPER_REF_TAKEN, field="paper_ref") from None
         raise Conflict(ALREADY_VOTED) from None
     # The receipt of a secret ballot stays out of the log: it would tie the voter to the vote.
     if not proposal.is_secret:
@@ -150,3 +157,55 @@ def cast_in_person(proposal_id: int, member_id: int, voter, choice: str,
         raise PermissionDenied(_l("您不在本次表决的投票人名单中，或这一户应由指定的共有人投票。"))
     role = "owner" if proposal.kind == "owners" else proposal.kind
     return cast(proposal_id, member_id, voter, choice, now=now, actor_role=role)
+
+
+def cast_paper(staff, proposal_id: int, member_id: int, choice: str, *, paper_ref: str,
+               scan: tuple[str, str] | None, now: datetime | None = None) -> str:
+    """Staff enter a paper ballot (纸质票) with the paper's reference number, unique per proposal,
+    and the stored scan. The owner's one ballot is the same whatever the channel."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if not is_staff(staff, db.session.get(Compound, proposal.compound_id)):
+        raise PermissionDenied(_l("只有社区工作人员可以录入纸质票。"))
+    paper_ref = clean_text(paper_ref, 40)
+    if not paper_ref:
+        raise ServiceError(_l("请填写纸质票上的编号。"), field="paper_ref")
+    if not scan:
+        raise ServiceError(_l("请上传纸质票的扫描件或照片。"), field="scan")
+    return cast(proposal_id, member_id, staff, choice, channel="paper", paper_ref=paper_ref,
+                scan=scan, now=now, actor_role="staff")
+
+
+def find_member(proposal: Proposal, text: str) -> ElectorateMember:
+    """The electorate member a paper ballot or an authorisation is for: by unit number
+    (楼栋-单元-房号, owners' decisions) or by mobile (the person, or a holding's designated
+    voter)."""
+    text = (text or "").strip()
+    mobile = normalize_mobile(text)
+    stmt = select(ElectorateMember).where(ElectorateMember.proposal_id == proposal.id)
+    if mobile:
+        stmt = stmt.where(or_(
+            ElectorateMember.user_id.in_(select(User.id).where(User.mobile == mobile)),
+            ElectorateMember.designated_mobile == mobile))
+    else:
+        stmt = stmt.join(ElectorateUnit, ElectorateUnit.member_id == ElectorateMember.id).where(
+            ElectorateUnit.unit_number == text)
+    member = db.session.scalars(stmt.limit(1)).first() if text else None
+    if member is None:
+        raise NotFound(_l("本次表决的投票人名单中没有这个房号或手机号。"), field="member")
+    return member
+
+
+def voted_member_ids(proposal: Proposal, member_ids) -> set[int]:
+    """Which of these members have a ballot that counts (or took part, if secret)."""
+    ids = list(member_ids)
+    if not ids:
+        return set()
+    if proposal.is_secret:
+        stmt = select(SecretParticipation.member_id).where(
+            SecretParticipation.proposal_id == proposal.id,
+            SecretParticipation.member_id.in_(ids))
+    else:
+        stmt = select(Ballot.member_id).where(
+            Ballot.proposal_id == proposal.id, Ballot.member_id.in_(ids),
+            Ballot.superseded_at.is_(None))
+    return set(db.session.scalars(stmt))

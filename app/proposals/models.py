@@ -175,7 +175,13 @@ class SecretParticipation(db.Model):
     scan_path: Mapped[str | None] = mapped_column(String(255))
     scan_sha256: Mapped[str | None] = mapped_column(String(64))
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    __table_args__ = (db.UniqueConstraint("proposal_id", "member_id"),)
+    __table_args__ = (
+        db.UniqueConstraint("proposal_id", "member_id"),
+        # A paper ballot's reference number is unique per proposal, secret or not.
+        Index("uq_secret_participations_paper_ref", "proposal_id", "paper_ref", unique=True,
+              sqlite_where=text("paper_ref IS NOT NULL"),
+              postgresql_where=text("paper_ref IS NOT NULL")),
+    )
 
 
 class SecretVote(db.Model):

@@ -10,14 +10,8 @@ from app.proposals.models import (
     SecretParticipation,
     SecretVote,
 )
-from app.proposals.tally import (
-    Owner,
-    area_text,
-    parse_area,
-    tally_consultation,
-    tally_council,
-    tally_owners,
-)
+from app.proposals.tally import Owner, area_text, parse_area, tally_council
+from app.proposals.tally_file import consultation_verdict, owners_verdict, secret_electorate
 
 
 def _hundredths(area) -> int:
@@ -66,6 +60,22 @@ def turnout(proposal: Proposal) -> dict:
             "total_area_h": total_area, "voted_area_h": voted_area}
 
 
+def running_split(proposal: Proposal) -> dict[str, dict]:
+    """choice → ballots and area so far (for proposals that show the split while open)."""
+    if proposal.is_secret:
+        stmt = (select(SecretVote.choice, func.count(SecretVote.id),
+                       func.coalesce(func.sum(type_coerce(SecretVote.area, Integer)), 0))
+                .where(SecretVote.proposal_id == proposal.id).group_by(SecretVote.choice))
+    else:
+        stmt = (select(Ballot.choice, func.count(Ballot.id),
+                       func.coalesce(func.sum(RAW_AREA), 0))
+                .join(ElectorateMember, ElectorateMember.id == Ballot.member_id)
+                .where(Ballot.proposal_id == proposal.id, Ballot.superseded_at.is_(None))
+                .group_by(Ballot.choice))
+    return {choice: {"count": n, "area": area_text(int(a)), "area_h": int(a)}
+            for choice, n, a in db.session.execute(stmt)}
+
+
 def _choice_labels(proposal: Proposal) -> tuple[str, ...]:
     from app.proposals.ballots import choices_of
     return choices_of(proposal)
@@ -81,21 +91,12 @@ def compute(proposal: Proposal) -> dict:
         owners = {key: Owner(key, area, ()) for key, area in weights.items()}
         ballots = _current_choices_by_key(proposal)
     if proposal.kind == "owners":
-        agree = [c for c in choices if c != "abstain"] if proposal.options else ["yes"]
-        results = {c: tally_owners(owners, ballots, proposal.matter, choices=choices,
-                                   agree_choice=c, silent_majority=proposal.silent_majority)
-                   for c in agree}
-        main = results[agree[0]].as_dict()
-        if proposal.options:
-            main["options"] = {c: {"passed": r.raw.passed} for c, r in results.items()}
-            main["passed"] = any(r.raw.passed for r in results.values())
-        return main
+        return owners_verdict(owners, ballots, proposal.matter, choices=choices,
+                              silent_majority=proposal.silent_majority)
     if proposal.kind == "council":
         return tally_council(owners.keys(), ballots,
                              two_thirds=proposal.council_two_thirds).as_dict()
-    counts = tally_consultation(ballots, choices)
-    return {"kind": "consultation", "total_voters": len(owners), "participating": len(ballots),
-            "counts": counts, "passed": None}
+    return consultation_verdict(len(owners), ballots, choices)
 
 
 def _secret_inputs(proposal, weights: dict[str, int]):
@@ -105,39 +106,63 @@ def _secret_inputs(proposal, weights: dict[str, int]):
         select(ElectorateMember.voter_key)
         .join(SecretParticipation, SecretParticipation.member_id == ElectorateMember.id)
         .where(SecretParticipation.proposal_id == proposal.id)))
-    owners = {key: Owner(key, area, ()) for key, area in weights.items() if key not in voted}
-    ballots = {}
-    for vote in db.session.scalars(select(SecretVote).where(
-            SecretVote.proposal_id == proposal.id).order_by(SecretVote.receipt)):
-        key = f"vote-{vote.receipt}"
-        owners[key] = Owner(key, _hundredths(vote.area), ())
-        ballots[key] = vote.choice
-    return owners, ballots
+    votes = db.session.execute(
+        select(SecretVote.receipt, type_coerce(SecretVote.area, Integer), SecretVote.choice)
+        .where(SecretVote.proposal_id == proposal.id).order_by(SecretVote.receipt)).all()
+    return secret_electorate(weights, voted, [(r, int(a or 0), c) for r, a, c in votes])
+
+
+def _voter_keys(proposal: Proposal) -> dict[int, str]:
+    return dict(db.session.execute(
+        select(ElectorateMember.id, ElectorateMember.voter_key)
+        .where(ElectorateMember.proposal_id == proposal.id).order_by(ElectorateMember.id)).all())
+
+
+def _votes_part(proposal: Proposal, by_id: dict[int, str], voter: str, with_area: bool) -> dict:
+    """The ballots of an open vote, or the participants and anonymous votes of a secret one."""
+    if not proposal.is_secret:
+        return {"ballots": [{voter: by_id[mid], "choice": c}
+                            for mid, c in sorted(current_choices(proposal).items())]}
+    participants = db.session.scalars(select(SecretParticipation.member_id).where(
+        SecretParticipation.proposal_id == proposal.id)).all()
+    votes = db.session.execute(select(SecretVote.receipt, SecretVote.area, SecretVote.choice)
+                               .where(SecretVote.proposal_id == proposal.id)
+                               .order_by(SecretVote.receipt)).all()
+    return {"secret": True,
+            "participants": sorted(by_id[mid] for mid in participants),
+            "votes": [{"receipt": r, "choice": c, **({"area": format(a, "f")} if with_area
+                                                     else {})} for r, a, c in votes]}
+
+
+def _choices_part(proposal: Proposal) -> dict:
+    if not proposal.options:
+        return {}
+    return {"choices": list(_choice_labels(proposal)),
+            "options": [{"choice": f"opt{o.position}", "label": o.label}
+                        for o in proposal.options]}
 
 
 def export_document(proposal: Proposal) -> dict:
     """The public export: enough to recount the result with `flask tally compute`.
-    Units and areas, owner-party keys (never names or phones), and the ballots."""
+    Units and areas, voter keys (never names or phones), and the ballots — for a secret ballot
+    the participants and the anonymous votes, in two lists with no link between them."""
+    by_id = _voter_keys(proposal)
     if proposal.kind == "council":
-        members = db.session.scalars(select(ElectorateMember.voter_key).where(
-            ElectorateMember.proposal_id == proposal.id).order_by(ElectorateMember.id)).all()
-        by_id = dict(db.session.execute(select(ElectorateMember.id, ElectorateMember.voter_key)
-                                        .where(ElectorateMember.proposal_id == proposal.id)).all())
         return {"kind": "council", "proposal": proposal.id,
                 "threshold": "2/3" if proposal.council_two_thirds else "1/2",
-                "members": list(members),
-                "ballots": [{"member": by_id[mid], "choice": c}
-                            for mid, c in sorted(current_choices(proposal).items())]}
+                "members": list(by_id.values()),
+                **_votes_part(proposal, by_id, "member", with_area=False)}
+    if proposal.kind == "consultation":
+        return {"kind": "consultation", "proposal": proposal.id,
+                "voters": list(by_id.values()), **_choices_part(proposal),
+                **_votes_part(proposal, by_id, "voter", with_area=False)}
     rows = db.session.execute(
         select(ElectorateUnit.unit_number, ElectorateUnit.area, ElectorateMember.voter_key)
         .join(ElectorateMember, ElectorateMember.id == ElectorateUnit.member_id)
         .where(ElectorateUnit.proposal_id == proposal.id).order_by(ElectorateUnit.id)).all()
-    by_id = dict(db.session.execute(select(ElectorateMember.id, ElectorateMember.voter_key)
-                                    .where(ElectorateMember.proposal_id == proposal.id)).all())
     return {
         "kind": "owners", "proposal": proposal.id, "matter": proposal.matter,
-        "silent_majority": proposal.silent_majority,
+        "silent_majority": proposal.silent_majority, **_choices_part(proposal),
         "units": [{"unit": n, "area": format(a, "f"), "owner": k} for n, a, k in rows],
-        "ballots": [{"owner": by_id[mid], "choice": c}
-                    for mid, c in sorted(current_choices(proposal).items())],
+        **_votes_part(proposal, by_id, "owner", with_area=True),
     }

@@ -100,6 +100,8 @@ def _set_options(proposal: Proposal, options: list[str] | None) -> None:
     labels = [clean_text(o, 200) for o in options if clean_text(o)]
     if len(labels) == 1:
         raise ServiceError(_l("多选一表决至少需要两个选项。"), field="options")
+    if labels and proposal.kind == "council":
+        raise ServiceError(_l("议事会、业委会决议只能以同意、反对、弃权表决。"), field="options")
     for old in list(proposal.options):
         db.session.delete(old)
     db.session.flush()
@@ -206,6 +208,23 @@ def advance_due(proposal: Proposal, now: datetime | None = None) -> bool:
         close_voting(proposal, now)
         changed = True
     return changed
+
+
+def is_due(proposal: Proposal, now: datetime | None = None) -> bool:
+    """Would advance_due() change something now? (No query: the page asks on every view.)"""
+    now = now or utcnow()
+    return ((proposal.state == "notice" and now >= proposal.voting_opens_at)
+            or (proposal.state == "voting" and now >= proposal.voting_closes_at))
+
+
+def advance_if_due(proposal_id: int, now: datetime | None = None) -> bool:
+    """advance_due() under the proposal's row lock, for the first visitor after a deadline and
+    for cron: whoever comes second finds the work done and changes nothing."""
+    stmt = select(Proposal).where(Proposal.id == proposal_id).execution_options(
+        populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return advance_due(db.session.execute(stmt).scalar_one(), now)
 
 
 def due_proposals(now: datetime | None = None) -> list[Proposal]:

@@ -1,0 +1,75 @@
+"""Display names of the proposal domain's codes, in one place for pages and exports."""
+from flask_babel import lazy_gettext as _l
+
+KIND_LABELS = {
+    "owners": _l("业主共同决定"),
+    "council": _l("议事会决议"),
+    "consultation": _l("居民意见征集"),
+}
+COUNCIL_BODY_LABELS = {"council": _l("议事会"), "committee": _l("业主委员会")}
+
+# 民法典 第二百七十八条 第一款 (一)–(九); items 6–8 need the special majority.
+MATTER_LABELS = {
+    1: _l("制定和修改业主大会议事规则"),
+    2: _l("制定和修改管理规约"),
+    3: _l("选举业主委员会或者更换业主委员会成员"),
+    4: _l("选聘和解聘物业服务企业或者其他管理人"),
+    5: _l("使用建筑物及其附属设施的维修资金"),
+    6: _l("筹集建筑物及其附属设施的维修资金"),
+    7: _l("改建、重建建筑物及其附属设施"),
+    8: _l("改变共有部分的用途或者利用共有部分从事经营活动"),
+    9: _l("有关共有和共同管理权利的其他重大事项"),
+}
+MATTER_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八",
+                   9: "九"}
+
+CHOICE_LABELS = {"yes": _l("同意"), "no": _l("反对"), "abstain": _l("弃权")}
+CHANNEL_LABELS = {"web": _l("网上投票"), "paper": _l("纸质票"), "proxy": _l("委托投票")}
+
+ACTION_LABELS = {
+    "open_consultation": _l("开始征求意见"),
+    "submit_review": _l("提交党组织审议"),
+    "approve_review": _l("审议通过，交议事会商议"),
+    "publish_notice": _l("发布表决公告"),
+    "open_voting": _l("开始投票"),
+    "close_voting": _l("投票截止"),
+    "publish_result": _l("公布最终结果"),
+    "start_implementation": _l("开始实施"),
+    "publish_implementation": _l("公开实施结果"),
+    "close": _l("结束议案"),
+    "withdraw": _l("撤回议案"),
+    "return": _l("退回议案"),
+    "revise": _l("重新修改"),
+}
+CREATED_LABEL = _l("创建议案")
+
+# Badge colour per state: in preparation, in progress, voting, decided, stopped.
+STATE_CSS = {
+    "draft": "badge", "consultation": "badge badge-warn", "review": "badge badge-warn",
+    "deliberation": "badge badge-warn", "notice": "badge badge-warn",
+    "voting": "badge badge-live", "objection": "badge badge-ok", "published": "badge badge-ok",
+    "implementation": "badge badge-ok", "implementation_published": "badge badge-ok",
+    "closed": "badge", "withdrawn": "badge badge-stop", "returned": "badge badge-stop",
+}
+
+
+def matter_label(matter: int | None) -> str:
+    if not matter:
+        return ""
+    return f"（{MATTER_NUMERALS[matter]}）{MATTER_LABELS[matter]}"
+
+
+def choice_label(proposal, choice: str) -> str:
+    """同意/反对/弃权, or the text of option optN."""
+    if choice.startswith("opt") and choice[3:].isdigit():
+        position = int(choice[3:])
+        for option in proposal.options:
+            if option.position == position:
+                return option.label
+    return str(CHOICE_LABELS.get(choice, choice))
+
+
+def choice_items(proposal) -> list[tuple[str, str]]:
+    """(value, label) of every choice on the ballot, in order."""
+    from app.proposals.ballots import choices_of
+    return [(c, choice_label(proposal, c)) for c in choices_of(proposal)]

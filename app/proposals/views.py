@@ -1,0 +1,203 @@
+"""Proposal pages: the list, the draft form, the proposal with its timeline and its lifecycle
+buttons, and the voting notice. Voting, results and staff pages live in their own modules,
+which add their routes to the same blueprint."""
+from datetime import timedelta
+from types import SimpleNamespace
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.compounds.access import has_role, require_member, require_role
+from app.core.db import unit_of_work
+from app.core.errors import ServiceError
+from app.core.time import utcnow
+from app.proposals import pages, services
+from app.proposals import views_result as _result_routes  # noqa: F401  (routes on bp)
+from app.proposals import views_staff as _staff_routes  # noqa: F401
+from app.proposals import views_voting as _voting_routes  # noqa: F401
+from app.proposals.forms import ActionForm, NoticeForm, ProposalForm
+from app.proposals.labels import ACTION_LABELS
+from app.proposals.lifecycle import PROPOSERS, TRANSITIONS, allowed_actions
+from app.proposals.periods import CST, earliest_voting_start
+from app.proposals.web import (
+    DRAFT_READERS,
+    advance_on_access,
+    bp,
+    load,
+    show_error,
+    turnout_context,
+)
+
+__all__ = ["bp"]
+
+REASON_ACTIONS = ("withdraw", "return")  # the written reason is required
+NOTE_ACTIONS = ("start_implementation", "publish_implementation", "close")  # optional note
+
+
+def _plain(name):
+    return lambda actor, proposal, reason: services.transition(actor, proposal, name, reason)
+
+
+ACTIONS = {name: _plain(name) for name in (
+    "open_consultation", "submit_review", "approve_review", "withdraw", "return", "revise",
+    "publish_implementation")}
+ACTIONS.update(
+    start_implementation=lambda a, p, r: services.start_implementation(a, p, r),
+    close=lambda a, p, r: services.close(a, p, r),
+    publish_result=lambda a, p, r: services.publish_result(a, p),
+)
+
+
+@bp.get("/")
+@login_required
+def index(compound_id: int):
+    compound = require_member(compound_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    proposals, total = pages.list_for(
+        compound, include_drafts=has_role(current_user, compound, *DRAFT_READERS), page=page)
+    return render_template("proposals/index.html", compound=compound, proposals=proposals,
+                           total=total, page=page, page_size=pages.PAGE_SIZE,
+                           can_create=has_role(current_user, compound, *PROPOSERS))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new(compound_id: int):
+    compound = require_role(compound_id, *PROPOSERS)
+    form = ProposalForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                proposal = services.create(current_user, compound, **form.service_fields())
+        except ServiceError as exc:
+            show_error(form, exc)
+            return render_template("proposals/form.html", compound=compound, form=form,
+                                   proposal=None), exc.status
+        flash(_("议案草稿已保存。"), "success")
+        return redirect(url_for(".show", compound_id=compound.id, proposal_id=proposal.id))
+    return render_template("proposals/form.html", compound=compound, form=form,
+                           proposal=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(compound_id: int, proposal_id: int):
+    compound, proposal = load(compound_id, proposal_id)
+    if not has_role(current_user, compound, *PROPOSERS):
+        abort(403)
+    if proposal.state not in services.EDITABLE:
+        abort(409)
+    form = ProposalForm(obj=_form_data(proposal))
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                services.update_draft(current_user, proposal, **form.service_fields())
+        except ServiceError as exc:
+            show_error(form, exc)
+            return render_template("proposals/form.html", compound=compound, form=form,
+                                   proposal=proposal), exc.status
+        flash(_("议案已修改。"), "success")
+        return redirect(url_for(".show", compound_id=compound.id, proposal_id=proposal.id))
+    return render_template("proposals/form.html", compound=compound, form=form,
+                           proposal=proposal), 400 if form.errors else 200
+
+
+def _form_data(proposal) -> SimpleNamespace:
+    return SimpleNamespace(
+        title=proposal.title, body=proposal.body_source, kind=proposal.kind,
+        matter=proposal.matter or 0, council_body=proposal.council_body or "council",
+        ballot_type="options" if proposal.options else "simple",
+        options="\n".join(o.label for o in proposal.options), is_secret=proposal.is_secret,
+        allows_changes=proposal.allows_changes,
+        shows_split_while_open=proposal.shows_split_while_open,
+        ballot_text=proposal.ballot_text, voting_method=proposal.voting_method)
+
+
+@bp.get("/<int:proposal_id>/")
+@login_required
+def show(compound_id: int, proposal_id: int):
+    compound, proposal = load(compound_id, proposal_id)
+    advance_on_access(proposal)
+    return render_show(compound, proposal)
+
+
+@bp.post("/<int:proposal_id>/act/<action>")
+@login_required
+def act(compound_id: int, proposal_id: int, action: str):
+    compound, proposal = load(compound_id, proposal_id)
+    if action not in ACTIONS:
+        abort(404)
+    if not has_role(current_user, compound, *TRANSITIONS[action].roles):
+        abort(403)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_show(compound, proposal, failed=action, action_form=form, status=400)
+    try:
+        with unit_of_work():
+            ACTIONS[action](current_user, proposal, form.reason.data or "")
+    except ServiceError as exc:
+        show_error(form, exc)
+        return render_show(compound, proposal, failed=action, action_form=form,
+                           status=exc.status)
+    flash(_("已完成：%(action)s。", action=ACTION_LABELS[action]), "success")
+    target = ".result" if action == "publish_result" else ".show"
+    return redirect(url_for(target, compound_id=compound.id, proposal_id=proposal.id))
+
+
+@bp.post("/<int:proposal_id>/notice")
+@login_required
+def notice(compound_id: int, proposal_id: int):
+    compound, proposal = load(compound_id, proposal_id)
+    if not has_role(current_user, compound, *TRANSITIONS["publish_notice"].roles):
+        abort(403)
+    form = NoticeForm()
+    if not form.validate_on_submit():
+        return render_show(compound, proposal, notice_form=form, status=400)
+    now, opens_at = utcnow(), form.opens_at.data.replace(tzinfo=CST)
+    if services.notice_days(proposal, compound) == 0:
+        opens_at = max(opens_at, now)  # no notice period: a start already past means now
+    try:
+        with unit_of_work():
+            services.publish_notice(current_user, proposal, opens_at=opens_at,
+                                    closes_at=form.closes_at.data.replace(tzinfo=CST),
+                                    temporary=form.temporary.data, now=now)
+    except ServiceError as exc:
+        show_error(form, exc)
+        return render_show(compound, proposal, notice_form=form, status=exc.status)
+    flash(_("表决公告已发布。"), "success")
+    return redirect(url_for(".show", compound_id=compound.id, proposal_id=proposal.id))
+
+
+def _notice_context(compound, proposal, form):
+    """The notice form with the earliest opening time the law allows from now."""
+    now = utcnow()
+    days = compound.notice_days if proposal.kind == "owners" else 0
+    earliest = earliest_voting_start(now, days) if days else now
+    temporary = None
+    if proposal.kind == "owners" and compound.allows_temporary_meeting:
+        temporary = earliest_voting_start(now, compound.temporary_notice_days)
+    if form is None:
+        # Rounded up to the minute (the field has no seconds): never before the earliest.
+        opens = (earliest + timedelta(seconds=59)).astimezone(CST).replace(
+            tzinfo=None, second=0, microsecond=0)
+        form = NoticeForm(formdata=None, opens_at=opens, closes_at=opens + timedelta(days=7))
+    return {"notice_form": form, "earliest": earliest, "earliest_temporary": temporary,
+            "notice_days": days}
+
+
+def render_show(compound, proposal, *, failed=None, action_form=None, notice_form=None,
+                status=200):
+    actions = allowed_actions(proposal, current_user)
+    context = {
+        "compound": compound, "proposal": proposal, "events": pages.timeline(proposal),
+        "actions": [a for a in actions if a != "publish_notice"], "failed": failed,
+        "action_form": action_form, "reason_actions": REASON_ACTIONS,
+        "note_actions": NOTE_ACTIONS, "is_staff": has_role(current_user, compound, "staff"),
+        "can_edit": proposal.state in services.EDITABLE
+        and has_role(current_user, compound, *PROPOSERS),
+        **turnout_context(proposal),
+    }
+    if "publish_notice" in actions:
+        context.update(_notice_context(compound, proposal, notice_form))
+    return render_template("proposals/show.html", **context), status

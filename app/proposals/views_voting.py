@@ -1,0 +1,114 @@
+"""Voting pages: the voter's ballots (their own, and those of the owners they represent by
+written authorisation), the receipt shown once, the running turnout, and the public ballot
+list. Routes are added to the proposals blueprint."""
+from flask import redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from app.compounds.access import is_member
+from app.core.db import unit_of_work
+from app.core.errors import ServiceError
+from app.extensions import htmx
+from app.proposals import ballots, pages, proxies
+from app.proposals.forms import VoteForm
+from app.proposals.labels import choice_items
+from app.proposals.web import (
+    advance_on_access,
+    bp,
+    is_closed,
+    load,
+    load_for_voter,
+    turnout_context,
+)
+
+RECEIPT_KEY = "ballot_receipt"
+
+
+@bp.route("/<int:proposal_id>/vote", methods=["GET", "POST"])
+@login_required
+def vote(compound_id: int, proposal_id: int):
+    compound, proposal = load_for_voter(compound_id, proposal_id)
+    if request.method == "GET":
+        advance_on_access(proposal)
+    form = VoteForm()
+    form.choice.choices = choice_items(proposal)
+    if not form.validate_on_submit():
+        return render_vote(compound, proposal, form, status=400 if form.errors else 200)
+    try:
+        with unit_of_work():
+            if form.as_proxy.data:
+                receipt = proxies.cast(proposal.id, form.member_id.data, current_user,
+                                       form.choice.data)
+            else:
+                receipt = ballots.cast_in_person(proposal.id, form.member_id.data,
+                                                 current_user, form.choice.data)
+    except ServiceError as exc:
+        return render_vote(compound, proposal, form, error=exc.message, status=exc.status)
+    # Post/redirect/get: the receipt page shows the code once, from the session.
+    session[RECEIPT_KEY] = {"proposal": proposal.id, "code": receipt}
+    return redirect(url_for(".receipt", compound_id=compound.id, proposal_id=proposal.id))
+
+
+def render_vote(compound, proposal, form, *, error=None, status=200):
+    own, proxied = [], []
+    if proposal.state == "voting":
+        if is_member(current_user, compound):
+            own = ballots.members_for_voter(proposal, current_user)
+        if proposal.kind != "council":
+            own_ids = {m.id for m in own}
+            proxied = [m for m in proxies.members_for_proxy(proposal, current_user)
+                       if m.id not in own_ids]
+    items = [(m, False) for m in own] + [(m, True) for m in proxied]
+    voted = ballots.voted_member_ids(proposal, [m.id for m, _ in items])
+    return render_template(
+        "proposals/vote.html", compound=compound, proposal=proposal, items=items, voted=voted,
+        choices=choice_items(proposal), form=form, error=error,
+        failed_member=form.member_id.data if form.is_submitted() else None), status
+
+
+@bp.get("/<int:proposal_id>/receipt")
+@login_required
+def receipt(compound_id: int, proposal_id: int):
+    compound, proposal = load_for_voter(compound_id, proposal_id)
+    stored = session.pop(RECEIPT_KEY, None)
+    code = None
+    if stored and stored.get("proposal") == proposal.id:
+        code = stored.get("code")
+    elif stored:
+        session[RECEIPT_KEY] = stored  # another proposal's receipt, not yet seen
+    return render_template("proposals/receipt.html", compound=compound, proposal=proposal,
+                           code=code)
+
+
+@bp.get("/<int:proposal_id>/turnout")
+@login_required
+def turnout(compound_id: int, proposal_id: int):
+    """The turnout partial, polled by htmx; without JavaScript, the proposal page."""
+    compound, proposal = load(compound_id, proposal_id)
+    if not htmx:
+        return redirect(url_for(".show", compound_id=compound.id, proposal_id=proposal.id,
+                                _anchor="turnout"))
+    advance_on_access(proposal)
+    return render_template("proposals/_partials/_turnout.html", compound=compound,
+                           proposal=proposal, **turnout_context(proposal))
+
+
+@bp.get("/<int:proposal_id>/ballots")
+@login_required
+def ballot_list(compound_id: int, proposal_id: int):
+    """The public ballot list: receipts, unit numbers and areas, never names or phones."""
+    compound, proposal = load(compound_id, proposal_id)
+    advance_on_access(proposal)
+    page = max(request.args.get("page", 1, type=int), 1)
+    code = "".join(ch for ch in request.args.get("receipt", "").upper() if ch.isalnum())[:64]
+    closed = is_closed(proposal)
+    context = {"compound": compound, "proposal": proposal, "closed": closed, "page": page,
+               "page_size": pages.BALLOTS_PAGE_SIZE, "code": code,
+               "found": pages.find_receipt(proposal, code) if code else None}
+    if proposal.is_secret:
+        context.update(participants=pages.participations(proposal, page),
+                       total=pages.count_participations(proposal),
+                       votes=pages.secret_votes(proposal, page) if closed else [])
+    else:
+        context.update(rows=pages.open_ballots(proposal, page),
+                       total=pages.count_open_ballots(proposal))
+    return render_template("proposals/ballots.html", **context)

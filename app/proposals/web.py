@@ -1,0 +1,127 @@
+"""The proposals blueprint and what its views share: access checks, loading a proposal of a
+compound, the first-access open/close, and the names templates use."""
+from flask import Blueprint, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.compounds.access import get_compound_or_404, has_role, is_member, require_member
+from app.compounds.models import Compound
+from app.compounds.roles import ROLE_LABELS
+from app.core.db import write_transaction
+from app.core.errors import ServiceError
+from app.core.phones import mask_name
+from app.core.time import utcnow
+from app.proposals import pages, results, services
+from app.proposals.labels import (
+    ACTION_LABELS,
+    CHANNEL_LABELS,
+    COUNCIL_BODY_LABELS,
+    CREATED_LABEL,
+    KIND_LABELS,
+    STATE_CSS,
+    choice_items,
+    choice_label,
+    matter_label,
+)
+from app.proposals.lifecycle import PROPOSERS, STATE_LABELS
+from app.proposals.models import Proposal
+from app.proposals.periods import CST
+from app.proposals.presenters import turnout_figures
+
+bp = Blueprint("proposals", __name__, url_prefix="/c/<int:compound_id>/proposals")
+
+# Who may see a draft: those who may write one, and staff.
+DRAFT_READERS = PROPOSERS + ("staff",)
+AFTER_CLOSE = ("objection", "published", "implementation", "implementation_published", "closed")
+EVENT_ROLE_LABELS = {**ROLE_LABELS, "system": _l("系统（按时自动）"), "proxy": _l("受托人")}
+
+
+def cst(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC moment as Beijing time, e.g. 2026-12-15 09:00."""
+    return value.astimezone(CST).strftime(fmt) if value else ""
+
+
+@bp.app_template_filter("cst")
+def _cst_filter(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return cst(value, fmt)
+
+
+@bp.context_processor
+def _names():
+    return {"state_labels": STATE_LABELS, "state_css": STATE_CSS, "kind_labels": KIND_LABELS,
+            "action_labels": ACTION_LABELS, "channel_labels": CHANNEL_LABELS,
+            "council_body_labels": COUNCIL_BODY_LABELS, "matter_label": matter_label,
+            "choice_label": choice_label, "role_label": _role_label, "masked": mask_name,
+            "created_label": CREATED_LABEL}
+
+
+def _role_label(role: str | None) -> str:
+    return str(EVENT_ROLE_LABELS.get(role, role or ""))
+
+
+def proposal_of(compound: Compound, proposal_id: int) -> Proposal:
+    """404 unless the proposal belongs to the compound; a draft only for its writers (403)."""
+    proposal = pages.proposal_in(compound, proposal_id)
+    if proposal is None:
+        abort(404)
+    if proposal.state == "draft" and not has_role(current_user, compound, *DRAFT_READERS):
+        abort(403)
+    return proposal
+
+
+def load(compound_id: int, proposal_id: int) -> tuple[Compound, Proposal]:
+    """A compound member's view of a proposal: 403 for anyone else."""
+    compound = require_member(compound_id)
+    return compound, proposal_of(compound, proposal_id)
+
+
+def load_for_voter(compound_id: int, proposal_id: int) -> tuple[Compound, Proposal]:
+    """As load(), but a proxy from outside the compound may come in to vote."""
+    compound = get_compound_or_404(compound_id)
+    if not is_member(current_user, compound) and not pages.has_proxy_in(compound.id,
+                                                                        current_user):
+        abort(403)
+    return compound, proposal_of(compound, proposal_id)
+
+
+def require_staff(compound: Compound) -> None:
+    if not has_role(current_user, compound, "staff"):
+        abort(403)
+
+
+def advance_on_access(proposal: Proposal) -> Proposal:
+    """Open or close voting on the first visit after its time (cron does the same)."""
+    if services.is_due(proposal):
+        try:
+            with write_transaction():
+                services.advance_if_due(proposal.id)
+        except ServiceError:
+            pass  # someone else got there first; the page shows the state as it now is
+    return proposal
+
+
+def is_closed(proposal: Proposal) -> bool:
+    return proposal.voting_closed_at is not None and proposal.state in AFTER_CLOSE
+
+
+def show_error(form, exc: ServiceError) -> None:
+    """Put a service's refusal next to the field it names, or above the form."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        form.form_errors = [*getattr(form, "form_errors", []), exc.message]
+
+
+def turnout_context(proposal: Proposal) -> dict:
+    """Running turnout (and the split, only if the proposal shows it while open)."""
+    if proposal.state != "voting":
+        return {"turnout_figures": None}
+    counts = results.turnout(proposal)
+    split = None
+    if proposal.shows_split_while_open:
+        running = results.running_split(proposal)
+        split = [(label, running.get(value, {"count": 0, "area": "0.00"}))
+                 for value, label in choice_items(proposal)]
+    return {"turnout": counts, "turnout_figures": turnout_figures(proposal.kind, counts),
+            "split": split, "updated_at": utcnow()}
