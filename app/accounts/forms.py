@@ -1,11 +1,11 @@
 """Forms of the accounts domain. Field checks here give every message at once; the services
 check again, so a call from elsewhere (CLI, staff 代办) gets the same rules."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from app.accounts.passwords import MAX_LENGTH, password_problem
+from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
 
 

@@ -3,8 +3,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.core.i18n import lazy_gettext as _l
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128

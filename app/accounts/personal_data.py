@@ -3,7 +3,6 @@ Services flush, never commit."""
 import secrets
 from collections import defaultdict
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User, UserSession
@@ -20,6 +19,7 @@ from app.compounds.models import (
     UnitClaim,
 )
 from app.core.errors import ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.time import iso_utc, utcnow
 from app.extensions import db
 

@@ -2,7 +2,6 @@
 import secrets
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -10,6 +9,7 @@ from app.accounts.models import User, UserSession
 from app.accounts.passwords import hash_password, password_problem, verify_password
 from app.audit.services import record
 from app.core.errors import Conflict, ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile, normalize_mobile
 from app.core.time import utcnow
 from app.extensions import db

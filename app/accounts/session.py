@@ -4,10 +4,10 @@ import hashlib
 import secrets
 
 from flask import Flask, session
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User, UserSession
+from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
 from app.extensions import db, login_manager
 

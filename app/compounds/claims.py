@@ -3,7 +3,6 @@ by staff approval of a request, or registered by staff on the person's behalf (ä
 Services take the actor, flush and never commit; every change is audited."""
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -24,6 +23,7 @@ from app.compounds.models import (
     UnitClaim,
 )
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile
 from app.core.time import utcnow
 from app.extensions import db

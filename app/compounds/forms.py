@@ -1,5 +1,4 @@
 """Forms of the compounds domain. Services check again, so every rule holds whatever the caller."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
 
 # --- verification and roles -------------------------------------------------------------------

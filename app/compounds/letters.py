@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import segno
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +17,7 @@ from app.compounds.access import primary_role
 from app.compounds.models import Building, Compound, InviteCode, Unit
 from app.compounds.roster import units_of
 from app.core.errors import Conflict
+from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
 from app.extensions import db
 

@@ -2,7 +2,6 @@
 Registered on the compounds blueprint by app.compounds.views."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.compounds import claims as claim_services
@@ -22,6 +21,7 @@ from app.compounds.services import (
 from app.compounds.viewkit import RouteTable, show_error, status_of, user_key
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db, limiter
 
 routes = RouteTable()

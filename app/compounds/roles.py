@@ -3,7 +3,6 @@ membership (党员亮身份), which the party cell confirms; badges shown next t
 Services take the actor, flush and never commit; every change is audited."""
 from typing import NamedTuple
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -14,6 +13,7 @@ from app.audit.services import record
 from app.compounds.access import forget_roles, has_role, is_staff, primary_role, roles_in
 from app.compounds.models import GRANTED_ROLES, Compound, RoleGrant, RoleRequest
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile
 from app.core.time import utcnow
 from app.extensions import db

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -19,6 +18,7 @@ from app.compounds.access import primary_role
 from app.compounds.models import Building, Compound, Holding, HoldingOwner, RosterUpload, Unit
 from app.compounds.roster_parse import HEADERS, SOURCE_LABELS, ParseResult, parse_roster
 from app.core.errors import Conflict, NotFound
+from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile, mask_name
 from app.core.time import utcnow
 from app.extensions import db

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
 
 MAX_ROWS = 20_000

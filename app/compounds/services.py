@@ -1,6 +1,5 @@
 """Compound structure, membership lookups and staff assignment. Services flush; the caller
 commits. Verification lives in app.compounds.claims, roles in app.compounds.roles."""
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +15,7 @@ from app.compounds.models import (
     Unit,
 )
 from app.core.errors import Conflict, NotFound, PermissionDenied
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 
 MEMBERS_PAGE_SIZE = 50

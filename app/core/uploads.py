@@ -7,9 +7,9 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.core.errors import ServiceError
+from app.core.i18n import lazy_gettext as _l
 
 SIGNATURES = (
     (b"%PDF-", "pdf"),

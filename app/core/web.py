@@ -1,10 +1,10 @@
 """Request-wide behaviour: security headers, error pages, template helpers."""
 from flask import Flask, render_template, request, session
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.core.errors import ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile, mask_name
 from app.core.time import china_time
 from app.extensions import db

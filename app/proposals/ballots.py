@@ -5,7 +5,6 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +13,7 @@ from app.audit.services import record
 from app.compounds.access import is_staff
 from app.compounds.models import Compound, Holding, Residency, Unit
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
 from app.core.sanitize import clean_text
 from app.core.time import iso_utc, utcnow

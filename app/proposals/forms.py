@@ -1,5 +1,4 @@
 """Forms of the proposal pages. The services check every rule again."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.core.i18n import lazy_gettext as _l
 from app.proposals.labels import COUNCIL_BODY_LABELS, KIND_LABELS, MATTER_LABELS, matter_label
 from app.proposals.tally import SPECIAL_MATTERS
 

@@ -1,5 +1,5 @@
 """Display names of the proposal domain's codes, in one place for pages and exports."""
-from flask_babel import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
 
 KIND_LABELS = {
     "owners": _l("业主共同决定"),

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record
 from app.compounds.access import has_role, primary_role
 from app.compounds.models import Compound
 from app.core.errors import PermissionDenied, ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications.services import notify_followers

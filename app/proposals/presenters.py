@@ -9,8 +9,8 @@ from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from app.core.i18n import lazy_gettext as _l
 from app.proposals.tally import HALF, QUORUM, THREE_QUARTERS, at_least, more_than
 
 COUNCIL_RULE = _l("议事会、业委会决议：全体成员过半数参加表决，并经全体成员过半数同意"

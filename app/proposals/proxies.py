@@ -5,7 +5,6 @@ of the electorate; the proxy then votes for that member. One person may hold at 
 resolutions take no proxies."""
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +13,7 @@ from app.accounts.services import find_by_mobile
 from app.audit.services import record
 from app.compounds.access import is_staff, primary_role
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
 from app.extensions import db
 from app.proposals import ballots

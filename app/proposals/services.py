@@ -1,13 +1,13 @@
 """Proposal services: drafting and every stage's own rules. Services flush, never commit."""
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.audit.services import head_hash, record
 from app.compounds.access import has_role, is_member, is_staff, primary_role
 from app.compounds.models import Compound
 from app.core.errors import PermissionDenied, ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
 from app.extensions import db

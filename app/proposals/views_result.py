@@ -5,12 +5,12 @@ import io
 
 from flask import Response, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.compounds.access import is_staff
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
 from app.proposals import exports, pages, services
 from app.proposals.forms import ActionForm, AnswerForm, ObjectionForm

@@ -1,7 +1,6 @@
 """The proposals blueprint and what its views share: access checks, loading a proposal of a
 compound, the first-access open/close, and the names templates use."""
 from flask import Blueprint, abort
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.compounds.access import get_compound_or_404, has_role, is_member, require_member
@@ -9,6 +8,7 @@ from app.compounds.models import Compound
 from app.compounds.roles import ROLE_LABELS
 from app.core.db import write_transaction
 from app.core.errors import ServiceError
+from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_name
 from app.core.time import utcnow
 from app.proposals import pages, results, services
