@@ -73,8 +73,13 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        row = current_session_row()
-        if row is None or str(row.user_id) != user_id:
+        token = session.get(SESSION_KEY)
+        if not token:
             return None
-        user = db.session.get(User, row.user_id)
-        return user if user is not None and user.is_active else None
+        # The live session and its person in one query.
+        user = db.session.scalar(select(User).join(UserSession, UserSession.user_id == User.id)
+                                 .where(UserSession.token_hash == _hash(token),
+                                        UserSession.revoked_at.is_(None)))
+        if user is None or str(user.id) != user_id:
+            return None
+        return user if user.is_active else None

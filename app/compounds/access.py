@@ -1,7 +1,7 @@
 """Who may do what in which compound. Every view of a compound's data goes through here."""
 from flask import abort, g, has_app_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from app.compounds.models import Compound, Residency, RoleGrant, StaffAssignment
 from app.extensions import db
@@ -22,24 +22,25 @@ def roles_in(user, compound: Compound) -> frozenset[str]:
 
 
 def _compute_roles(user, compound: Compound) -> frozenset[str]:
-    roles: set[str] = set()
-    if user.is_admin:
-        roles.add("admin")
-    staff = db.session.scalar(select(StaffAssignment.id).where(
+    """One round trip: staff assignment, residencies and role grants together."""
+    staff = select(literal("staff").label("role")).where(
         StaffAssignment.user_id == user.id,
         StaffAssignment.community_id == compound.community_id,
-        StaffAssignment.revoked_at.is_(None)).limit(1))
-    if staff:
-        roles.add("staff")
-    for relation in db.session.scalars(select(Residency.relation).where(
-            Residency.user_id == user.id, Residency.compound_id == compound.id,
-            Residency.revoked_at.is_(None))):
-        roles.add("resident")
-        if relation == "owner":
-            roles.add("owner")
-    roles.update(db.session.scalars(select(RoleGrant.role).where(
+        StaffAssignment.revoked_at.is_(None))
+    residency = select(Residency.relation.label("role")).where(
+        Residency.user_id == user.id, Residency.compound_id == compound.id,
+        Residency.revoked_at.is_(None))
+    granted = select(RoleGrant.role.label("role")).where(
         RoleGrant.user_id == user.id, RoleGrant.compound_id == compound.id,
-        RoleGrant.revoked_at.is_(None))))
+        RoleGrant.revoked_at.is_(None))
+    rows = set(db.session.scalars(union_all(staff, residency, granted)))
+    roles = {r for r in rows if r not in ("owner", "family", "tenant")}
+    if rows & {"owner", "family", "tenant"}:
+        roles.add("resident")
+    if "owner" in rows:
+        roles.add("owner")
+    if user.is_admin:
+        roles.add("admin")
     return frozenset(roles)
 
 

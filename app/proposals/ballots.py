@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -54,19 +54,50 @@ def lock_open_proposal(proposal_id: int, now: datetime) -> Proposal:
     return proposal
 
 
+def _entitled(current_holdings: set, current_mobile: str | None,
+              snapshot_mobile: str | None) -> str | None:
+    """If every unit of a frozen member has passed to one holding (a unit sold mid-vote), that
+    holding's designated voter votes; otherwise the one designated when voting opened. A ballot
+    already cast stands either way: the unique index keeps it."""
+    if len(current_holdings) == 1 and None not in current_holdings:
+        return current_mobile
+    return snapshot_mobile
+
+
 def entitled_mobile(member: ElectorateMember) -> str | None:
-    """Whose phone may cast this owner-party's ballot now. If every unit of the frozen member
-    has since passed to one holding (a unit sold mid-vote), its designated voter votes — unless a
-    ballot was already cast, which the unique index keeps standing."""
+    """Whose phone may cast this owner-party's ballot now."""
     if member.user_id is not None or not member.voter_key.startswith(("h", "unit")):
         return None
-    holding_ids = set(db.session.scalars(
-        select(Unit.holding_id).join(ElectorateUnit, ElectorateUnit.unit_id == Unit.id)
-        .where(ElectorateUnit.member_id == member.id)))
-    if len(holding_ids) == 1 and None not in holding_ids:
-        return db.session.scalar(select(Holding.designated_mobile).where(
-            Holding.id == holding_ids.pop()))
-    return member.designated_mobile
+    rows = db.session.execute(
+        select(Unit.holding_id, Holding.designated_mobile)
+        .join(ElectorateUnit, ElectorateUnit.unit_id == Unit.id)
+        .outerjoin(Holding, Holding.id == Unit.holding_id)
+        .where(ElectorateUnit.member_id == member.id)).all()
+    return _entitled({r[0] for r in rows}, rows[0][1] if rows else None,
+                     member.designated_mobile)
+
+
+def may_cast_in_person(proposal: Proposal, member_id: int, user) -> bool:
+    """members_for_voter() for one member, in one query (the ballot hot path)."""
+    if proposal.kind != "owners":
+        return db.session.scalar(select(ElectorateMember.id).where(
+            ElectorateMember.id == member_id, ElectorateMember.proposal_id == proposal.id,
+            ElectorateMember.user_id == user.id)) is not None
+    rows = db.session.execute(
+        select(Unit.holding_id, Holding.designated_mobile, Residency.id,
+               ElectorateMember.designated_mobile, ElectorateMember.voter_key)
+        .select_from(ElectorateUnit)
+        .join(ElectorateMember, ElectorateMember.id == ElectorateUnit.member_id)
+        .join(Unit, Unit.id == ElectorateUnit.unit_id)
+        .outerjoin(Holding, Holding.id == Unit.holding_id)
+        .outerjoin(Residency, and_(Residency.unit_id == Unit.id, Residency.user_id == user.id,
+                                   Residency.relation == "owner",
+                                   Residency.revoked_at.is_(None)))
+        .where(ElectorateUnit.member_id == member_id,
+               ElectorateUnit.proposal_id == proposal.id)).all()
+    if not rows or not any(r[2] for r in rows) or not rows[0][4].startswith(("h", "unit")):
+        return False
+    return _entitled({r[0] for r in rows}, rows[0][1], rows[0][3]) == user.mobile
 
 
 def members_for_voter(proposal: Proposal, user) -> list[ElectorateMember]:
@@ -153,7 +184,7 @@ def cast_in_person(proposal_id: int, member_id: int, voter, choice: str,
                    now: datetime | None = None) -> str:
     """A voter casts their own ballot on the web."""
     proposal = db.session.get(Proposal, proposal_id)
-    if not any(m.id == member_id for m in members_for_voter(proposal, voter)):
+    if not may_cast_in_person(proposal, member_id, voter):
         raise PermissionDenied(_l("您不在本次表决的投票人名单中，或这一户应由指定的共有人投票。"))
     role = "owner" if proposal.kind == "owners" else proposal.kind
     return cast(proposal_id, member_id, voter, choice, now=now, actor_role=role)

@@ -44,8 +44,9 @@ def vote(compound_id: int, proposal_id: int):
     except ServiceError as exc:
         return render_vote(compound, proposal, form, error=exc.message, status=exc.status)
     # Post/redirect/get: the receipt page shows the code once, from the session.
-    session[RECEIPT_KEY] = {"proposal": proposal.id, "code": receipt}
-    return redirect(url_for(".receipt", compound_id=compound.id, proposal_id=proposal.id))
+    # The ids from the URL, not the committed (expired) objects: no reload after the commit.
+    session[RECEIPT_KEY] = {"proposal": proposal_id, "code": receipt}
+    return redirect(url_for(".receipt", compound_id=compound_id, proposal_id=proposal_id))
 
 
 def render_vote(compound, proposal, form, *, error=None, status=200):

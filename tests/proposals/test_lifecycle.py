@@ -233,3 +233,37 @@ def test_secret_votes_are_sealed_into_the_log_at_close(app):
     result = verify()
     assert not result.ok
     assert any(f"secret_votes id={vote.id}" in problem for problem in result.problems)
+
+
+def test_one_query_eligibility_agrees_with_the_voter_list(app):
+    """may_cast_in_person (the hot path) must say yes exactly for members_for_voter's list."""
+    from tests.factories import make_resident, make_unit, make_user
+    w = World(n_owners=3)
+    spouse = make_user(name="配偶")
+    first = w.owners[0]
+    shared = make_unit(w.compound, room="801", area="90.00",
+                       owners=[(first.display_name, first.mobile),
+                               (spouse.display_name, spouse.mobile)])
+    make_resident(first, shared, "owner")
+    make_resident(spouse, shared, "owner")
+    make_unit(w.compound, room="802", area="70.00", developer=True)
+    tenant = make_user(name="租户")
+    make_resident(tenant, w.units[2], "tenant")
+    db.session.commit()
+    p = w.proposal()
+    w.to_voting(p)
+    buyer = make_user(name="买家")
+    w.units[1].holding_id = make_holding(w.compound, [(buyer.display_name, buyer.mobile)]).id
+    make_resident(buyer, w.units[1], "owner")
+    db.session.commit()
+    members = db.session.scalars(select(ElectorateMember).where(
+        ElectorateMember.proposal_id == p.id)).all()
+    people = [*w.owners, spouse, tenant, buyer, w.staff]
+    for person in people:
+        listed = {m.id for m in ballots.members_for_voter(p, person)}
+        for member in members:
+            assert ballots.may_cast_in_person(p, member.id, person) == (member.id in listed), \
+                (person.display_name, member.voter_key)
+    assert {m.voter_key for m in ballots.members_for_voter(p, first)} == {
+        f"h{w.units[0].holding_id}", f"h{shared.holding_id}"}
+    assert ballots.members_for_voter(p, spouse) == []  # not the designated co-owner

@@ -1,0 +1,222 @@
+"""Ballot-casting benchmark: gunicorn serving the real app, 64 concurrent voters each casting
+their one ballot through the web form (session cookie, CSRF token, audit entry and all).
+
+    .venv/bin/python bench/ballot_bench.py --db sqlite
+    .venv/bin/python bench/ballot_bench.py --db postgresql   # uses database "bench" on 127.0.0.1
+
+Traffic goes to 127.0.0.1 only; the run is bounded by --voters. Prints ballots/s and latency
+percentiles, then checks that every accepted ballot is stored once and the audit chain holds.
+Target on the 2-core machine: ≥ 650 ballots/s on PostgreSQL.
+"""
+import argparse
+import http.client
+import os
+import queue
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, insert, select, text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.accounts.session import SESSION_KEY, _hash  # noqa: E402
+from app.extensions import db  # noqa: E402
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
+SECRET = "bench-" + secrets.token_hex(8)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_database(url: str, voters: int):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+    with app.test_request_context():
+        from flask import g, session
+        from flask_wtf.csrf import generate_csrf
+
+        from app.accounts.models import User, UserSession
+        from app.compounds.models import Building, Holding, Residency, Unit
+        from app.core.time import utcnow
+        from app.proposals import services
+        from app.proposals.models import ElectorateMember, ElectorateUnit
+        from app.proposals.periods import earliest_voting_start
+        from tests.factories import grant, make_compound, make_staff, make_user
+
+        compound = make_compound("基准小区")
+        party, committee = make_user(name="书记"), make_user(name="主任")
+        grant(party, compound, "party_cell")
+        grant(committee, compound, "committee")
+        make_staff(compound)
+        building = Building(compound_id=compound.id, name="1")
+        db.session.add(building)
+        db.session.flush()
+        mobiles = [f"177{i:08d}" for i in range(voters)]
+        db.session.execute(insert(User), [
+            {"mobile": m, "display_name": f"业主{i}", "password_hash": "!", "is_admin": False,
+             "is_active_account": True, "shows_party_badge": False, "created_at": utcnow()}
+            for i, m in enumerate(mobiles)])
+        users = dict(db.session.execute(select(User.mobile, User.id).where(
+            User.mobile.in_(mobiles))).all())
+        db.session.execute(insert(Holding), [
+            {"compound_id": compound.id, "key": m, "designated_mobile": m} for m in mobiles])
+        holdings = dict(db.session.execute(select(Holding.key, Holding.id)).all())
+        db.session.execute(insert(Unit), [
+            {"compound_id": compound.id, "building_id": building.id, "entrance": "1",
+             "room": str(10000 + i), "area": "88.50", "area_source": "registered",
+             "is_developer_held": False, "holding_id": holdings[m]}
+            for i, m in enumerate(mobiles)])
+        units = dict(db.session.execute(select(Unit.holding_id, Unit.id)).all())
+        db.session.execute(insert(Residency), [
+            {"compound_id": compound.id, "unit_id": units[holdings[m]], "user_id": users[m],
+             "relation": "owner", "verified_at": utcnow()} for m in mobiles])
+        db.session.commit()
+        now = utcnow()
+        p = services.create(party, compound, title="基准表决", body="", kind="owners", matter=4)
+        for name in ("open_consultation", "submit_review", "approve_review"):
+            services.transition(party, p, name)
+        noticed = now - timedelta(days=30)
+        opens = earliest_voting_start(noticed, 15)
+        services.publish_notice(committee, p, opens_at=opens, closes_at=now + timedelta(days=2),
+                                now=noticed)
+        services.open_voting(p, now=opens)
+        db.session.commit()
+        member_of = dict(db.session.execute(
+            select(ElectorateUnit.unit_id, ElectorateMember.id)
+            .join(ElectorateMember, ElectorateMember.id == ElectorateUnit.member_id)).all())
+        serializer = app.session_interface.get_signing_serializer(app)
+        credentials, rows = [], []
+        for m in mobiles:
+            token = secrets.token_urlsafe(32)
+            rows.append({"user_id": users[m], "token_hash": _hash(token), "created_at": now})
+            session.clear()
+            g.pop("csrf_token", None)  # generate_csrf caches per request; one per voter here
+            session[SESSION_KEY] = token
+            session["_user_id"] = str(users[m])
+            session["_fresh"] = True
+            csrf = generate_csrf()
+            cookie = serializer.dumps(dict(session))
+            credentials.append((cookie, csrf, member_of[units[holdings[m]]]))
+        db.session.execute(insert(UserSession), rows)
+        db.session.commit()
+        return compound.id, p.id, credentials
+
+
+def start_server(url: str, port: int, workers: int, threads: int):
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, YISHI_CONFIG="production",
+               TRUSTED_PROXIES="0")
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-k", "gthread",
+           "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+           "wsgi:app"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def run_clients(port, path, credentials, concurrency):
+    work: queue.Queue = queue.Queue()
+    for item in credentials:
+        work.put(item)
+    latencies, statuses, lock = [], {}, threading.Lock()
+    start_gate = threading.Barrier(concurrency + 1)
+
+    def voter():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        start_gate.wait()
+        while True:
+            try:
+                cookie, csrf, member = work.get_nowait()
+            except queue.Empty:
+                break
+            body = urlencode({"member_id": member, "choice": "yes", "csrf_token": csrf})
+            t0 = time.perf_counter()
+            conn.request("POST", path, body=body, headers={
+                "Cookie": f"session={cookie}",
+                "Content-Type": "application/x-www-form-urlencoded"})
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+        conn.close()
+
+    threads = [threading.Thread(target=voter) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    start_gate.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0, latencies, statuses
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--voters", type=int, default=4000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    url = PG_URL if args.db == "postgresql" else f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    print(f"building {args.voters} voters on {args.db}...", flush=True)
+    compound_id, proposal_id, credentials = build_database(url, args.voters)
+    port = free_port()
+    server = start_server(url, port, args.workers, args.threads)
+    try:
+        path = f"/c/{compound_id}/proposals/{proposal_id}/vote"
+        elapsed, latencies, statuses = run_clients(port, path, credentials, args.concurrency)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies.sort()
+    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    ok = statuses.get(302, 0)
+    print(f"database {args.db}, gunicorn {args.workers} workers x {args.threads} threads, "
+          f"{args.concurrency} concurrent voters")
+    print(f"ballots accepted: {ok} of {len(credentials)}; statuses {statuses}")
+    print(f"throughput: {ok / elapsed:.0f} ballots/s over {elapsed:.1f} s")
+    print(f"latency ms: p50 {p(0.50):.0f}  p90 {p(0.90):.0f}  p99 {p(0.99):.0f}  "
+          f"max {latencies[-1] * 1000:.0f}  mean {statistics.mean(latencies) * 1000:.0f}")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
+    with app.app_context():
+        from app.audit.services import verify
+        from app.proposals.models import Ballot
+        stored = db.session.scalar(select(func.count()).select_from(Ballot))
+        result = verify()
+        print(f"stored ballots: {stored}; audit chain intact: {result.ok} ({result.count} entries)")
+        if stored != ok or not result.ok:
+            raise SystemExit("MISMATCH")
+
+
+if __name__ == "__main__":
+    main()
