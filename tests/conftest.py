@@ -5,12 +5,16 @@ import secrets
 from contextlib import contextmanager
 
 import pytest
+from flask import g
 from sqlalchemy import event, text
 
 from app import create_app
 from app.accounts.session import SESSION_KEY, _hash
 from app.audit.models import GENESIS_HASH
 from app.extensions import db
+
+# Browser fixtures (live_server, page, nojs_page, ...) for any test that asks for them.
+pytest_plugins = ["tests.e2e.fixtures"]
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 if PG_URL and PG_URL.startswith(("postgres://", "postgresql://")):
@@ -44,6 +48,14 @@ def make_app(backend: str, tmp_path, **overrides):
               "SECRET_KEY": "test-" + secrets.token_hex(8)}
     config.update(overrides)
     application = create_app(config)
+
+    def _fresh_g():
+        # Test-client requests reuse the test's app context, so `g` (the logged-in user, the
+        # role cache, the locale) would leak from one request to the next; a real request
+        # always starts with a new one.
+        g.__dict__.clear()
+
+    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     with application.app_context():
         if backend == "postgresql":
             _reset_postgres()

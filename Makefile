@@ -1,0 +1,80 @@
+# Yishi: `make run` serves the demo, `make test` runs ruff and the whole test suite.
+# Works on a fresh Debian/Ubuntu machine with Python 3.11 (GNU make).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+TRANSLATIONS := app/translations
+POT := $(TRANSLATIONS)/messages.pot
+LOCALES := en
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint translations compile-translations chromium clean
+
+help:
+	@echo "make run           create .venv, install, migrate, seed the demo, serve on http://$(HOST):$(PORT)"
+	@echo "make test          install dev requirements, compile translations, ruff, the whole pytest suite"
+	@echo "make translations  extract messages and update the catalogues in $(TRANSLATIONS)"
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (apt-get install python3.11 python3.11-venv)"; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { echo "$(PYTHON) has no venv/ensurepip: apt-get install python3.11-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps: reinstall only when a requirements file changed.
+$(VENV)/.requirements.stamp: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.requirements-dev.stamp: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $@ $(VENV)/.requirements.stamp
+
+compile-translations: | $(BIN)/python
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
+
+run: $(VENV)/.requirements.stamp
+	@$(MAKE) --no-print-directory compile-translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's Chromium (and CJK fonts for readable screenshots).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing chromium and fonts-noto-cjk for the browser tests"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk; \
+	  else \
+	    echo "Chromium is missing: the browser tests need it. Install it with" >&2; \
+	    echo "  sudo apt-get install -y chromium fonts-noto-cjk" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+lint: $(VENV)/.requirements-dev.stamp
+	$(BIN)/ruff check app tests config.py wsgi.py $(wildcard bench)
+
+test: $(VENV)/.requirements-dev.stamp chromium
+	@$(MAKE) --no-print-directory compile-translations
+	$(BIN)/ruff check app tests config.py wsgi.py $(wildcard bench)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# For developers: after adding or changing UI strings, refresh the catalogues, then fill in
+# the English translations in $(TRANSLATIONS)/en/LC_MESSAGES/messages.po.
+translations: $(VENV)/.requirements.stamp
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(POT) .
+	@for lang in $(LOCALES); do \
+	  if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) -l $$lang --no-fuzzy-matching --ignore-obsolete; \
+	  else \
+	    $(BIN)/pybabel init -i $(POT) -d $(TRANSLATIONS) -l $$lang; \
+	  fi; \
+	done
+
+clean:
+	rm -rf test-artifacts .pytest_cache .ruff_cache
+	find $(TRANSLATIONS) -name '*.mo' -delete

@@ -1,0 +1,60 @@
+"""Helpers for browser tests: accessibility checks, screenshots, logging a browser in."""
+import json
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+
+from app.accounts.models import UserSession
+from app.accounts.session import SESSION_KEY, _hash
+from app.extensions import db
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE_WIDTH = 360
+
+
+def assert_axe_clean(page) -> None:
+    """Run axe-core on the page as it is now; fail listing every WCAG 2.1 A/AA violation.
+    The browser context bypasses our CSP so that the vendored script can be injected."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})", WCAG_TAGS)
+    violations = result["violations"]
+    if violations:
+        lines = [f"axe found {len(violations)} WCAG 2.1 A/AA violation(s) on {page.url}:"]
+        for v in violations:
+            targets = ", ".join(json.dumps(n["target"], ensure_ascii=False) for n in v["nodes"])
+            lines.append(f"- {v['id']} ({v['impact']}): {v['help']} -> {targets}")
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def assert_no_horizontal_scroll(page, width: int = PHONE_WIDTH) -> None:
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{page.url} scrolls sideways: {scroll}px wide on a {width}px screen"
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page PNG under test-artifacts/screenshots/ to look at after the run."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login_browser(context, server, user_id: int) -> None:
+    """Log the browser in as the user with `user_id` without going through the login form:
+    a real server-side session row and the signed cookie that points at it."""
+    app = server.app
+    token = secrets.token_urlsafe(32)
+    with app.app_context():
+        db.session.add(UserSession(user_id=user_id, token_hash=_hash(token)))
+        db.session.commit()
+        serializer = app.session_interface.get_signing_serializer(app)
+        value = serializer.dumps({SESSION_KEY: token, "_user_id": str(user_id), "_fresh": True})
+    context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value,
+                          "url": server.url + "/"}])
