@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import DDL, JSON, BigInteger, ForeignKey, Integer, String, event
+from sqlalchemy import DDL, JSON, BigInteger, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.types import UTCDateTime
@@ -28,6 +28,8 @@ class AuditEntry(db.Model):
     covers: Mapped[list] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # A compound's trail page reads its entries newest first.
+    __table_args__ = (Index("ix_audit_entries_compound_seq", "compound_id", "seq"),)
 
 
 class AuditHead(db.Model):

@@ -1,8 +1,8 @@
-"""foundation: accounts, compounds, audit
+"""foundation, voting and notifications
 
-Revision ID: e1787cb95227
+Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-25 11:27:22.698555
+Create Date: 2026-11-25 12:17:20.008455
 
 """
 from alembic import op
@@ -76,6 +76,12 @@ def upgrade():
     sa.Column('second_threshold', sa.Integer(), nullable=False),
     sa.Column('max_proxies_per_holder', sa.Integer(), nullable=False),
     sa.Column('parking_counts_in_area', sa.Boolean(), nullable=False),
+    sa.Column('notice_days', sa.Integer(), nullable=False),
+    sa.Column('allows_temporary_meeting', sa.Boolean(), nullable=False),
+    sa.Column('temporary_notice_days', sa.Integer(), nullable=False),
+    sa.Column('objection_days', sa.Integer(), nullable=False),
+    sa.Column('allows_silent_majority', sa.Boolean(), nullable=False),
+    sa.Column('council_two_thirds', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_compounds_community_id_communities')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_compounds')),
@@ -124,6 +130,7 @@ def upgrade():
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_entries_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_compound_id'), ['compound_id'], unique=False)
+        batch_op.create_index('ix_audit_entries_compound_seq', ['compound_id', 'seq'], unique=False)
 
     op.create_table('buildings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -136,6 +143,23 @@ def upgrade():
     with op.batch_alter_table('buildings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_buildings_compound_id'), ['compound_id'], unique=False)
 
+    op.create_table('follows',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('compound_id', sa.Integer(), nullable=False),
+    sa.Column('object_type', sa.String(length=32), nullable=False),
+    sa.Column('object_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['compound_id'], ['compounds.id'], name=op.f('fk_follows_compound_id_compounds')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_follows_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_follows')),
+    sa.UniqueConstraint('user_id', 'object_type', 'object_id', name=op.f('uq_follows_user_id_object_type_object_id'))
+    )
+    with op.batch_alter_table('follows', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_follows_compound_id'), ['compound_id'], unique=False)
+        batch_op.create_index('ix_follows_object', ['object_type', 'object_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_follows_user_id'), ['user_id'], unique=False)
+
     op.create_table('holdings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('compound_id', sa.Integer(), nullable=False),
@@ -147,6 +171,65 @@ def upgrade():
     )
     with op.batch_alter_table('holdings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_holdings_compound_id'), ['compound_id'], unique=False)
+
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('compound_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=48), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=255), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['compound_id'], ['compounds.id'], name=op.f('fk_notifications_compound_id_compounds')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_unread', ['user_id', 'read_at'], unique=False)
+
+    op.create_table('proposals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('compound_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('body_source', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('origin', sa.String(length=16), nullable=False),
+    sa.Column('origin_issue_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('matter', sa.Integer(), nullable=True),
+    sa.Column('council_body', sa.String(length=16), nullable=True),
+    sa.Column('council_two_thirds', sa.Boolean(), nullable=False),
+    sa.Column('state', sa.String(length=32), nullable=False),
+    sa.Column('is_secret', sa.Boolean(), nullable=False),
+    sa.Column('allows_changes', sa.Boolean(), nullable=False),
+    sa.Column('shows_split_while_open', sa.Boolean(), nullable=False),
+    sa.Column('is_temporary_meeting', sa.Boolean(), nullable=False),
+    sa.Column('silent_majority', sa.Boolean(), nullable=False),
+    sa.Column('ballot_text', sa.Text(), nullable=False),
+    sa.Column('voting_method', sa.Text(), nullable=False),
+    sa.Column('notice_published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('voting_opens_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('voting_closes_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('voting_closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('objection_ends_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('result_published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind <> 'owners' OR matter IS NOT NULL", name=op.f('ck_proposals_owners_have_matter')),
+    sa.CheckConstraint("kind IN ('owners', 'council', 'consultation')", name=op.f('ck_proposals_kind_known')),
+    sa.CheckConstraint("state IN ('draft', 'consultation', 'review', 'deliberation', 'notice', 'voting', 'objection', 'published', 'implementation', 'implementation_published', 'closed', 'withdrawn', 'returned')", name=op.f('ck_proposals_state_known')),
+    sa.CheckConstraint('NOT (is_secret AND allows_changes)', name=op.f('ck_proposals_secret_ballots_final')),
+    sa.CheckConstraint('matter IS NULL OR (matter BETWEEN 1 AND 9)', name=op.f('ck_proposals_matter_range')),
+    sa.ForeignKeyConstraint(['compound_id'], ['compounds.id'], name=op.f('fk_proposals_compound_id_compounds')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_proposals_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_proposals'))
+    )
+    with op.batch_alter_table('proposals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proposals_compound_id'), ['compound_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_proposals_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_proposals_voting_closes_at'), ['voting_closes_at'], unique=False)
 
     op.create_table('role_grants',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -189,6 +272,44 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_role_requests_user_id'), ['user_id'], unique=False)
         batch_op.create_index('uq_role_requests_pending', ['compound_id', 'user_id', 'role'], unique=True, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
 
+    op.create_table('roster_uploads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('compound_id', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('row_count', sa.Integer(), nullable=False),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('applied_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('applied_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['applied_by_id'], ['users.id'], name=op.f('fk_roster_uploads_applied_by_id_users')),
+    sa.ForeignKeyConstraint(['compound_id'], ['compounds.id'], name=op.f('fk_roster_uploads_compound_id_compounds')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_roster_uploads_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_uploads'))
+    )
+    with op.batch_alter_table('roster_uploads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roster_uploads_compound_id'), ['compound_id'], unique=False)
+
+    op.create_table('electorate_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('voter_key', sa.String(length=40), nullable=False),
+    sa.Column('area', sa.Integer(), nullable=False),
+    sa.Column('holding_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('designated_mobile', sa.String(length=11), nullable=True),
+    sa.Column('units_label', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['holding_id'], ['holdings.id'], name=op.f('fk_electorate_members_holding_id_holdings')),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_electorate_members_proposal_id_proposals')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_electorate_members_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_electorate_members')),
+    sa.UniqueConstraint('proposal_id', 'voter_key', name=op.f('uq_electorate_members_proposal_id_voter_key'))
+    )
+    with op.batch_alter_table('electorate_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_electorate_members_proposal_id'), ['proposal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_electorate_members_user_id'), ['user_id'], unique=False)
+
     op.create_table('holding_owners',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('holding_id', sa.Integer(), nullable=False),
@@ -202,6 +323,79 @@ def upgrade():
     with op.batch_alter_table('holding_owners', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_holding_owners_holding_id'), ['holding_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_holding_owners_mobile'), ['mobile'], unique=False)
+
+    op.create_table('objections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=True),
+    sa.Column('answered_by_id', sa.Integer(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['answered_by_id'], ['users.id'], name=op.f('fk_objections_answered_by_id_users')),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_objections_proposal_id_proposals')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_objections_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_objections'))
+    )
+    with op.batch_alter_table('objections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_objections_proposal_id'), ['proposal_id'], unique=False)
+
+    op.create_table('proposal_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('from_state', sa.String(length=32), nullable=True),
+    sa.Column('to_state', sa.String(length=32), nullable=False),
+    sa.Column('action', sa.String(length=32), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('actor_role', sa.String(length=32), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_proposal_events_actor_id_users')),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_proposal_events_proposal_id_proposals')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_proposal_events'))
+    )
+    with op.batch_alter_table('proposal_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proposal_events_proposal_id'), ['proposal_id'], unique=False)
+
+    op.create_table('proposal_options',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_proposal_options_proposal_id_proposals')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_proposal_options')),
+    sa.UniqueConstraint('proposal_id', 'position', name=op.f('uq_proposal_options_proposal_id_position'))
+    )
+    with op.batch_alter_table('proposal_options', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proposal_options_proposal_id'), ['proposal_id'], unique=False)
+
+    op.create_table('proposal_results',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('stage', sa.String(length=16), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('audit_head', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_proposal_results_proposal_id_proposals')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_proposal_results')),
+    sa.UniqueConstraint('proposal_id', 'stage', name=op.f('uq_proposal_results_proposal_id_stage'))
+    )
+    with op.batch_alter_table('proposal_results', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proposal_results_proposal_id'), ['proposal_id'], unique=False)
+
+    op.create_table('secret_votes',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('choice', sa.String(length=40), nullable=False),
+    sa.Column('area', sa.Integer(), nullable=False),
+    sa.Column('receipt', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_secret_votes_proposal_id_proposals')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_secret_votes')),
+    sa.UniqueConstraint('receipt', name=op.f('uq_secret_votes_receipt'))
+    )
+    with op.batch_alter_table('secret_votes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_secret_votes_proposal_id'), ['proposal_id'], unique=False)
 
     op.create_table('units',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -226,6 +420,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_units_compound_id'), ['compound_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_units_holding_id'), ['holding_id'], unique=False)
 
+    op.create_table('electorate_units',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('unit_number', sa.String(length=40), nullable=False),
+    sa.Column('area', sa.Integer(), nullable=False),
+    sa.Column('area_source', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['electorate_members.id'], name=op.f('fk_electorate_units_member_id_electorate_members')),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_electorate_units_proposal_id_proposals')),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_electorate_units_unit_id_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_electorate_units')),
+    sa.UniqueConstraint('proposal_id', 'unit_id', name=op.f('uq_electorate_units_proposal_id_unit_id'))
+    )
+    with op.batch_alter_table('electorate_units', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_electorate_units_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_electorate_units_proposal_id'), ['proposal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_electorate_units_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('invite_codes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -244,6 +457,30 @@ def upgrade():
     with op.batch_alter_table('invite_codes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invite_codes_unit_id'), ['unit_id'], unique=False)
         batch_op.create_index('uq_invite_codes_active_unit', ['unit_id'], unique=True, sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
+
+    op.create_table('proxy_authorisations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('proxy_user_id', sa.Integer(), nullable=False),
+    sa.Column('slot', sa.Integer(), nullable=False),
+    sa.Column('document_path', sa.String(length=255), nullable=False),
+    sa.Column('document_sha256', sa.String(length=64), nullable=False),
+    sa.Column('registered_by_id', sa.Integer(), nullable=False),
+    sa.Column('is_guardian', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['member_id'], ['electorate_members.id'], name=op.f('fk_proxy_authorisations_member_id_electorate_members')),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_proxy_authorisations_proposal_id_proposals')),
+    sa.ForeignKeyConstraint(['proxy_user_id'], ['users.id'], name=op.f('fk_proxy_authorisations_proxy_user_id_users')),
+    sa.ForeignKeyConstraint(['registered_by_id'], ['users.id'], name=op.f('fk_proxy_authorisations_registered_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_proxy_authorisations')),
+    sa.UniqueConstraint('proposal_id', 'proxy_user_id', 'slot', name=op.f('uq_proxy_authorisations_proposal_id_proxy_user_id_slot'))
+    )
+    with op.batch_alter_table('proxy_authorisations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proxy_authorisations_proposal_id'), ['proposal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_proxy_authorisations_proxy_user_id'), ['proxy_user_id'], unique=False)
+        batch_op.create_index('uq_proxy_authorisations_member', ['proposal_id', 'member_id'], unique=True, sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
 
     op.create_table('unit_claims',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -272,6 +509,34 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_unit_claims_user_id'), ['user_id'], unique=False)
         batch_op.create_index('uq_unit_claims_pending', ['user_id', 'unit_id'], unique=True, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
 
+    op.create_table('ballots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('choice', sa.String(length=40), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('cast_by_id', sa.Integer(), nullable=True),
+    sa.Column('proxy_id', sa.Integer(), nullable=True),
+    sa.Column('paper_ref', sa.String(length=40), nullable=True),
+    sa.Column('scan_path', sa.String(length=255), nullable=True),
+    sa.Column('scan_sha256', sa.String(length=64), nullable=True),
+    sa.Column('receipt', sa.String(length=64), nullable=False),
+    sa.Column('cast_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('superseded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("channel IN ('web', 'paper', 'proxy')", name=op.f('ck_ballots_channel_known')),
+    sa.ForeignKeyConstraint(['cast_by_id'], ['users.id'], name=op.f('fk_ballots_cast_by_id_users')),
+    sa.ForeignKeyConstraint(['member_id'], ['electorate_members.id'], name=op.f('fk_ballots_member_id_electorate_members')),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_ballots_proposal_id_proposals')),
+    sa.ForeignKeyConstraint(['proxy_id'], ['proxy_authorisations.id'], name=op.f('fk_ballots_proxy_id_proxy_authorisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ballots')),
+    sa.UniqueConstraint('receipt', name=op.f('uq_ballots_receipt'))
+    )
+    with op.batch_alter_table('ballots', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ballots_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ballots_proposal_id'), ['proposal_id'], unique=False)
+        batch_op.create_index('uq_ballots_current', ['proposal_id', 'member_id'], unique=True, sqlite_where=sa.text('superseded_at IS NULL'), postgresql_where=sa.text('superseded_at IS NULL'))
+        batch_op.create_index('uq_ballots_paper_ref', ['proposal_id', 'paper_ref'], unique=True, sqlite_where=sa.text('paper_ref IS NOT NULL'), postgresql_where=sa.text('paper_ref IS NOT NULL'))
+
     op.create_table('residencies',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('compound_id', sa.Integer(), nullable=False),
@@ -295,6 +560,28 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_residencies_unit_id'), ['unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_residencies_user_id'), ['user_id'], unique=False)
         batch_op.create_index('uq_residencies_active', ['user_id', 'unit_id'], unique=True, sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
+
+    op.create_table('secret_participations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('cast_by_id', sa.Integer(), nullable=True),
+    sa.Column('proxy_id', sa.Integer(), nullable=True),
+    sa.Column('paper_ref', sa.String(length=40), nullable=True),
+    sa.Column('scan_path', sa.String(length=255), nullable=True),
+    sa.Column('scan_sha256', sa.String(length=64), nullable=True),
+    sa.Column('cast_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['cast_by_id'], ['users.id'], name=op.f('fk_secret_participations_cast_by_id_users')),
+    sa.ForeignKeyConstraint(['member_id'], ['electorate_members.id'], name=op.f('fk_secret_participations_member_id_electorate_members')),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_secret_participations_proposal_id_proposals')),
+    sa.ForeignKeyConstraint(['proxy_id'], ['proxy_authorisations.id'], name=op.f('fk_secret_participations_proxy_id_proxy_authorisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_secret_participations')),
+    sa.UniqueConstraint('proposal_id', 'member_id', name=op.f('uq_secret_participations_proposal_id_member_id'))
+    )
+    with op.batch_alter_table('secret_participations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_secret_participations_proposal_id'), ['proposal_id'], unique=False)
+        batch_op.create_index('uq_secret_participations_paper_ref', ['proposal_id', 'paper_ref'], unique=True, sqlite_where=sa.text('paper_ref IS NOT NULL'), postgresql_where=sa.text('paper_ref IS NOT NULL'))
 
     # ### end Alembic commands ###
 
@@ -320,6 +607,11 @@ def downgrade():
         op.execute("DROP TRIGGER IF EXISTS audit_entries_no_truncate ON audit_entries")
         op.execute("DROP FUNCTION IF EXISTS audit_entries_refuse()")
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('secret_participations', schema=None) as batch_op:
+        batch_op.drop_index('uq_secret_participations_paper_ref', sqlite_where=sa.text('paper_ref IS NOT NULL'), postgresql_where=sa.text('paper_ref IS NOT NULL'))
+        batch_op.drop_index(batch_op.f('ix_secret_participations_proposal_id'))
+
+    op.drop_table('secret_participations')
     with op.batch_alter_table('residencies', schema=None) as batch_op:
         batch_op.drop_index('uq_residencies_active', sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_residencies_user_id'))
@@ -327,6 +619,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_residencies_compound_id'))
 
     op.drop_table('residencies')
+    with op.batch_alter_table('ballots', schema=None) as batch_op:
+        batch_op.drop_index('uq_ballots_paper_ref', sqlite_where=sa.text('paper_ref IS NOT NULL'), postgresql_where=sa.text('paper_ref IS NOT NULL'))
+        batch_op.drop_index('uq_ballots_current', sqlite_where=sa.text('superseded_at IS NULL'), postgresql_where=sa.text('superseded_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_ballots_proposal_id'))
+        batch_op.drop_index(batch_op.f('ix_ballots_member_id'))
+
+    op.drop_table('ballots')
     with op.batch_alter_table('unit_claims', schema=None) as batch_op:
         batch_op.drop_index('uq_unit_claims_pending', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
         batch_op.drop_index(batch_op.f('ix_unit_claims_user_id'))
@@ -334,22 +633,63 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_unit_claims_compound_id'))
 
     op.drop_table('unit_claims')
+    with op.batch_alter_table('proxy_authorisations', schema=None) as batch_op:
+        batch_op.drop_index('uq_proxy_authorisations_member', sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_proxy_authorisations_proxy_user_id'))
+        batch_op.drop_index(batch_op.f('ix_proxy_authorisations_proposal_id'))
+
+    op.drop_table('proxy_authorisations')
     with op.batch_alter_table('invite_codes', schema=None) as batch_op:
         batch_op.drop_index('uq_invite_codes_active_unit', sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_invite_codes_unit_id'))
 
     op.drop_table('invite_codes')
+    with op.batch_alter_table('electorate_units', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_electorate_units_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_electorate_units_proposal_id'))
+        batch_op.drop_index(batch_op.f('ix_electorate_units_member_id'))
+
+    op.drop_table('electorate_units')
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_units_holding_id'))
         batch_op.drop_index(batch_op.f('ix_units_compound_id'))
         batch_op.drop_index(batch_op.f('ix_units_building_id'))
 
     op.drop_table('units')
+    with op.batch_alter_table('secret_votes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_secret_votes_proposal_id'))
+
+    op.drop_table('secret_votes')
+    with op.batch_alter_table('proposal_results', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_proposal_results_proposal_id'))
+
+    op.drop_table('proposal_results')
+    with op.batch_alter_table('proposal_options', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_proposal_options_proposal_id'))
+
+    op.drop_table('proposal_options')
+    with op.batch_alter_table('proposal_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_proposal_events_proposal_id'))
+
+    op.drop_table('proposal_events')
+    with op.batch_alter_table('objections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_objections_proposal_id'))
+
+    op.drop_table('objections')
     with op.batch_alter_table('holding_owners', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_holding_owners_mobile'))
         batch_op.drop_index(batch_op.f('ix_holding_owners_holding_id'))
 
     op.drop_table('holding_owners')
+    with op.batch_alter_table('electorate_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_electorate_members_user_id'))
+        batch_op.drop_index(batch_op.f('ix_electorate_members_proposal_id'))
+
+    op.drop_table('electorate_members')
+    with op.batch_alter_table('roster_uploads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roster_uploads_compound_id'))
+
+    op.drop_table('roster_uploads')
     with op.batch_alter_table('role_requests', schema=None) as batch_op:
         batch_op.drop_index('uq_role_requests_pending', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
         batch_op.drop_index(batch_op.f('ix_role_requests_user_id'))
@@ -362,15 +702,32 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_role_grants_compound_id'))
 
     op.drop_table('role_grants')
+    with op.batch_alter_table('proposals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_proposals_voting_closes_at'))
+        batch_op.drop_index(batch_op.f('ix_proposals_state'))
+        batch_op.drop_index(batch_op.f('ix_proposals_compound_id'))
+
+    op.drop_table('proposals')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_unread')
+
+    op.drop_table('notifications')
     with op.batch_alter_table('holdings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_holdings_compound_id'))
 
     op.drop_table('holdings')
+    with op.batch_alter_table('follows', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_follows_user_id'))
+        batch_op.drop_index('ix_follows_object')
+        batch_op.drop_index(batch_op.f('ix_follows_compound_id'))
+
+    op.drop_table('follows')
     with op.batch_alter_table('buildings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_buildings_compound_id'))
 
     op.drop_table('buildings')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entries_compound_seq')
         batch_op.drop_index(batch_op.f('ix_audit_entries_compound_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_actor_id'))
 
