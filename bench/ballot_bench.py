@@ -149,7 +149,6 @@ def run_clients(port, path, credentials, concurrency):
     start_gate = threading.Barrier(concurrency + 1)
 
     def voter():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         start_gate.wait()
         while True:
             try:
@@ -158,16 +157,19 @@ def run_clients(port, path, credentials, concurrency):
                 break
             body = urlencode({"member_id": member, "choice": "yes", "csrf_token": csrf})
             t0 = time.perf_counter()
+            # One connection per voter, as phones arrive: the kernel spreads new connections
+            # over the gunicorn workers (kept-alive ones would pile onto whichever accepted).
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.request("POST", path, body=body, headers={
-                "Cookie": f"session={cookie}",
+                "Cookie": f"session={cookie}", "Connection": "close",
                 "Content-Type": "application/x-www-form-urlencoded"})
             response = conn.getresponse()
             response.read()
+            conn.close()
             elapsed = time.perf_counter() - t0
             with lock:
                 latencies.append(elapsed)
                 statuses[response.status] = statuses.get(response.status, 0) + 1
-        conn.close()
 
     threads = [threading.Thread(target=voter) for _ in range(concurrency)]
     for t in threads:
@@ -184,8 +186,8 @@ def main():
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--voters", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     url = PG_URL if args.db == "postgresql" else f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     print(f"building {args.voters} voters on {args.db}...", flush=True)
