@@ -43,6 +43,7 @@ TEMPLATE_GLOBALS = {
 # (endpoint, label, roles that see it); an endpoint another package may not have built yet is
 # linked only once it exists.
 COMPOUND_LINKS = (
+    ("proposals.index", _l("议案与表决"), None),
     ("compounds.claims_queue", _l("房屋认证审核"), {"staff", "admin"}),
     ("compounds.proxy_register", _l("代办注册"), {"staff", "admin"}),
     ("compounds.roles", _l("角色管理"), {"staff", "admin"}),

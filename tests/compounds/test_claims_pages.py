@@ -4,7 +4,6 @@ import pytest
 
 from app.compounds.models import Residency, RoleRequest, UnitClaim
 from app.extensions import db
-from tests.e2e import conftest as e2e
 from tests.e2e.harness import (
     assert_axe_clean,
     assert_no_horizontal_scroll,
@@ -22,10 +21,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.e2e
-
-# The browser fixtures of tests/e2e (a live server, Debian's Chromium at phone size).
-playwright, browser, browser_context_args = e2e.playwright, e2e.browser, e2e.browser_context_args
-context, page, live_server = e2e.context, e2e.page, e2e.live_server
 
 
 @pytest.fixture
