@@ -112,12 +112,13 @@ def _set_options(proposal: Proposal, options: list[str] | None) -> None:
 
 # ---- stage transitions with their own rules ----
 
-def transition(actor, proposal: Proposal, name: str, reason: str = ""):
+def transition(actor, proposal: Proposal, name: str, reason: str = "",
+               now: datetime | None = None):
     """Transitions with no rule beyond role and state (consultation, review, withdraw...)."""
     if name in ("publish_notice", "open_voting", "close_voting", "publish_result",
                 "start_implementation", "close"):
         raise ValueError(f"{name} has its own service function")
-    return apply(proposal, name, actor, reason=reason)
+    return apply(proposal, name, actor, reason=reason, now=now)
 
 
 def notice_days(proposal: Proposal, compound: Compound) -> int:
@@ -298,16 +299,17 @@ def final_result(proposal: Proposal) -> ProposalResult | None:
         ProposalResult.proposal_id == proposal.id, ProposalResult.stage == "final"))
 
 
-def start_implementation(actor, proposal: Proposal, reason: str = ""):
+def start_implementation(actor, proposal: Proposal, reason: str = "",
+                         now: datetime | None = None):
     final = final_result(proposal)
     if proposal.kind != "consultation" and not (final and final.result.get("passed")):
         raise ServiceError(_l("未通过的议案不能进入实施。"), status=409)
-    return apply(proposal, "start_implementation", actor, reason=reason)
+    return apply(proposal, "start_implementation", actor, reason=reason, now=now)
 
 
-def close(actor, proposal: Proposal, reason: str = ""):
+def close(actor, proposal: Proposal, reason: str = "", now: datetime | None = None):
     final = final_result(proposal)
     if proposal.state == "published" and final and final.result.get("passed") \
             and proposal.kind != "consultation":
         raise ServiceError(_l("已通过的议案须公开实施结果后才能结束。"), status=409)
-    return apply(proposal, "close", actor, reason=reason)
+    return apply(proposal, "close", actor, reason=reason, now=now)

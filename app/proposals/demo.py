@@ -1,0 +1,144 @@
+"""Demo proposals for 锦华苑, so a newcomer can log in and vote at once: one owners' decision
+that passed and one that failed on quorum (both closed, with results), one owners' decision
+open for voting, one council resolution, one resident consultation. Everything goes through
+the services, so the timeline and the audit log read as they would in real use."""
+import io
+import random
+from datetime import datetime, timedelta
+
+import segno
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.compounds import roles
+from app.compounds.access import forget_roles
+from app.compounds.demo import ACCOUNTS
+from app.compounds.models import Compound
+from app.core.time import utcnow
+from app.core.uploads import store
+from app.extensions import db
+from app.proposals import ballots, services
+from app.proposals.models import ElectorateMember, Proposal
+from app.proposals.periods import earliest_voting_start
+
+# Demo people who should find their own ballot still open.
+LEAVE_FOR_VISITORS = ("19900010001", "19900010002", "19900010003", "19900010005")
+
+
+def _user(role_word: str) -> User:
+    mobile = next(a.mobile for a in ACCOUNTS if role_word in a.role)
+    return db.session.scalar(select(User).where(User.mobile == mobile))
+
+
+def _scan() -> tuple[str, str]:
+    """A stand-in for the scanned paper ballots of the demo: one small PNG."""
+    buffer = io.BytesIO()
+    segno.make("锦华苑 演示纸质票 DEMO", error="m").save(buffer, kind="png", scale=4)
+    return store(buffer.getvalue(), "png")
+
+
+def _walk_to_notice(p: Proposal, people: dict, noticed: datetime, days: int) -> datetime:
+    secretary = people["party_cell"]
+    p.created_at = noticed - timedelta(days=10)
+    services.transition(secretary, p, "open_consultation", now=noticed - timedelta(days=9))
+    services.transition(secretary, p, "submit_review", now=noticed - timedelta(days=4))
+    services.transition(secretary, p, "approve_review", now=noticed - timedelta(days=3))
+    opens = earliest_voting_start(noticed, services.notice_days(p, db.session.get(
+        Compound, p.compound_id))) if p.kind == "owners" else noticed + timedelta(hours=1)
+    services.publish_notice(people["committee"], p, opens_at=opens,
+                            closes_at=opens + timedelta(days=days), now=noticed)
+    services.open_voting(p, now=opens)
+    return opens
+
+
+def _paper_votes(p: Proposal, people: dict, share: float, yes: float, when: datetime,
+                 rng: random.Random, scan) -> None:
+    skip = set(LEAVE_FOR_VISITORS)
+    members = db.session.scalars(select(ElectorateMember).where(
+        ElectorateMember.proposal_id == p.id).order_by(ElectorateMember.id)).all()
+    chosen = [m for m in members if m.designated_mobile not in skip]
+    chosen = rng.sample(chosen, int(len(members) * share))
+    for n, member in enumerate(chosen, start=1):
+        roll = rng.random()
+        choice = "yes" if roll < yes else ("no" if roll < yes + (1 - yes) * 0.7 else "abstain")
+        ballots.cast(p.id, member.id, people["staff"], choice, channel="paper",
+                     paper_ref=f"JH-{p.id:02d}-{n:04d}", scan=scan,
+                     now=when + timedelta(minutes=n), actor_role="staff")
+
+
+def _publish(p: Proposal, people: dict) -> None:
+    services.close_voting(p, now=p.voting_closes_at)
+    services.publish_result(people["staff"], p, now=p.objection_ends_at + timedelta(hours=2))
+
+
+def seed_proposals(compound: Compound) -> list[Proposal]:
+    """Flushes; the caller commits."""
+    now = utcnow()
+    rng = random.Random(2026)
+    people = {word: _user(word) for word in
+              ("staff", "party_cell", "council", "committee", "owner", "tenant")}
+    for word in ("party_cell", "committee"):  # a council of three: secretary, committee, resident
+        roles.grant_role(people["staff"], compound, people[word], "council")
+    forget_roles()
+    scan = _scan()
+    made = []
+
+    passed = services.create(
+        people["committee"], compound, kind="owners", matter=5,
+        title="使用专项维修资金更换3栋两部电梯",
+        body="3栋两部电梯已运行18年，年检多次整改。拟使用专项维修资金约68万元更换。\n\n"
+             "- 预算：68万元（以招标结果为准）\n- 工期：约45天，分两部依次施工",
+        ballot_text="是否同意使用专项维修资金更换3栋两部电梯", voting_method="线上投票与纸质票")
+    opens = _walk_to_notice(passed, people, now - timedelta(days=75), days=10)
+    _paper_votes(passed, people, 0.82, 0.78, opens + timedelta(hours=2), rng, scan)
+    _publish(passed, people)
+    done = passed.result_published_at
+    services.start_implementation(people["committee"], passed, "已完成招标，施工单位进场",
+                                  now=done + timedelta(days=5))
+    services.transition(people["staff"], passed, "publish_implementation",
+                        "两部电梯已更换并通过验收，费用明细已公示", now=done + timedelta(days=50))
+    services.close(people["staff"], passed, "实施结果公示期满", now=done + timedelta(days=60))
+    made.append(passed)
+
+    failed = services.create(
+        people["committee"], compound, kind="owners", matter=8,
+        title="将北门临时停车区改为收费停车场",
+        body="拟将北门临时停车区改为收费停车场，收益纳入公共收益账户。",
+        ballot_text="是否同意将北门临时停车区改为收费停车场", voting_method="线上投票与纸质票")
+    opens = _walk_to_notice(failed, people, now - timedelta(days=50), days=10)
+    _paper_votes(failed, people, 0.45, 0.8, opens + timedelta(hours=2), rng, scan)
+    _publish(failed, people)
+    services.close(people["staff"], failed, "参与表决人数和面积未达到三分之二，本次表决未生效",
+                   now=failed.result_published_at + timedelta(days=1))
+    made.append(failed)
+
+    open_vote = services.create(
+        people["party_cell"], compound, kind="owners", matter=4,
+        title="续聘锦华物业服务有限公司（2027—2029年）",
+        body="现物业服务合同将于年底到期。业委会经满意度调查和比选，提请续聘三年，"
+             "物业费标准不变。", ballot_text="是否同意续聘锦华物业服务有限公司，合同期三年",
+        voting_method="线上投票；行动不便的业主可向社区工作人员领取纸质票")
+    opens = _walk_to_notice(open_vote, people, now - timedelta(days=20), days=14)
+    _paper_votes(open_vote, people, 0.3, 0.7, opens + timedelta(hours=2), rng, scan)
+    made.append(open_vote)
+
+    council = services.create(
+        people["party_cell"], compound, kind="council", council_body="council",
+        title="增设小区充电桩的议事规则", body="议事会商议充电桩的选址与安全管理办法。",
+        ballot_text="是否同意在南门停车区增设8个充电桩")
+    opens = _walk_to_notice(council, people, now - timedelta(days=12), days=3)
+    for word, choice in (("party_cell", "yes"), ("committee", "yes")):
+        member = ballots.members_for_voter(council, people[word])[0]
+        ballots.cast(council.id, member.id, people[word], choice, now=opens + timedelta(hours=3),
+                     actor_role="council")
+    _publish(council, people)
+    made.append(council)
+
+    consultation = services.create(
+        people["party_cell"], compound, kind="consultation",
+        title="小区中心花园改造方案征集意见",
+        body="中心花园改造有两个方案，请居民（含租户）选择更喜欢的一个。",
+        options=["方案一：增加儿童游乐设施", "方案二：增加老年人健身步道"])
+    _walk_to_notice(consultation, people, now - timedelta(days=2), days=20)
+    made.append(consultation)
+    return made

@@ -1,0 +1,30 @@
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.audit.services import verify
+from app.compounds.demo import seed_demo
+from app.extensions import db
+from app.proposals import ballots, services
+from app.proposals.demo import seed_proposals
+
+
+def test_demo_proposals_cover_each_kind_and_leave_a_ballot_for_the_demo_owner(app):
+    with app.test_request_context():
+        result = seed_demo()
+        made = seed_proposals(result.compound)
+        db.session.commit()
+        passed, failed, open_vote, council, consultation = made
+        assert passed.state == "closed" and services.final_result(passed).result["passed"]
+        failed_result = services.final_result(failed).result
+        assert failed.state == "closed" and not failed_result["quorum_met"]
+        assert council.state == "published" and services.final_result(council).result["passed"]
+        assert open_vote.state == "voting" and consultation.state == "voting"
+        owner = db.session.scalar(select(User).where(User.mobile == "19900010001"))
+        mine = ballots.members_for_voter(open_vote, owner)
+        assert len(mine) == 1 and len(mine[0].units_label.split()) == 3  # three units, one vote
+        receipt = ballots.cast_in_person(open_vote.id, mine[0].id, owner, "yes")
+        tenant = db.session.scalar(select(User).where(User.mobile == "19900000006"))
+        assert ballots.members_for_voter(open_vote, tenant) == []  # tenants: no owner ballot
+        assert len(ballots.members_for_voter(consultation, tenant)) == 1
+        db.session.commit()
+        assert receipt and verify().ok
