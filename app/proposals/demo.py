@@ -89,15 +89,15 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
         body="3栋两部电梯已运行18年，年检多次整改。拟使用专项维修资金约68万元更换。\n\n"
              "- 预算：68万元（以招标结果为准）\n- 工期：约45天，分两部依次施工",
         ballot_text="是否同意使用专项维修资金更换3栋两部电梯", voting_method="线上投票与纸质票")
-    opens = _walk_to_notice(passed, people, now - timedelta(days=75), days=10)
+    opens = _walk_to_notice(passed, people, now - timedelta(days=120), days=10)
     _paper_votes(passed, people, 0.82, 0.78, opens + timedelta(hours=2), rng, scan)
     _publish(passed, people)
     done = passed.result_published_at
     services.start_implementation(people["committee"], passed, "已完成招标，施工单位进场",
                                   now=done + timedelta(days=5))
     services.transition(people["staff"], passed, "publish_implementation",
-                        "两部电梯已更换并通过验收，费用明细已公示", now=done + timedelta(days=50))
-    services.close(people["staff"], passed, "实施结果公示期满", now=done + timedelta(days=60))
+                        "两部电梯已更换并通过验收，费用明细已公示", now=done + timedelta(days=40))
+    services.close(people["staff"], passed, "实施结果公示期满", now=done + timedelta(days=45))
     made.append(passed)
 
     failed = services.create(

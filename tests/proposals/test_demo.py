@@ -1,11 +1,13 @@
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit.services import verify
 from app.compounds.demo import seed_demo
+from app.core.time import utcnow
 from app.extensions import db
 from app.proposals import ballots, services
 from app.proposals.demo import seed_proposals
+from app.proposals.models import ProposalEvent
 
 
 def test_demo_proposals_cover_each_kind_and_leave_a_ballot_for_the_demo_owner(app):
@@ -28,3 +30,5 @@ def test_demo_proposals_cover_each_kind_and_leave_a_ballot_for_the_demo_owner(ap
         assert len(ballots.members_for_voter(consultation, tenant)) == 1
         db.session.commit()
         assert receipt and verify().ok
+        latest = db.session.scalar(select(func.max(ProposalEvent.created_at)))
+        assert latest <= utcnow()  # the demo's history lies in the past
