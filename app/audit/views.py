@@ -4,6 +4,7 @@ from flask_login import login_required
 from app.audit.queries import compound_trail
 from app.audit.services import head_hash
 from app.compounds.access import require_member
+from app.compounds.roles import ROLE_LABELS
 from app.core.i18n import lazy_gettext as _l
 
 bp = Blueprint("audit", __name__)
@@ -61,20 +62,6 @@ ACTION_LABELS = {
     "proposal.objection_answer": _l("答复异议"),
     "proxy.register": _l("登记委托"),
     "ballot.cast": _l("投票"),
-}
-
-# The capacity in which someone acted (DESIGN §1).
-ROLE_LABELS = {
-    "resident": _l("居民"),
-    "owner": _l("业主"),
-    "party_member": _l("党员"),
-    "party_cell": _l("党支部"),
-    "council": _l("议事会成员"),
-    "committee": _l("业委会成员"),
-    "property": _l("物业"),
-    "grid": _l("网格员"),
-    "staff": _l("社区工作者"),
-    "admin": _l("系统管理员"),
 }
 
 OBJECT_LABELS = {

@@ -18,9 +18,10 @@ from app.compounds.services import (
     roles_by_member,
     search_compounds,
 )
-from app.compounds.viewkit import RouteTable, show_error, status_of, user_key
+from app.compounds.viewkit import RouteTable, status_of, user_key
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
+from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
 from app.extensions import db, limiter
 

@@ -24,9 +24,10 @@ from app.compounds.services import (
     members_of,
     roles_by_member,
 )
-from app.compounds.viewkit import RouteTable, show_error, status_of
+from app.compounds.viewkit import RouteTable, status_of
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
+from app.core.forms import show_error
 
 routes = RouteTable()
 STAFF = ("staff",)  # require_role lets admins through as well

@@ -24,15 +24,6 @@ class RouteTable:
             bp.add_url_rule(rule, view.__name__, view, **options)
 
 
-def show_error(form, exc: ServiceError) -> None:
-    """Put the service's message next to the field it names, or above the form."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        form.form_errors = [*getattr(form, "form_errors", []), exc.message]
-
-
 def status_of(form, exc: ServiceError | None = None) -> int:
     """HTTP status for a re-rendered form: the refusal's, 400 for invalid input, else 200."""
     if exc is not None:

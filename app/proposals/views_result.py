@@ -10,13 +10,14 @@ from flask_login import current_user, login_required
 from app.compounds.access import is_staff
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
+from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
 from app.proposals import exports, pages, services
 from app.proposals.forms import ActionForm, AnswerForm, ObjectionForm
 from app.proposals.labels import choice_items
 from app.proposals.presenters import explain
-from app.proposals.web import advance_on_access, bp, is_closed, load, require_staff, show_error
+from app.proposals.web import advance_on_access, bp, is_closed, load, require_staff
 
 VOTING_AND_AFTER = ("voting", "objection", "published", "implementation",
                     "implementation_published", "closed")

@@ -9,11 +9,12 @@ from flask_login import current_user, login_required
 
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
+from app.core.forms import show_error
 from app.core.uploads import MIME_TYPES, absolute_path, save_document
 from app.proposals import ballots, pages, proxies
 from app.proposals.forms import PaperBallotForm, ProxyForm
 from app.proposals.labels import choice_items
-from app.proposals.web import bp, load, require_staff, show_error
+from app.proposals.web import bp, load, require_staff
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 

@@ -104,15 +104,6 @@ def is_closed(proposal: Proposal) -> bool:
     return proposal.voting_closed_at is not None and proposal.state in AFTER_CLOSE
 
 
-def show_error(form, exc: ServiceError) -> None:
-    """Put a service's refusal next to the field it names, or above the form."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        form.form_errors = [*getattr(form, "form_errors", []), exc.message]
-
-
 def turnout_context(proposal: Proposal) -> dict:
     """Running turnout (and the split, only if the proposal shows it while open)."""
     if proposal.state != "voting":
