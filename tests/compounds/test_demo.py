@@ -13,9 +13,10 @@ from tests.factories import make_compound
 EXPECTED_ROLES = {
     "19900000001": {"admin"},
     "19900000002": {"staff"},
-    "19900000003": {"party_cell"},
+    # The demo proposals seat the secretary and the committee member on the council too.
+    "19900000003": {"party_cell", "council"},
     "19900010003": {"council", "owner", "resident"},
-    "19900010005": {"committee", "owner", "resident"},
+    "19900010005": {"committee", "council", "owner", "resident"},
     "19900000004": {"property"},
     "19900000005": {"grid"},
     "19900010002": {"party_member", "owner", "resident"},
