@@ -1,11 +1,20 @@
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now, in UTC. Under TESTING only, CLOCK_OFFSET_SECONDS moves the app's clock forward so a
+    browser test can walk through a 15-day notice period; nothing else can shift it."""
+    now = datetime.now(timezone.utc)
+    if has_app_context() and current_app.testing:
+        offset = current_app.config.get("CLOCK_OFFSET_SECONDS")
+        if offset:
+            now += timedelta(seconds=offset)
+    return now
 
 
 def iso_utc(value: datetime | None) -> str | None:

@@ -1,0 +1,161 @@
+"""An owners' decision walked through the whole 四议两公开 procedure in a phone-sized Chromium,
+each step by the role DESIGN §1 gives it, with CSRF on: the party cell drafts and reviews, the
+owners' committee publishes the notice, owners vote, an owner objects and staff answer, staff
+publish the result, the committee implements. The app's clock is moved forward (TESTING only)
+past the 15-day notice, the voting window and the objection period. Every page is axe-clean."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.core.time import utcnow
+from app.extensions import db
+from app.proposals.models import Proposal, ProposalEvent
+from app.proposals.periods import CST, earliest_voting_start
+from tests.e2e.harness import (
+    assert_axe_clean,
+    assert_no_horizontal_scroll,
+    login_browser,
+    screenshot,
+)
+from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def cast_of(live_server):
+    with live_server.app.app_context():
+        compound = make_compound("锦华苑")
+        people = {"party": make_user(name="周书记"), "committee": make_user(name="张主任")}
+        grant(people["party"], compound, "party_cell")
+        grant(people["committee"], compound, "committee")
+        people["staff"] = make_staff(compound, make_user(name="社区王芳"))
+        for i, area in enumerate(["100.50", "99.25", "90.00"]):
+            owner = make_user(name=f"业主{i}")
+            unit = make_unit(compound, building="3", entrance="2", room=f"{1201 + i}",
+                             area=area, owners=[(owner.display_name, owner.mobile)])
+            make_resident(owner, unit, "owner")
+            people[f"owner{i}"] = owner
+        db.session.commit()
+        return {"compound": compound.id, **{k: u.id for k, u in people.items()}}
+
+
+class Walk:
+    def __init__(self, server, browser, args, ids):
+        self.server, self.browser, self.args, self.ids = server, browser, args, ids
+        self.base = f"{server.url}/c/{ids['compound']}/proposals"
+        self.shots = 0
+
+    def as_(self, who):
+        context = self.browser.new_context(**self.args)
+        login_browser(context, self.server, self.ids[who])
+        return context, context.new_page()
+
+    def look(self, page, name):
+        self.shots += 1
+        screenshot(page, f"walk-{self.shots:02d}-{name}")
+        assert_no_horizontal_scroll(page)
+        assert_axe_clean(page)
+
+    def advance_clock_to(self, moment):
+        offset = (moment - utcnow()).total_seconds() + 60
+        app = self.server.app
+        app.config["CLOCK_OFFSET_SECONDS"] = app.config.get("CLOCK_OFFSET_SECONDS", 0) + offset
+
+
+def _act(page, label, reason=None):
+    form = page.locator("form.action-form", has=page.get_by_role("button", name=label))
+    if reason:
+        form.locator("textarea").fill(reason)
+    form.get_by_role("button", name=label).click()
+
+
+def test_owners_decision_from_draft_to_implementation(live_server, browser,
+                                                      browser_context_args, cast_of):
+    walk = Walk(live_server, browser, browser_context_args, cast_of)
+    ctx, page = walk.as_("party")
+    page.goto(walk.base + "/new")
+    page.get_by_label("议案标题").fill("更换3栋电梯")
+    page.get_by_label("议案内容").fill("3栋电梯已运行18年，拟使用维修资金更换。")
+    page.get_by_label("业主共同决定", exact=True).check()
+    page.get_by_label("业主共同决定的事项（《民法典》第二百七十八条）").select_option("5")
+    page.get_by_label("选票上的表决事项").fill("是否同意使用维修资金更换3栋电梯")
+    walk.look(page, "new")
+    page.get_by_role("button", name="保存草稿").click()
+    walk.look(page, "draft")
+    for label in ("开始征求意见", "提交党组织审议", "审议通过，交议事会商议"):
+        _act(page, label)
+    walk.look(page, "deliberation")
+    ctx.close()
+    with live_server.app.app_context():
+        proposal_id = db.session.scalar(select(Proposal.id))
+    url = f"{walk.base}/{proposal_id}"
+
+    ctx, page = walk.as_("committee")
+    page.goto(url)
+    opens = earliest_voting_start(utcnow(), 15)
+    closes = opens + timedelta(days=7)
+    page.get_by_label("投票开始时间（北京时间）").fill(opens.astimezone(CST).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("投票截止时间（北京时间）").fill(closes.astimezone(CST).strftime("%Y-%m-%dT%H:%M"))
+    walk.look(page, "notice-form")
+    page.get_by_role("button", name="发布表决公告").last.click()
+    assert "表决公告" in page.content()
+    walk.look(page, "notice")
+    ctx.close()
+
+    walk.advance_clock_to(opens)  # 15 days later: voting opens on the first visit
+    for i, choice in ((0, "同意"), (1, "同意")):
+        ctx, page = walk.as_(f"owner{i}")
+        page.goto(url)
+        assert "表决中" in page.content()
+        page.goto(url + "/vote")
+        walk.look(page, f"vote-{i}")
+        page.get_by_label(choice).first.check()
+        page.get_by_role("button", name="提交选票").first.click()
+        assert "/receipt" in page.url
+        walk.look(page, f"receipt-{i}")
+        ctx.close()
+
+    walk.advance_clock_to(closes)  # the window has ended: voting closes on the next visit
+    ctx, page = walk.as_("owner2")
+    page.goto(url + "/result")
+    assert "初步" in page.content()
+    page.get_by_label("异议内容").fill("我出差没有投上票，公告期是否足够？")
+    page.get_by_role("button", name="提交异议").click()
+    walk.look(page, "objection")
+    ctx.close()
+
+    ctx, page = walk.as_("staff")
+    page.goto(url + "/result")
+    page.get_by_label("答复").fill("公告已于15日前在公示栏和平台发布，符合规定。")
+    page.get_by_role("button", name="发布答复").click()
+    walk.look(page, "objection-answered")
+    with live_server.app.app_context():
+        ends = db.session.get(Proposal, proposal_id).objection_ends_at
+    walk.advance_clock_to(ends)
+    page.goto(url + "/result")
+    page.get_by_role("button", name="公布最终结果").click()
+    walk.look(page, "result-published")
+    content = page.content()
+    assert "通过" in content
+    ctx.close()
+
+    ctx, page = walk.as_("committee")
+    page.goto(url)
+    _act(page, "开始实施", "已完成招标")
+    ctx.close()
+    ctx, page = walk.as_("staff")
+    page.goto(url)
+    _act(page, "公开实施结果", "电梯已更换并验收")
+    _act(page, "结束议案")
+    walk.look(page, "closed")
+    ctx.close()
+    with live_server.app.app_context():
+        actions = db.session.scalars(select(ProposalEvent.action).where(
+            ProposalEvent.proposal_id == proposal_id).order_by(ProposalEvent.id)).all()
+        assert actions == ["open_consultation", "submit_review", "approve_review",
+                           "publish_notice", "open_voting", "close_voting", "publish_result",
+                           "start_implementation", "publish_implementation", "close"]
+        from app.audit.services import verify
+        assert verify().ok
