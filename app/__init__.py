@@ -57,6 +57,7 @@ def create_app(config=None) -> Flask:
     from app.accounts.views import bp as accounts_bp
     from app.audit.views import bp as audit_bp
     from app.compounds.views import bp as compounds_bp
+    from app.issues.views import bp as issues_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp
     from app.proposals.views import bp as proposals_bp
@@ -66,17 +67,20 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(compounds_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(issues_bp)
     app.register_blueprint(notifications_bp)
 
     from app.accounts.cli import register_cli as accounts_cli
     from app.audit.cli import register_cli as audit_cli
     from app.compounds.cli import register_cli as compounds_cli
+    from app.issues.cli import register_cli as issues_cli
     from app.proposals.cli import register_cli as proposals_cli
 
     audit_cli(app)
     compounds_cli(app)
     accounts_cli(app)
     proposals_cli(app)
+    issues_cli(app)
 
     from app.accounts.session import init_login
     from app.core.web import init_web

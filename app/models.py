@@ -17,6 +17,15 @@ from app.compounds.models import (  # noqa: F401
     Unit,
     UnitClaim,
 )
+from app.issues.models import (  # noqa: F401
+    Comment,
+    CommentRevision,
+    Issue,
+    IssueCategory,
+    IssueEvent,
+    IssuePhoto,
+    IssueSecond,
+)
 from app.notifications.models import Follow, Notification  # noqa: F401
 from app.proposals.models import (  # noqa: F401
     Ballot,
@@ -24,6 +33,7 @@ from app.proposals.models import (  # noqa: F401
     ElectorateUnit,
     Objection,
     Proposal,
+    ProposalAttachment,
     ProposalEvent,
     ProposalOption,
     ProposalResult,

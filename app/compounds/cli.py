@@ -12,12 +12,14 @@ def seed_demo_command(if_empty: bool) -> None:
     """Build the demo compound 锦华苑 (about 300 units) and one account per role, then print
     each account's mobile and password."""
     from app.compounds.demo import account_table, seed_demo
+    from app.issues.demo import seed_issues
     from app.proposals.demo import seed_proposals
 
     with unit_of_work():
         result = seed_demo(if_empty=if_empty)
         if result.created:
             seed_proposals(result.compound)
+            seed_issues(result.compound)
     click.echo(result.message)
     if result.compound is None:
         return

@@ -1,4 +1,6 @@
 """Forms of the proposal pages. The services check every rule again."""
+from types import SimpleNamespace
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -71,6 +73,22 @@ class ProposalForm(FlaskForm):
             "ballot_text": self.ballot_text.data or "",
             "voting_method": self.voting_method.data or "", "options": options or [],
         }
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("选择文件（PDF、JPEG 或 PNG）"))
+
+
+def proposal_form_data(proposal) -> SimpleNamespace:
+    """A saved proposal as the edit form's initial values."""
+    return SimpleNamespace(
+        title=proposal.title, body=proposal.body_source, kind=proposal.kind,
+        matter=proposal.matter or 0, council_body=proposal.council_body or "council",
+        ballot_type="options" if proposal.options else "simple",
+        options="\n".join(o.label for o in proposal.options), is_secret=proposal.is_secret,
+        allows_changes=proposal.allows_changes,
+        shows_split_while_open=proposal.shows_split_while_open,
+        ballot_text=proposal.ballot_text, voting_method=proposal.voting_method)
 
 
 class ActionForm(FlaskForm):

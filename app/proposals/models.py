@@ -246,3 +246,30 @@ class ProposalResult(db.Model):
     audit_head: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     __table_args__ = (db.UniqueConstraint("proposal_id", "stage"),)
+
+
+class ProposalAttachment(db.Model):
+    """A document attached to a proposal (PDF, JPEG or PNG), stored once by its SHA-256.
+    `position` is its place in the list, 1–10: the partial unique index over attachments not
+    removed caps a proposal at ten without a check-then-insert race. Removal sets removed_at
+    and keeps the row (and the file), so the audit log can still vouch for it."""
+
+    __tablename__ = "proposal_attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(120))  # shown to people, sanitised
+    stored_path: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(40))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        Index("uq_proposal_attachments_position", "proposal_id", "position", unique=True,
+              sqlite_where=text("removed_at IS NULL"),
+              postgresql_where=text("removed_at IS NULL")),
+        CheckConstraint("position BETWEEN 1 AND 10", name="attachment_position_range"),
+        CheckConstraint("size >= 0", name="attachment_size_positive"),
+    )

@@ -2,7 +2,6 @@
 buttons, and the voting notice. Voting, results and staff pages live in their own modules,
 which add their routes to the same blueprint."""
 from datetime import timedelta
-from types import SimpleNamespace
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,21 +10,23 @@ from flask_login import current_user, login_required
 from app.compounds.access import has_role, require_member, require_role
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
+from app.core.forms import show_error
 from app.core.time import utcnow
-from app.proposals import pages, services
+from app.issues import services as issue_services
+from app.proposals import attachments, pages, services
 from app.proposals import views_result as _result_routes  # noqa: F401  (routes on bp)
 from app.proposals import views_staff as _staff_routes  # noqa: F401
 from app.proposals import views_voting as _voting_routes  # noqa: F401
-from app.proposals.forms import ActionForm, NoticeForm, ProposalForm
+from app.proposals.forms import ActionForm, NoticeForm, ProposalForm, proposal_form_data
 from app.proposals.labels import ACTION_LABELS
 from app.proposals.lifecycle import PROPOSERS, TRANSITIONS, allowed_actions
 from app.proposals.periods import CST, earliest_voting_start
+from app.proposals.views_attachments import render_form
 from app.proposals.web import (
     DRAFT_READERS,
     advance_on_access,
     bp,
     load,
-    show_error,
     turnout_context,
 )
 
@@ -65,19 +66,24 @@ def index(compound_id: int):
 @login_required
 def new(compound_id: int):
     compound = require_role(compound_id, *PROPOSERS)
-    form = ProposalForm()
+    # ?origin_issue_id=: the proposal takes up an on-agenda issue (议题 → 议案).
+    issue = issue_services.issue_for_proposal(current_user, compound,
+                                              request.args.get("origin_issue_id", type=int))
+    form = ProposalForm(data={"title": issue.title, "body": issue.body_source} if issue else None)
     if form.validate_on_submit():
+        origin = {"origin": "issue", "origin_issue_id": issue.id} if issue else {}
         try:
             with unit_of_work():
-                proposal = services.create(current_user, compound, **form.service_fields())
+                proposal = services.create(current_user, compound, **form.service_fields(),
+                                           **origin)
+                if issue:
+                    issue_services.mark_proposal(current_user, issue, proposal)
         except ServiceError as exc:
             show_error(form, exc)
-            return render_template("proposals/form.html", compound=compound, form=form,
-                                   proposal=None), exc.status
+            return render_form(compound, None, form, status=exc.status)
         flash(_("议案草稿已保存。"), "success")
         return redirect(url_for(".show", compound_id=compound.id, proposal_id=proposal.id))
-    return render_template("proposals/form.html", compound=compound, form=form,
-                           proposal=None), 400 if form.errors else 200
+    return render_form(compound, None, form, status=400 if form.errors else 200)
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -88,30 +94,17 @@ def edit(compound_id: int, proposal_id: int):
         abort(403)
     if proposal.state not in services.EDITABLE:
         abort(409)
-    form = ProposalForm(obj=_form_data(proposal))
+    form = ProposalForm(obj=proposal_form_data(proposal))
     if form.validate_on_submit():
         try:
             with unit_of_work():
                 services.update_draft(current_user, proposal, **form.service_fields())
         except ServiceError as exc:
             show_error(form, exc)
-            return render_template("proposals/form.html", compound=compound, form=form,
-                                   proposal=proposal), exc.status
+            return render_form(compound, proposal, form, status=exc.status)
         flash(_("议案已修改。"), "success")
         return redirect(url_for(".show", compound_id=compound.id, proposal_id=proposal.id))
-    return render_template("proposals/form.html", compound=compound, form=form,
-                           proposal=proposal), 400 if form.errors else 200
-
-
-def _form_data(proposal) -> SimpleNamespace:
-    return SimpleNamespace(
-        title=proposal.title, body=proposal.body_source, kind=proposal.kind,
-        matter=proposal.matter or 0, council_body=proposal.council_body or "council",
-        ballot_type="options" if proposal.options else "simple",
-        options="\n".join(o.label for o in proposal.options), is_secret=proposal.is_secret,
-        allows_changes=proposal.allows_changes,
-        shows_split_while_open=proposal.shows_split_while_open,
-        ballot_text=proposal.ballot_text, voting_method=proposal.voting_method)
+    return render_form(compound, proposal, form, status=400 if form.errors else 200)
 
 
 @bp.get("/<int:proposal_id>/")
@@ -191,6 +184,7 @@ def render_show(compound, proposal, *, failed=None, action_form=None, notice_for
     actions = allowed_actions(proposal, current_user)
     context = {
         "compound": compound, "proposal": proposal, "events": pages.timeline(proposal),
+        "attachments": attachments.listed(proposal),
         "actions": [a for a in actions if a != "publish_notice"], "failed": failed,
         "action_form": action_form, "reason_actions": REASON_ACTIONS,
         "note_actions": NOTE_ACTIONS, "is_staff": has_role(current_user, compound, "staff"),

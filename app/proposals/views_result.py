@@ -13,7 +13,7 @@ from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
-from app.proposals import exports, pages, services
+from app.proposals import attachments, exports, pages, services
 from app.proposals.forms import ActionForm, AnswerForm, ObjectionForm
 from app.proposals.labels import choice_items
 from app.proposals.presenters import explain
@@ -127,4 +127,5 @@ def print_result(compound_id: int, proposal_id: int):
     url = url_for(".result", compound_id=compound.id, proposal_id=proposal.id, _external=True)
     return render_template("proposals/print.html", compound=compound, proposal=proposal,
                            stored=stored, view=explain(stored.result, choice_items(proposal)),
-                           qr=exports.qr_data_uri(url), url=url)
+                           qr=exports.qr_data_uri(url), url=url,
+                           attachments=attachments.listed(proposal))

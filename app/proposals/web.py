@@ -12,6 +12,7 @@ from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_name
 from app.core.time import utcnow
 from app.proposals import pages, results, services
+from app.proposals.attachments import human_size
 from app.proposals.labels import (
     ACTION_LABELS,
     CHANNEL_LABELS,
@@ -33,6 +34,7 @@ bp = Blueprint("proposals", __name__, url_prefix="/c/<int:compound_id>/proposals
 # Who may see a draft: those who may write one, and staff.
 DRAFT_READERS = PROPOSERS + ("staff",)
 AFTER_CLOSE = ("objection", "published", "implementation", "implementation_published", "closed")
+ATTACHMENT_KINDS = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 EVENT_ROLE_LABELS = {**ROLE_LABELS, "system": _l("系统（按时自动）"), "proxy": _l("受托人")}
 
 
@@ -52,7 +54,12 @@ def _names():
             "action_labels": ACTION_LABELS, "channel_labels": CHANNEL_LABELS,
             "council_body_labels": COUNCIL_BODY_LABELS, "matter_label": matter_label,
             "choice_label": choice_label, "role_label": _role_label, "masked": mask_name,
-            "created_label": CREATED_LABEL}
+            "created_label": CREATED_LABEL, "attachment_kinds": ATTACHMENT_KINDS}
+
+
+@bp.app_template_filter("filesize")
+def _filesize_filter(size: int) -> str:
+    return human_size(size)
 
 
 def _role_label(role: str | None) -> str:

@@ -1,8 +1,8 @@
-"""foundation, voting and notifications
+"""foundation, voting, issues and notifications
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-25 12:17:20.008455
+Create Date: 2026-11-25 12:52:11.403212
 
 """
 from alembic import op
@@ -172,6 +172,18 @@ def upgrade():
     with op.batch_alter_table('holdings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_holdings_compound_id'), ['compound_id'], unique=False)
 
+    op.create_table('issue_categories',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('compound_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=16), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['compound_id'], ['compounds.id'], name=op.f('fk_issue_categories_compound_id_compounds')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issue_categories')),
+    sa.UniqueConstraint('compound_id', 'name', name=op.f('uq_issue_categories_compound_id_name'))
+    )
+    with op.batch_alter_table('issue_categories', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issue_categories_compound_id'), ['compound_id'], unique=False)
+
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -324,6 +336,46 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_holding_owners_holding_id'), ['holding_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_holding_owners_mobile'), ['mobile'], unique=False)
 
+    op.create_table('issues',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('compound_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=True),
+    sa.Column('is_on_behalf', sa.Boolean(), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('body_source', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('building_id', sa.Integer(), nullable=True),
+    sa.Column('show_as', sa.String(length=16), nullable=False),
+    sa.Column('anonymous_label', sa.String(length=40), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('second_count', sa.Integer(), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('rating', sa.String(length=16), nullable=True),
+    sa.Column('is_hidden', sa.Boolean(), nullable=False),
+    sa.Column('hidden_reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("rating IS NULL OR rating IN ('satisfied', 'basic', 'unsatisfied')", name=op.f('ck_issues_rating_known')),
+    sa.CheckConstraint("show_as IN ('name', 'anonymous')", name=op.f('ck_issues_show_as_known')),
+    sa.CheckConstraint("status IN ('open', 'acknowledged', 'on_agenda', 'proposal', 'dispatched', 'answered', 'resolved', 'closed')", name=op.f('ck_issues_status_known')),
+    sa.CheckConstraint('second_count >= 0', name=op.f('ck_issues_second_count_positive')),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_issues_author_id_users')),
+    sa.ForeignKeyConstraint(['building_id'], ['buildings.id'], name=op.f('fk_issues_building_id_buildings')),
+    sa.ForeignKeyConstraint(['compound_id'], ['compounds.id'], name=op.f('fk_issues_compound_id_compounds')),
+    sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], name=op.f('fk_issues_reporter_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issues'))
+    )
+    with op.batch_alter_table('issues', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issues_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_issues_building_id'), ['building_id'], unique=False)
+        batch_op.create_index('ix_issues_compound_created', ['compound_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_issues_compound_id'), ['compound_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_issues_status'), ['status'], unique=False)
+
     op.create_table('objections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('proposal_id', sa.Integer(), nullable=False),
@@ -340,6 +392,28 @@ def upgrade():
     )
     with op.batch_alter_table('objections', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_objections_proposal_id'), ['proposal_id'], unique=False)
+
+    op.create_table('proposal_attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=120), nullable=False),
+    sa.Column('stored_path', sa.String(length=255), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('position BETWEEN 1 AND 10', name=op.f('ck_proposal_attachments_attachment_position_range')),
+    sa.CheckConstraint('size >= 0', name=op.f('ck_proposal_attachments_attachment_size_positive')),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_proposal_attachments_proposal_id_proposals')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_proposal_attachments_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_proposal_attachments'))
+    )
+    with op.batch_alter_table('proposal_attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proposal_attachments_proposal_id'), ['proposal_id'], unique=False)
+        batch_op.create_index('uq_proposal_attachments_position', ['proposal_id', 'position'], unique=True, sqlite_where=sa.text('removed_at IS NULL'), postgresql_where=sa.text('removed_at IS NULL'))
 
     op.create_table('proposal_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -420,6 +494,28 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_units_compound_id'), ['compound_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_units_holding_id'), ['holding_id'], unique=False)
 
+    op.create_table('comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('body_source', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('is_official', sa.Boolean(), nullable=False),
+    sa.Column('is_hidden', sa.Boolean(), nullable=False),
+    sa.Column('hidden_reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_comments_author_id_users')),
+    sa.ForeignKeyConstraint(['issue_id'], ['issues.id'], name=op.f('fk_comments_issue_id_issues')),
+    sa.ForeignKeyConstraint(['parent_id'], ['comments.id'], name=op.f('fk_comments_parent_id_comments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comments'))
+    )
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_comments_author_id'), ['author_id'], unique=False)
+        batch_op.create_index('ix_comments_issue_top', ['issue_id', 'parent_id', 'is_official', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_parent_id'), ['parent_id'], unique=False)
+
     op.create_table('electorate_units',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('proposal_id', sa.Integer(), nullable=False),
@@ -457,6 +553,54 @@ def upgrade():
     with op.batch_alter_table('invite_codes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invite_codes_unit_id'), ['unit_id'], unique=False)
         batch_op.create_index('uq_invite_codes_active_unit', ['unit_id'], unique=True, sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
+
+    op.create_table('issue_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=32), nullable=False),
+    sa.Column('from_status', sa.String(length=16), nullable=True),
+    sa.Column('to_status', sa.String(length=16), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('actor_role', sa.String(length=32), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_issue_events_actor_id_users')),
+    sa.ForeignKeyConstraint(['issue_id'], ['issues.id'], name=op.f('fk_issue_events_issue_id_issues')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issue_events'))
+    )
+    with op.batch_alter_table('issue_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issue_events_issue_id'), ['issue_id'], unique=False)
+
+    op.create_table('issue_photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('path', sa.String(length=255), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('thumb_path', sa.String(length=255), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['issue_id'], ['issues.id'], name=op.f('fk_issue_photos_issue_id_issues')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issue_photos')),
+    sa.UniqueConstraint('issue_id', 'position', name=op.f('uq_issue_photos_issue_id_position'))
+    )
+    with op.batch_alter_table('issue_photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issue_photos_issue_id'), ['issue_id'], unique=False)
+
+    op.create_table('issue_seconds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['issue_id'], ['issues.id'], name=op.f('fk_issue_seconds_issue_id_issues')),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_issue_seconds_unit_id_units')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_issue_seconds_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issue_seconds')),
+    sa.UniqueConstraint('issue_id', 'unit_id', name=op.f('uq_issue_seconds_issue_id_unit_id'))
+    )
+    with op.batch_alter_table('issue_seconds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issue_seconds_user_id'), ['user_id'], unique=False)
 
     op.create_table('proxy_authorisations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -536,6 +680,19 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_ballots_proposal_id'), ['proposal_id'], unique=False)
         batch_op.create_index('uq_ballots_current', ['proposal_id', 'member_id'], unique=True, sqlite_where=sa.text('superseded_at IS NULL'), postgresql_where=sa.text('superseded_at IS NULL'))
         batch_op.create_index('uq_ballots_paper_ref', ['proposal_id', 'paper_ref'], unique=True, sqlite_where=sa.text('paper_ref IS NOT NULL'), postgresql_where=sa.text('paper_ref IS NOT NULL'))
+
+    op.create_table('comment_revisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('body_source', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('written_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('replaced_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['comment_id'], ['comments.id'], name=op.f('fk_comment_revisions_comment_id_comments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comment_revisions'))
+    )
+    with op.batch_alter_table('comment_revisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_comment_revisions_comment_id'), ['comment_id'], unique=False)
 
     op.create_table('residencies',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -619,6 +776,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_residencies_compound_id'))
 
     op.drop_table('residencies')
+    with op.batch_alter_table('comment_revisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_comment_revisions_comment_id'))
+
+    op.drop_table('comment_revisions')
     with op.batch_alter_table('ballots', schema=None) as batch_op:
         batch_op.drop_index('uq_ballots_paper_ref', sqlite_where=sa.text('paper_ref IS NOT NULL'), postgresql_where=sa.text('paper_ref IS NOT NULL'))
         batch_op.drop_index('uq_ballots_current', sqlite_where=sa.text('superseded_at IS NULL'), postgresql_where=sa.text('superseded_at IS NULL'))
@@ -639,6 +800,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_proxy_authorisations_proposal_id'))
 
     op.drop_table('proxy_authorisations')
+    with op.batch_alter_table('issue_seconds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issue_seconds_user_id'))
+
+    op.drop_table('issue_seconds')
+    with op.batch_alter_table('issue_photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issue_photos_issue_id'))
+
+    op.drop_table('issue_photos')
+    with op.batch_alter_table('issue_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issue_events_issue_id'))
+
+    op.drop_table('issue_events')
     with op.batch_alter_table('invite_codes', schema=None) as batch_op:
         batch_op.drop_index('uq_invite_codes_active_unit', sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_invite_codes_unit_id'))
@@ -650,6 +823,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_electorate_units_member_id'))
 
     op.drop_table('electorate_units')
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_comments_parent_id'))
+        batch_op.drop_index('ix_comments_issue_top')
+        batch_op.drop_index(batch_op.f('ix_comments_author_id'))
+
+    op.drop_table('comments')
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_units_holding_id'))
         batch_op.drop_index(batch_op.f('ix_units_compound_id'))
@@ -672,10 +851,23 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_proposal_events_proposal_id'))
 
     op.drop_table('proposal_events')
+    with op.batch_alter_table('proposal_attachments', schema=None) as batch_op:
+        batch_op.drop_index('uq_proposal_attachments_position', sqlite_where=sa.text('removed_at IS NULL'), postgresql_where=sa.text('removed_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_proposal_attachments_proposal_id'))
+
+    op.drop_table('proposal_attachments')
     with op.batch_alter_table('objections', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_objections_proposal_id'))
 
     op.drop_table('objections')
+    with op.batch_alter_table('issues', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issues_status'))
+        batch_op.drop_index(batch_op.f('ix_issues_compound_id'))
+        batch_op.drop_index('ix_issues_compound_created')
+        batch_op.drop_index(batch_op.f('ix_issues_building_id'))
+        batch_op.drop_index(batch_op.f('ix_issues_author_id'))
+
+    op.drop_table('issues')
     with op.batch_alter_table('holding_owners', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_holding_owners_mobile'))
         batch_op.drop_index(batch_op.f('ix_holding_owners_holding_id'))
@@ -712,6 +904,10 @@ def downgrade():
         batch_op.drop_index('ix_notifications_unread')
 
     op.drop_table('notifications')
+    with op.batch_alter_table('issue_categories', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issue_categories_compound_id'))
+
+    op.drop_table('issue_categories')
     with op.batch_alter_table('holdings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_holdings_compound_id'))
 

@@ -13,6 +13,7 @@ from app.proposals.models import (
     ElectorateMember,
     Objection,
     Proposal,
+    ProposalAttachment,
     ProposalEvent,
     ProposalResult,
 )
@@ -200,7 +201,10 @@ def test_a_member_of_another_compound_gets_403_on_every_proposals_route(app, cli
     open_now(w, p)
     receipt = vote_now(p, w.owners[0])
     objection = Objection(proposal_id=p.id, user_id=w.owners[1].id, body="x")
-    db.session.add(objection)
+    attachment = ProposalAttachment(proposal_id=p.id, position=1, filename="图纸.pdf",
+                                    stored_path="00/x.pdf", sha256="0" * 64, size=1,
+                                    content_type="application/pdf", uploaded_by_id=w.party.id)
+    db.session.add_all([objection, attachment])
     db.session.commit()
     other = make_compound("别的小区")
     outsider = make_user(name="外人")
@@ -211,7 +215,7 @@ def test_a_member_of_another_compound_gets_403_on_every_proposals_route(app, cli
     db.session.commit()
     login_as(outsider)
     values = {"compound_id": w.compound.id, "proposal_id": p.id, "objection_id": objection.id,
-              "action": "withdraw", "sha": "0" * 64}
+              "action": "withdraw", "sha": "0" * 64, "attachment_id": attachment.id}
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("proposals."):
@@ -222,7 +226,7 @@ def test_a_member_of_another_compound_gets_403_on_every_proposals_route(app, cli
             assert response.status_code == 403, (method, path, response.status_code)
             assert receipt not in _text(response)
             checked.append(rule.endpoint)
-    assert len(set(checked)) >= 19
+    assert len(set(checked)) >= 22
 
 
 def test_proposal_page_stays_within_its_query_budget(app, client, login_as):

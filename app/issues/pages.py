@@ -1,0 +1,39 @@
+"""Rendering the issue page, shared by the page itself and by discussion forms that come back
+with errors (so what was typed stays)."""
+from flask import render_template, request
+from flask_login import current_user
+
+from app.compounds.access import has_role, roles_in
+from app.issues import lifecycle, queries
+from app.issues.comments import OFFICIAL_ROLES, REVISION_READERS
+from app.issues.forms import ActionForm, CommentForm, EmptyForm
+from app.issues.services import has_seconded
+from app.notifications.services import is_following
+
+
+def seconds_context(compound, issue) -> dict:
+    resident = "resident" in roles_in(current_user, compound)
+    return {"compound": compound, "issue": issue,
+            "threshold": compound.second_threshold or 10,
+            "seconded": resident and has_seconded(current_user, issue),
+            "can_second": (resident and issue.author_id != current_user.id
+                           and issue.status in lifecycle.SECONDABLE and not issue.is_hidden),
+            "second_form": EmptyForm()}
+
+
+def render_show(compound, issue, *, comment_form=None, status=200):
+    page = max(request.args.get("page", 1, type=int), 1)
+    thread = queries.thread(issue, compound, page)
+    return render_template(
+        "issues/show.html", thread=thread, page=page,
+        per_page=queries.COMMENTS_PER_PAGE, events=queries.events(issue),
+        sees=queries.sees_who(current_user, compound),
+        actions=lifecycle.allowed_actions(issue, current_user),
+        action_form=ActionForm(formdata=None), comment_form=comment_form or CommentForm(
+            formdata=None), may_official=has_role(current_user, compound, *OFFICIAL_ROLES),
+        may_revisions=has_role(current_user, compound, *REVISION_READERS),
+        following=is_following(current_user, "issue", issue.id),
+        proposals=queries.linked_proposals(issue),
+        may_propose=(issue.status == "on_agenda"
+                     and has_role(current_user, compound, *lifecycle.PROPOSERS)),
+        **seconds_context(compound, issue)), status

@@ -1,0 +1,99 @@
+"""Read side of the issue pages, in a fixed number of statements whatever the number of
+issues or comments (eager loads, one roles look-up for every name on the page)."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.compounds.access import has_role, is_staff
+from app.compounds.models import Compound
+from app.compounds.roles import badges_from_roles
+from app.compounds.services import roles_by_member
+from app.extensions import db
+from app.issues.models import Comment, Issue, IssueEvent
+
+PAGE_SIZE = 20
+COMMENTS_PER_PAGE = 50
+WHO_SEERS = ("party_cell", "staff")  # always see who raised an anonymous issue
+
+
+def sees_who(user, compound: Compound) -> bool:
+    return is_staff(user, compound) or has_role(user, compound, *WHO_SEERS)
+
+
+def author_name(issue: Issue, viewer, sees: bool) -> str:
+    """The name residents read: the display name, or 某业主 (3栋)/某居民 when the author
+    chose to be anonymous; staff, the party cell and the author always see who."""
+    if issue.show_as == "anonymous" and not sees and getattr(viewer, "id", None) != issue.author_id:
+        return issue.anonymous_label
+    return issue.author.display_name
+
+
+def list_issues(compound: Compound, *, status: str = "", category: str = "",
+                building_id: int | None = None, page: int = 1) -> tuple[list[Issue], int]:
+    where = [Issue.compound_id == compound.id]
+    if status:
+        where.append(Issue.status == status)
+    if category:
+        where.append(Issue.category == category)
+    if building_id:
+        where.append(Issue.building_id == building_id)
+    total = db.session.scalar(select(func.count(Issue.id)).where(*where)) or 0
+    issues = list(db.session.scalars(
+        select(Issue).where(*where)
+        .options(joinedload(Issue.author), joinedload(Issue.building))
+        .order_by(Issue.created_at.desc(), Issue.id.desc())
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    return issues, total
+
+
+@dataclass
+class Thread:
+    comments: list[Comment]
+    replies: dict[int, list[Comment]] = field(default_factory=dict)
+    badges: dict[int, list] = field(default_factory=dict)
+    total: int = 0
+
+
+def thread(issue: Issue, compound: Compound, page: int = 1) -> Thread:
+    """One page of top-level comments (official replies first, then oldest first), all their
+    replies, and every author's badges: five statements."""
+    top = [Comment.issue_id == issue.id, Comment.parent_id.is_(None)]
+    total = db.session.scalar(select(func.count(Comment.id)).where(*top)) or 0
+    comments = list(db.session.scalars(
+        select(Comment).where(*top).options(joinedload(Comment.author))
+        .order_by(Comment.is_official.desc(), Comment.created_at, Comment.id)
+        .limit(COMMENTS_PER_PAGE).offset((page - 1) * COMMENTS_PER_PAGE)))
+    replies: dict[int, list[Comment]] = {c.id: [] for c in comments}
+    if comments:
+        for reply in db.session.scalars(
+                select(Comment).where(Comment.parent_id.in_(list(replies)))
+                .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)):
+            replies[reply.parent_id].append(reply)
+    people = {c.author for c in comments} | {r.author for rs in replies.values() for r in rs}
+    roles = roles_by_member(compound, [p.id for p in people])
+    badges = {p.id: badges_from_roles(roles.get(p.id, set()), bool(p.shows_party_badge))
+              for p in people}
+    return Thread(comments, replies, badges, total)
+
+
+def events(issue: Issue) -> list[IssueEvent]:
+    return list(db.session.scalars(select(IssueEvent).where(IssueEvent.issue_id == issue.id)
+                                   .options(joinedload(IssueEvent.actor))
+                                   .order_by(IssueEvent.created_at, IssueEvent.id)))
+
+
+def load_issue(compound: Compound, issue_id: int) -> Issue | None:
+    issue = db.session.scalar(select(Issue).where(Issue.id == issue_id,
+                                                  Issue.compound_id == compound.id)
+                              .options(joinedload(Issue.author), joinedload(Issue.building),
+                                       selectinload(Issue.photos)))
+    return issue
+
+
+def linked_proposals(issue: Issue) -> list:
+    from app.proposals.models import Proposal
+
+    return list(db.session.scalars(select(Proposal).where(
+        Proposal.origin_issue_id == issue.id, Proposal.compound_id == issue.compound_id)
+        .order_by(Proposal.id)))

@@ -1,0 +1,160 @@
+"""Seconding (htmx with a plain-form fallback), comments and replies, edits, status changes
+and following, on the issues blueprint."""
+from datetime import datetime, time
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.compounds.access import has_role, require_member
+from app.compounds.viewkit import user_key
+from app.core.db import unit_of_work
+from app.core.errors import ServiceError
+from app.core.forms import show_error
+from app.core.time import CHINA as CST
+from app.extensions import htmx, limiter
+from app.issues import comments, services
+from app.issues.comments import REVISION_READERS
+from app.issues.forms import ActionForm, CommentForm, EditCommentForm, EmptyForm
+from app.issues.labels import ACTION_LABELS
+from app.issues.pages import render_show, seconds_context
+from app.issues.web import bp
+from app.notifications.services import follow, is_following, unfollow
+
+
+def _load(compound_id: int, issue_id: int):
+    compound = require_member(compound_id)
+    return compound, services.get_issue(compound, issue_id)
+
+
+def _back(issue, anchor: str = ""):
+    return redirect(url_for(".show", compound_id=issue.compound_id, issue_id=issue.id) + anchor)
+
+
+@bp.post("/<int:issue_id>/second")
+@login_required
+def second(compound_id: int, issue_id: int):
+    compound, issue = _load(compound_id, issue_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    message, category = _("附议成功，谢谢您的支持。"), "success"
+    try:
+        with unit_of_work():
+            services.second(current_user, issue)
+    except ServiceError as exc:
+        message, category = exc.message, "error"
+    if htmx:
+        return render_template("issues/_partials/_seconds.html", message=message,
+                               message_category=category, **seconds_context(compound, issue))
+    flash(message, category)
+    return _back(issue, "#seconds")
+
+
+def _comment_limit() -> str:
+    return current_app.config.get("ISSUE_COMMENT_LIMIT", "20 per 10 minutes")
+
+
+@bp.post("/<int:issue_id>/comments")
+@login_required
+@limiter.limit(_comment_limit, key_func=user_key, methods=["POST"])
+def comment(compound_id: int, issue_id: int):
+    compound, issue = _load(compound_id, issue_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
+        try:
+            with unit_of_work():
+                parent = comments.get_comment(issue, parent_id) if parent_id else None
+                row = comments.post_comment(current_user, issue, form.body.data, parent=parent,
+                                            official=form.official.data)
+        except ServiceError as exc:
+            show_error(form, exc)
+            return render_show(compound, issue, comment_form=form, status=exc.status)
+        flash(_("评论已发布。"), "success")
+        return _back(issue, f"#c{row.id}")
+    return render_show(compound, issue, comment_form=form, status=400)
+
+
+@bp.route("/<int:issue_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(compound_id: int, issue_id: int, comment_id: int):
+    compound, issue = _load(compound_id, issue_id)
+    row = comments.get_comment(issue, comment_id)
+    if row.author_id != current_user.id:
+        abort(403)
+    form = EditCommentForm(data={"body": row.body_source} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                comments.edit_comment(current_user, row, form.body.data)
+        except ServiceError as exc:
+            show_error(form, exc)
+            return render_template("issues/edit_comment.html", compound=compound, issue=issue,
+                                   comment=row, form=form), exc.status
+        flash(_("评论已修改。"), "success")
+        return _back(issue, f"#c{row.id}")
+    return render_template("issues/edit_comment.html", compound=compound, issue=issue,
+                           comment=row, form=form), 400 if form.errors else 200
+
+
+@bp.get("/<int:issue_id>/comments/<int:comment_id>/revisions")
+@login_required
+def revisions(compound_id: int, issue_id: int, comment_id: int):
+    compound, issue = _load(compound_id, issue_id)
+    if not has_role(current_user, compound, *REVISION_READERS):
+        abort(403)
+    row = comments.get_comment(issue, comment_id)
+    return render_template("issues/revisions.html", compound=compound, issue=issue, comment=row,
+                           revisions=comments.revisions(row))
+
+
+def _due(form: ActionForm):
+    day = form.due_date.data
+    return datetime.combine(day, time(23, 59), tzinfo=CST) if day else None
+
+
+ACTIONS = {
+    "acknowledge": lambda a, i, f: services.acknowledge(a, i, f.note.data or ""),
+    "put_on_agenda": lambda a, i, f: services.put_on_agenda(a, i, f.note.data or ""),
+    "dispatch": lambda a, i, f: services.dispatch(a, i, _due(f), f.note.data or ""),
+    "answer": lambda a, i, f: services.answer(a, i, f.note.data or ""),
+    "confirm": lambda a, i, f: services.confirm(a, i, f.rating.data or "", f.note.data or ""),
+    "resolve_silent": lambda a, i, f: services.resolve_silent(a, i),
+    "close": lambda a, i, f: services.close(a, i, f.note.data or ""),
+}
+
+
+@bp.post("/<int:issue_id>/act/<name>")
+@login_required
+def act(compound_id: int, issue_id: int, name: str):
+    _compound, issue = _load(compound_id, issue_id)
+    if name not in ACTIONS:
+        abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash(_("提交的内容有误，请检查后重试。"), "error")
+        return _back(issue, "#actions")
+    try:
+        with unit_of_work():
+            ACTIONS[name](current_user, issue, form)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _back(issue, "#actions")
+    flash(_("已完成：%(action)s", action=ACTION_LABELS[name]), "success")
+    return _back(issue)
+
+
+@bp.post("/<int:issue_id>/follow")
+@login_required
+def toggle_follow(compound_id: int, issue_id: int):
+    compound, issue = _load(compound_id, issue_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with unit_of_work():
+        if is_following(current_user, "issue", issue.id):
+            unfollow(current_user, compound.id, "issue", issue.id)
+            flash(_("已取消关注。"), "success")
+        else:
+            follow(current_user, compound.id, "issue", issue.id)
+            flash(_("已关注，议题有进展时会通知您。"), "success")
+    return _back(issue)
