@@ -44,6 +44,7 @@ TEMPLATE_GLOBALS = {
 # (endpoint, label, roles that see it); an endpoint another package may not have built yet is
 # linked only once it exists.
 COMPOUND_LINKS = (
+    ("issues.index", _l("议题（反映问题、附议）"), None),
     ("proposals.index", _l("议案与表决"), None),
     ("compounds.claims_queue", _l("房屋认证审核"), {"staff", "admin"}),
     ("compounds.proxy_register", _l("代办注册"), {"staff", "admin"}),
