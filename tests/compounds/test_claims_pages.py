@@ -7,6 +7,7 @@ from app.extensions import db
 from tests.e2e.harness import (
     assert_axe_clean,
     assert_no_horizontal_scroll,
+    click_and_wait,
     login_browser,
     screenshot,
 )
@@ -82,7 +83,7 @@ def test_claim_by_code_then_staff_approve_and_reject(live_server, context, page,
     login_browser(context, live_server, world["newcomer"])
     page.goto(base + "/c/claim?code=jhya-2345")
     page.get_by_label("租户").check()
-    page.get_by_role("button", name="认证").click()
+    click_and_wait(page, page.get_by_role("button", name="认证"))
     assert page.url.endswith(f"/c/{cid}/")
     assert "认证成功" in page.content()
     assert_axe_clean(page)  # with the flash message shown
@@ -91,11 +92,12 @@ def test_claim_by_code_then_staff_approve_and_reject(live_server, context, page,
     login_browser(context, live_server, world["staff"])
     page.goto(base + f"/c/{cid}/claims")
     page.locator("summary", has_text="驳回").click()
-    page.get_by_role("button", name="确认驳回").click()  # no reason: refused, next to the field
+    # No reason: refused, with the message next to the field.
+    click_and_wait(page, page.get_by_role("button", name="确认驳回"))
     assert "请写明理由" in page.content()
     screenshot(page, "compounds-claims-queue-error")
     assert_axe_clean(page)
-    page.get_by_role("button", name="通过").click()
+    click_and_wait(page, page.get_by_role("button", name="通过"))
     assert "已通过" in page.content()
     with live_server.app.app_context():
         assert db.session.query(Residency).count() == 4

@@ -58,3 +58,10 @@ def login_browser(context, server, user_id: int) -> None:
         value = serializer.dumps({SESSION_KEY: token, "_user_id": str(user_id), "_fresh": True})
     context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value,
                           "url": server.url + "/"}])
+
+
+def click_and_wait(page, locator) -> None:
+    """Click what submits a form or follows a link, and return once the next page has loaded:
+    page.content() and page.url read mid-navigation are empty or stale."""
+    with page.expect_navigation():
+        locator.click()

@@ -12,6 +12,7 @@ from app.extensions import db
 from tests.e2e.harness import (
     assert_axe_clean,
     assert_no_horizontal_scroll,
+    click_and_wait,
     login_browser,
     screenshot,
 )
@@ -68,7 +69,7 @@ def test_roster_preview_page(live_server, context, page, demo, tmp_path):
     login_browser(context, live_server, demo[STAFF])
     page.goto(live_server.url + f"/c/{demo['compound']}/roster/import")
     page.locator("input[type=file]").set_input_files(str(path))
-    page.locator("form button[type=submit]").last.click()
+    click_and_wait(page, page.locator("form button[type=submit]").last)
     assert "/roster/import/" in page.url
     assert_no_horizontal_scroll(page)
     screenshot(page, "pages-roster-preview")
@@ -97,7 +98,7 @@ def test_error_pages_are_friendly_and_accessible(live_server, context, page, dem
         assert_no_horizontal_scroll(page)
         screenshot(page, f"pages-error-{status}")
         assert_axe_clean(page)
-    page.get_by_role("button", name="English").click()
+    click_and_wait(page, page.get_by_role("button", name="English"))
     response = page.goto(base + "/no/such/page")
     assert response.status == 404 and "not" in page.content().lower()
     assert_axe_clean(page)

@@ -8,7 +8,12 @@ from sqlalchemy import select
 from app.compounds.demo import ACCOUNTS, DEMO_PASSWORD, demo_compound, seed_demo
 from app.compounds.models import Building, InviteCode, Residency, Unit, UnitClaim
 from app.extensions import db
-from tests.e2e.harness import assert_axe_clean, assert_no_horizontal_scroll, screenshot
+from tests.e2e.harness import (
+    assert_axe_clean,
+    assert_no_horizontal_scroll,
+    click_and_wait,
+    screenshot,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +32,7 @@ def _register(page, base, mobile, name):
     page.get_by_label("再次输入密码").fill("Lanes-of-Jinhua-9")
     page.get_by_label("我已阅读并同意隐私说明").check()
     _look(page, f"register-{mobile}")
-    page.get_by_role("button", name="注册").click()
+    click_and_wait(page, page.get_by_role("button", name="注册"))
     assert page.url.rstrip("/") == base, page.url
 
 
@@ -35,11 +40,11 @@ def _login(page, base, mobile, password):
     page.goto(base + "/login")
     page.get_by_label("手机号").fill(mobile)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    click_and_wait(page, page.get_by_role("button", name="登录"))
 
 
 def _logout(page):
-    page.get_by_role("button", name="退出").click()
+    click_and_wait(page, page.get_by_role("button", name="退出"))
 
 
 @pytest.fixture
@@ -70,7 +75,7 @@ def test_register_claim_approve_and_every_role_logs_in(live_server, browser,
     page.goto(base + f"/c/claim?code={demo['code']}")
     page.get_by_label("家庭成员").check()
     _look(page, "claim-code")
-    page.get_by_role("button", name="认证").click()
+    click_and_wait(page, page.get_by_role("button", name="认证"))
     assert page.url.endswith(f"/c/{cid}/")
     _look(page, "overview-newcomer")
     newcomer.close()
@@ -86,7 +91,7 @@ def test_register_claim_approve_and_every_role_logs_in(live_server, browser,
     page.get_by_label("租户").check()
     page.get_by_label("补充说明（选填）").fill("刚租下这套房")
     _look(page, "claim-request")
-    page.get_by_role("button", name="提交申请").click()
+    click_and_wait(page, page.get_by_role("button", name="提交申请"))
     _look(page, "claim-requested")
     asker.close()
 
@@ -97,7 +102,7 @@ def test_register_claim_approve_and_every_role_logs_in(live_server, browser,
     page.goto(base + f"/c/{cid}/claims")
     _look(page, "claims-queue")
     item = page.locator(".card", has_text="刚租下这套房")
-    item.get_by_role("button", name="通过").click()
+    click_and_wait(page, item.get_by_role("button", name="通过"))
     assert "已通过" in page.content()
     staff.close()
     with live_server.app.app_context():

@@ -15,6 +15,7 @@ from app.proposals.periods import CST, earliest_voting_start
 from tests.e2e.harness import (
     assert_axe_clean,
     assert_no_horizontal_scroll,
+    click_and_wait,
     login_browser,
     screenshot,
 )
@@ -68,7 +69,7 @@ def _act(page, label, reason=None):
     form = page.locator("form.action-form", has=page.get_by_role("button", name=label))
     if reason:
         form.locator("textarea").fill(reason)
-    form.get_by_role("button", name=label).click()
+    click_and_wait(page, form.get_by_role("button", name=label))
 
 
 def test_owners_decision_from_draft_to_implementation(live_server, browser,
@@ -82,7 +83,7 @@ def test_owners_decision_from_draft_to_implementation(live_server, browser,
     page.get_by_label("业主共同决定的事项（《民法典》第二百七十八条）").select_option("5")
     page.get_by_label("选票上的表决事项").fill("是否同意使用维修资金更换3栋电梯")
     walk.look(page, "new")
-    page.get_by_role("button", name="保存草稿").click()
+    click_and_wait(page, page.get_by_role("button", name="保存草稿"))
     walk.look(page, "draft")
     for label in ("开始征求意见", "提交党组织审议", "审议通过，交议事会商议"):
         _act(page, label)
@@ -99,7 +100,7 @@ def test_owners_decision_from_draft_to_implementation(live_server, browser,
     page.get_by_label("投票开始时间（北京时间）").fill(opens.astimezone(CST).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("投票截止时间（北京时间）").fill(closes.astimezone(CST).strftime("%Y-%m-%dT%H:%M"))
     walk.look(page, "notice-form")
-    page.get_by_role("button", name="发布表决公告").last.click()
+    click_and_wait(page, page.get_by_role("button", name="发布表决公告").last)
     assert "表决公告" in page.content()
     walk.look(page, "notice")
     ctx.close()
@@ -112,7 +113,7 @@ def test_owners_decision_from_draft_to_implementation(live_server, browser,
         page.goto(url + "/vote")
         walk.look(page, f"vote-{i}")
         page.get_by_label(choice).first.check()
-        page.get_by_role("button", name="提交选票").first.click()
+        click_and_wait(page, page.get_by_role("button", name="提交选票").first)
         assert "/receipt" in page.url
         walk.look(page, f"receipt-{i}")
         ctx.close()
@@ -122,20 +123,20 @@ def test_owners_decision_from_draft_to_implementation(live_server, browser,
     page.goto(url + "/result")
     assert "初步" in page.content()
     page.get_by_label("异议内容").fill("我出差没有投上票，公告期是否足够？")
-    page.get_by_role("button", name="提交异议").click()
+    click_and_wait(page, page.get_by_role("button", name="提交异议"))
     walk.look(page, "objection")
     ctx.close()
 
     ctx, page = walk.as_("staff")
     page.goto(url + "/result")
     page.get_by_label("答复").fill("公告已于15日前在公示栏和平台发布，符合规定。")
-    page.get_by_role("button", name="发布答复").click()
+    click_and_wait(page, page.get_by_role("button", name="发布答复"))
     walk.look(page, "objection-answered")
     with live_server.app.app_context():
         ends = db.session.get(Proposal, proposal_id).objection_ends_at
     walk.advance_clock_to(ends)
     page.goto(url + "/result")
-    page.get_by_role("button", name="公布最终结果").click()
+    click_and_wait(page, page.get_by_role("button", name="公布最终结果"))
     walk.look(page, "result-published")
     content = page.content()
     assert "通过" in content

@@ -6,6 +6,7 @@ from app.extensions import db
 from tests.e2e.harness import (
     assert_axe_clean,
     assert_no_horizontal_scroll,
+    click_and_wait,
     login_browser,
     screenshot,
 )
@@ -38,11 +39,11 @@ def test_public_page_without_javascript(live_server, nojs_page, name, path):
 
 def test_language_switch_and_large_text_without_javascript(live_server, nojs_page):
     nojs_page.goto(live_server.url + "/")
-    nojs_page.get_by_role("button", name="English").click()
+    click_and_wait(nojs_page, nojs_page.get_by_role("button", name="English"))
     assert nojs_page.locator("html").get_attribute("lang") == "en"
-    nojs_page.get_by_role("button", name="中文").click()
+    click_and_wait(nojs_page, nojs_page.get_by_role("button", name="中文"))
     assert nojs_page.locator("html").get_attribute("lang") == "zh-Hans"
-    nojs_page.get_by_role("button", name="大字").click()
+    click_and_wait(nojs_page, nojs_page.get_by_role("button", name="大字"))
     assert "large-text" in (nojs_page.locator("body").get_attribute("class") or "")
 
 
@@ -77,7 +78,7 @@ def test_axe_helper_fails_on_a_violation(page):
 
 def test_english_home_at_360px(live_server, page):
     page.goto(live_server.url + "/")
-    page.get_by_role("button", name="English").click()
+    click_and_wait(page, page.get_by_role("button", name="English"))
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "Compound Deliberation Platform"

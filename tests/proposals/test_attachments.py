@@ -292,6 +292,7 @@ def test_upload_and_remove_in_the_browser_at_360px(live_server, browser):
     from tests.e2e.harness import (
         assert_axe_clean,
         assert_no_horizontal_scroll,
+        click_and_wait,
         login_browser,
         screenshot,
     )
@@ -310,13 +311,13 @@ def test_upload_and_remove_in_the_browser_at_360px(live_server, browser):
     page.goto(live_server.url + path + "edit")
     page.get_by_label("选择文件（PDF、JPEG 或 PNG）").set_input_files(
         files=[{"name": long_name, "mimeType": "application/pdf", "buffer": PDF}])
-    page.get_by_role("button", name="上传附件").click()
+    click_and_wait(page, page.get_by_role("button", name="上传附件"))
     assert page.url.endswith("edit#attachments")
     assert page.get_by_text(f"附件“{long_name}”已上传。").is_visible()
     assert_no_horizontal_scroll(page)
     screenshot(page, "proposals-attachments-edit")
     assert_axe_clean(page)
-    page.get_by_role("button", name="删除附件 电梯井道平面图.png").click()
+    click_and_wait(page, page.get_by_role("button", name="删除附件 电梯井道平面图.png"))
     assert page.get_by_text("附件“电梯井道平面图.png”已删除。").is_visible()
     page.goto(live_server.url + path)
     assert page.get_by_role("link", name=long_name).is_visible()

@@ -10,6 +10,7 @@ from tests.e2e.fixtures import PHONE
 from tests.e2e.harness import (
     assert_axe_clean,
     assert_no_horizontal_scroll,
+    click_and_wait,
     login_browser,
     screenshot,
 )
@@ -69,19 +70,19 @@ def test_owner_votes_and_checks_the_receipt_at_360px(live_server, browser, seede
     ctx, page = _as(browser, live_server, ids["owner"])
     _check(page, live_server, paths["index"], "index")
     _check(page, live_server, paths["voting"], "voting")
-    page.get_by_role("link", name="去投票").click()
+    click_and_wait(page, page.get_by_role("link", name="去投票"))
     assert_no_horizontal_scroll(page)
     screenshot(page, "proposals-vote")
     assert_axe_clean(page)
     page.get_by_text("同意", exact=True).click()
-    page.get_by_role("button", name="提交选票").click()
+    click_and_wait(page, page.get_by_role("button", name="提交选票"))
     code = page.locator(".receipt-code").inner_text().strip()
     assert len(code) == 20
     screenshot(page, "proposals-receipt")
     assert_axe_clean(page)
-    page.get_by_role("link", name="去公开选票名单核对").click()
+    click_and_wait(page, page.get_by_role("link", name="去公开选票名单核对"))
     page.get_by_label("用回执码查询我的选票").fill(code)
-    page.get_by_role("button", name="查询").click()
+    click_and_wait(page, page.get_by_role("button", name="查询"))
     assert page.get_by_text(f"回执码 {code} 的选票已记录").is_visible()
     assert_no_horizontal_scroll(page)
     screenshot(page, "proposals-ballots")
@@ -117,7 +118,7 @@ def test_voting_works_without_javascript(live_server, browser, seeded):
     page = ctx.new_page()
     page.goto(live_server.url + paths["voting"] + "vote")
     page.get_by_text("反对", exact=True).click()
-    page.get_by_role("button", name="提交选票").click()
+    click_and_wait(page, page.get_by_role("button", name="提交选票"))
     assert page.locator(".receipt-code").is_visible()
     page.goto(live_server.url + paths["voting"])
     assert page.locator("progress").count() == 2
