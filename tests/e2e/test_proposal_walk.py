@@ -1,11 +1,13 @@
 """An owners' decision walked through the whole 四议两公开 procedure in a phone-sized Chromium,
-each step by the role DESIGN §1 gives it, with CSRF on: the party cell drafts and reviews, the
+each step by the role DESIGN §1 gives it, with CSRF on: a resident raises an issue, neighbours
+second it onto the agenda, the party cell turns it into a proposal and reviews it, the
 owners' committee publishes the notice, owners vote, an owner objects and staff answer, staff
 publish the result, the committee implements. The app's clock is moved forward (TESTING only)
 past the 15-day notice, the voting window and the objection period. Every page is axe-clean."""
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.core.time import utcnow
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.e2e
 def cast_of(live_server):
     with live_server.app.app_context():
         compound = make_compound("锦华苑")
+        compound.second_threshold = 2  # the author and two neighbours: reached by the seconds
         people = {"party": make_user(name="周书记"), "committee": make_user(name="张主任")}
         grant(people["party"], compound, "party_cell")
         grant(people["committee"], compound, "committee")
@@ -72,13 +75,33 @@ def _act(page, label, reason=None):
     click_and_wait(page, form.get_by_role("button", name=label))
 
 
-def test_owners_decision_from_draft_to_implementation(live_server, browser,
+def test_owners_decision_from_issue_to_implementation(live_server, browser,
                                                       browser_context_args, cast_of):
     walk = Walk(live_server, browser, browser_context_args, cast_of)
+    issues = f"{live_server.url}/c/{cast_of['compound']}/issues"
+    ctx, page = walk.as_("owner0")
+    page.goto(issues + "/new")
+    page.get_by_label("标题").fill("3栋电梯经常困人")
+    page.get_by_label("详细情况").fill("3栋电梯已运行18年，本月困人两次，建议更换。")
+    page.get_by_label("分类").select_option("公共设施")
+    walk.look(page, "issue-new")
+    click_and_wait(page, page.get_by_role("button", name="发布"))
+    issue_url = page.url
+    walk.look(page, "issue")
+    ctx.close()
+    for neighbour in ("owner1", "owner2"):
+        ctx, page = walk.as_(neighbour)
+        page.goto(issue_url)
+        page.get_by_role("button", name="附议（每户一次）").click()  # htmx: updates in place
+        expect(page.get_by_text("您家已附议。")).to_be_visible()
+        ctx.close()
+
     ctx, page = walk.as_("party")
-    page.goto(walk.base + "/new")
+    page.goto(issue_url)
+    walk.look(page, "issue-on-agenda")
+    click_and_wait(page, page.get_by_role("link", name="转为议案"))
+    assert page.get_by_label("议案标题").input_value() == "3栋电梯经常困人"
     page.get_by_label("议案标题").fill("更换3栋电梯")
-    page.get_by_label("议案内容").fill("3栋电梯已运行18年，拟使用维修资金更换。")
     page.get_by_label("业主共同决定", exact=True).check()
     page.get_by_label("业主共同决定的事项（《民法典》第二百七十八条）").select_option("5")
     page.get_by_label("选票上的表决事项").fill("是否同意使用维修资金更换3栋电梯")
@@ -155,6 +178,8 @@ def test_owners_decision_from_draft_to_implementation(live_server, browser,
     with live_server.app.app_context():
         actions = db.session.scalars(select(ProposalEvent.action).where(
             ProposalEvent.proposal_id == proposal_id).order_by(ProposalEvent.id)).all()
+        proposal = db.session.get(Proposal, proposal_id)
+        assert proposal.origin == "issue" and proposal.origin_issue_id is not None
         assert actions == ["open_consultation", "submit_review", "approve_review",
                            "publish_notice", "open_voting", "close_voting", "publish_result",
                            "start_implementation", "publish_implementation", "close"]
