@@ -22,6 +22,7 @@ from app.compounds.models import (
     Unit,
     UnitClaim,
 )
+from app.core.db import get_scoped
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile
@@ -220,10 +221,7 @@ def proxy_register(staff: User, compound: Compound, unit: Unit, *, mobile: str,
 
 
 def get_claim(compound: Compound, claim_id: int) -> UnitClaim:
-    claim = db.session.get(UnitClaim, claim_id)
-    if claim is None or claim.compound_id != compound.id:
-        raise NotFound(_l("找不到这份申请。"))
-    return claim
+    return get_scoped(UnitClaim, claim_id, _l("找不到这份申请。"), compound_id=compound.id)
 
 
 def pending_claims(compound: Compound) -> list[UnitClaim]:

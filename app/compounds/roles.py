@@ -12,6 +12,7 @@ from app.accounts.services import find_by_mobile
 from app.audit.services import record
 from app.compounds.access import forget_roles, has_role, is_staff, primary_role, roles_in
 from app.compounds.models import GRANTED_ROLES, Compound, RoleGrant, RoleRequest
+from app.core.db import get_scoped
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile
@@ -188,17 +189,11 @@ def decline_party(actor: User, compound: Compound, req: RoleRequest,
 
 
 def get_grant(compound: Compound, grant_id: int) -> RoleGrant:
-    grant = db.session.get(RoleGrant, grant_id)
-    if grant is None or grant.compound_id != compound.id:
-        raise NotFound(_l("找不到这个角色记录。"))
-    return grant
+    return get_scoped(RoleGrant, grant_id, _l("找不到这个角色记录。"), compound_id=compound.id)
 
 
 def get_role_request(compound: Compound, request_id: int) -> RoleRequest:
-    req = db.session.get(RoleRequest, request_id)
-    if req is None or req.compound_id != compound.id:
-        raise NotFound(_l("找不到这份申报。"))
-    return req
+    return get_scoped(RoleRequest, request_id, _l("找不到这份申报。"), compound_id=compound.id)
 
 
 def active_grants(compound: Compound) -> list[RoleGrant]:

@@ -17,7 +17,8 @@ from app.audit.services import record
 from app.compounds.access import primary_role
 from app.compounds.models import Building, Compound, Holding, HoldingOwner, RosterUpload, Unit
 from app.compounds.roster_parse import HEADERS, SOURCE_LABELS, ParseResult, parse_roster
-from app.core.errors import Conflict, NotFound
+from app.core.db import get_scoped
+from app.core.errors import Conflict
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile, mask_name
 from app.core.time import utcnow
@@ -65,10 +66,8 @@ def stage_upload(actor, compound: Compound, filename: str, content: bytes) -> St
 
 
 def get_upload(compound: Compound, upload_id: int) -> RosterUpload:
-    upload = db.session.get(RosterUpload, upload_id)
-    if upload is None or upload.compound_id != compound.id:
-        raise NotFound(_l("找不到这次上传的名册。"))
-    return upload
+    return get_scoped(RosterUpload, upload_id, _l("找不到这次上传的名册。"),
+                      compound_id=compound.id)
 
 
 # --- comparing a file with the roster ----------------------------------------------------
@@ -339,10 +338,7 @@ def building_totals(compound: Compound) -> list[BuildingTotals]:
 
 
 def get_building(compound: Compound, building_id: int) -> Building:
-    building = db.session.get(Building, building_id)
-    if building is None or building.compound_id != compound.id:
-        raise NotFound(_l("找不到这栋楼。"))
-    return building
+    return get_scoped(Building, building_id, _l("找不到这栋楼。"), compound_id=compound.id)
 
 
 def export_xlsx(compound: Compound) -> bytes:

@@ -5,6 +5,7 @@ from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.core.errors import NotFound
 from app.extensions import db
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -69,3 +70,12 @@ def write_transaction():
 
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+def get_scoped(model, row_id: int, not_found_message, **scope):
+    """The row with this id if it belongs to `scope` (e.g. compound_id=3), else NotFound: an id
+    taken from a URL never reaches another compound's, issue's or proposal's rows."""
+    row = db.session.get(model, row_id)
+    if row is None or any(getattr(row, key) != value for key, value in scope.items()):
+        raise NotFound(not_found_message)
+    return row

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from app.audit.services import record
 from app.compounds.access import has_role, is_member, primary_role
-from app.core.errors import NotFound, PermissionDenied, ServiceError
+from app.core.db import get_scoped
+from app.core.errors import PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import render_markdown
 from app.core.time import utcnow
@@ -29,10 +30,7 @@ def _body(text: str) -> str:
 
 
 def get_comment(issue: Issue, comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.issue_id != issue.id:
-        raise NotFound(_l("找不到这条评论。"))
-    return comment
+    return get_scoped(Comment, comment_id, _l("找不到这条评论。"), issue_id=issue.id)
 
 
 def post_comment(actor, issue: Issue, body: str, *, parent: Comment | None = None,

@@ -11,7 +11,8 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.compounds.access import has_role, is_member, primary_role, roles_in
 from app.compounds.models import Building, Compound, Residency, RoleGrant
-from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from app.core.db import get_scoped
+from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
 from app.core.sanitize import clean_text, render_markdown
@@ -117,10 +118,7 @@ def post_issue(actor: User, compound: Compound, *, title: str, body: str, catego
 
 
 def get_issue(compound: Compound, issue_id: int) -> Issue:
-    issue = db.session.get(Issue, issue_id)
-    if issue is None or issue.compound_id != compound.id:
-        raise NotFound(_l("找不到这个议题。"))
-    return issue
+    return get_scoped(Issue, issue_id, _l("找不到这个议题。"), compound_id=compound.id)
 
 
 def _insert_second(values: dict) -> bool:
