@@ -20,7 +20,7 @@ from app.proposals import views_voting as _voting_routes  # noqa: F401
 from app.proposals.forms import ActionForm, NoticeForm, ProposalForm, proposal_form_data
 from app.proposals.labels import ACTION_LABELS
 from app.proposals.lifecycle import PROPOSERS, TRANSITIONS, allowed_actions
-from app.proposals.periods import CST, earliest_voting_start
+from app.proposals.periods import CST, earliest_voting_start, period_after
 from app.proposals.views_attachments import render_form
 from app.proposals.web import (
     DRAFT_READERS,
@@ -175,8 +175,10 @@ def _notice_context(compound, proposal, form):
         opens = (earliest + timedelta(seconds=59)).astimezone(CST).replace(
             tzinfo=None, second=0, microsecond=0)
         form = NoticeForm(formdata=None, opens_at=opens, closes_at=opens + timedelta(days=7))
+    # Official holiday data may not cover the year the period ends in yet: say so.
+    calendar_complete = period_after(now, days).calendar_complete if days else True
     return {"notice_form": form, "earliest": earliest, "earliest_temporary": temporary,
-            "notice_days": days}
+            "notice_days": days, "calendar_complete": calendar_complete}
 
 
 def render_show(compound, proposal, *, failed=None, action_form=None, notice_form=None,

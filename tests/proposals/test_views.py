@@ -313,3 +313,27 @@ def _shift(proposal, **values):
     db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(**values))
     db.session.commit()
     db.session.expire_all()
+
+
+def test_notice_form_warns_when_holiday_data_does_not_cover_the_period(app, client, login_as):
+    """chinese-calendar has official rest days only up to its latest year; a notice period
+    ending after that is counted on weekends and fixed holidays, and staff are told to check."""
+    from datetime import datetime, timezone
+
+    from app.core.time import utcnow as clock
+    from tests.proposals.helpers import World
+
+    w = World()
+    proposal = w.proposal()
+    login_as(w.committee)
+    url = f"/c/{w.compound.id}/proposals/{proposal.id}/"
+    warning = "尚未收录国务院节假日安排"
+
+    def page_on(moment):
+        app.config["CLOCK_OFFSET_SECONDS"] = 0
+        app.config["CLOCK_OFFSET_SECONDS"] = (moment - clock()).total_seconds()
+        return client.get(url).get_data(as_text=True)
+
+    page = page_on(datetime(2026, 6, 2, 10, tzinfo=timezone.utc))  # ends inside 2026
+    assert "发布表决公告" in page and warning not in page
+    assert warning in page_on(datetime(2026, 12, 28, 10, tzinfo=timezone.utc))  # ends in 2027
