@@ -6,14 +6,13 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.schema import partial_unique, sql_in
 from app.core.time import utcnow
 from app.core.types import Area, UTCDateTime
 from app.extensions import db
@@ -23,11 +22,11 @@ RELATIONS = ("owner", "family", "tenant")
 # Roles granted explicitly per compound. resident/owner come from verified residencies.
 GRANTED_ROLES = ("party_member", "party_cell", "council", "committee", "property", "grid")
 ALL_ROLES = ("resident", "owner") + GRANTED_ROLES + ("staff", "admin")
-ACTIVE = text("revoked_at IS NULL")
+ACTIVE = "revoked_at IS NULL"
 
 
 def _active_unique(name, *cols):
-    return Index(name, *cols, unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE)
+    return partial_unique(name, *cols, where=ACTIVE)
 
 
 class Subdistrict(db.Model):
@@ -121,7 +120,7 @@ class Unit(db.Model):
     __table_args__ = (
         db.UniqueConstraint("building_id", "entrance", "room"),
         CheckConstraint("area > 0", name="area_positive"),
-        CheckConstraint(f"area_source IN {AREA_SOURCES}", name="area_source_known"),
+        CheckConstraint(f"area_source IN {sql_in(AREA_SOURCES)}", name="area_source_known"),
     )
 
     @property
@@ -165,9 +164,8 @@ class UnitClaim(db.Model):
     user = relationship("User", foreign_keys=[user_id])
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),
-        CheckConstraint(f"relation IN {RELATIONS}", name="relation_known"),
-        Index("uq_unit_claims_pending", "user_id", "unit_id", unique=True,
-              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+        CheckConstraint(f"relation IN {sql_in(RELATIONS)}", name="relation_known"),
+        partial_unique("uq_unit_claims_pending", "user_id", "unit_id", where="status = 'pending'"),
     )
 
 
@@ -188,7 +186,7 @@ class Residency(db.Model):
     unit: Mapped[Unit] = relationship()
     user = relationship("User", foreign_keys=[user_id])
     __table_args__ = (
-        CheckConstraint(f"relation IN {RELATIONS}", name="relation_known"),
+        CheckConstraint(f"relation IN {sql_in(RELATIONS)}", name="relation_known"),
         _active_unique("uq_residencies_active", "user_id", "unit_id"),
     )
 
@@ -207,7 +205,7 @@ class RoleGrant(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     user = relationship("User", foreign_keys=[user_id])
     __table_args__ = (
-        CheckConstraint(f"role IN {GRANTED_ROLES}", name="role_known"),
+        CheckConstraint(f"role IN {sql_in(GRANTED_ROLES)}", name="role_known"),
         _active_unique("uq_role_grants_active", "compound_id", "user_id", "role"),
     )
 
@@ -227,8 +225,8 @@ class RoleRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user = relationship("User", foreign_keys=[user_id])
     __table_args__ = (
-        Index("uq_role_requests_pending", "compound_id", "user_id", "role", unique=True,
-              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+        partial_unique("uq_role_requests_pending", "compound_id", "user_id", "role",
+                       where="status = 'pending'"),
     )
 
 

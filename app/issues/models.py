@@ -12,6 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.schema import sql_in
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db
@@ -21,9 +22,6 @@ STATUSES = ("open", "acknowledged", "on_agenda", "proposal", "dispatched", "answ
 RATINGS = ("satisfied", "basic", "unsatisfied")  # 满意 / 基本满意 / 不满意
 SHOW_AS = ("name", "anonymous")
 
-
-def _in(values) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class IssueCategory(db.Model):
@@ -70,9 +68,9 @@ class Issue(db.Model):
     building = relationship("Building")
     photos: Mapped[list["IssuePhoto"]] = relationship(order_by="IssuePhoto.position")
     __table_args__ = (
-        CheckConstraint(f"status IN {_in(STATUSES)}", name="status_known"),
-        CheckConstraint(f"show_as IN {_in(SHOW_AS)}", name="show_as_known"),
-        CheckConstraint(f"rating IS NULL OR rating IN {_in(RATINGS)}", name="rating_known"),
+        CheckConstraint(f"status IN {sql_in(STATUSES)}", name="status_known"),
+        CheckConstraint(f"show_as IN {sql_in(SHOW_AS)}", name="show_as_known"),
+        CheckConstraint(f"rating IS NULL OR rating IN {sql_in(RATINGS)}", name="rating_known"),
         CheckConstraint("second_count >= 0", name="second_count_positive"),
         Index("ix_issues_compound_created", "compound_id", "created_at"),
     )

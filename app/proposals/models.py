@@ -8,14 +8,13 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.schema import partial_unique, sql_in
 from app.core.time import utcnow
 from app.core.types import Area, UTCDateTime
 from app.extensions import db
@@ -25,11 +24,8 @@ STATES = ("draft", "consultation", "review", "deliberation", "notice", "voting",
           "published", "implementation", "implementation_published", "closed",
           "withdrawn", "returned")
 CHANNELS = ("web", "paper", "proxy")
-CURRENT = text("superseded_at IS NULL")
+CURRENT = "superseded_at IS NULL"
 
-
-def _in(values) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Proposal(db.Model):
@@ -68,8 +64,8 @@ class Proposal(db.Model):
     options: Mapped[list["ProposalOption"]] = relationship(
         order_by="ProposalOption.position", back_populates="proposal")
     __table_args__ = (
-        CheckConstraint(f"kind IN {_in(KINDS)}", name="kind_known"),
-        CheckConstraint(f"state IN {_in(STATES)}", name="state_known"),
+        CheckConstraint(f"kind IN {sql_in(KINDS)}", name="kind_known"),
+        CheckConstraint(f"state IN {sql_in(STATES)}", name="state_known"),
         CheckConstraint("matter IS NULL OR (matter BETWEEN 1 AND 9)", name="matter_range"),
         CheckConstraint("kind <> 'owners' OR matter IS NOT NULL", name="owners_have_matter"),
         CheckConstraint("NOT (is_secret AND allows_changes)", name="secret_ballots_final"),
@@ -152,12 +148,10 @@ class Ballot(db.Model):
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     __table_args__ = (
-        Index("uq_ballots_current", "proposal_id", "member_id", unique=True,
-              sqlite_where=CURRENT, postgresql_where=CURRENT),
-        Index("uq_ballots_paper_ref", "proposal_id", "paper_ref", unique=True,
-              sqlite_where=text("paper_ref IS NOT NULL"),
-              postgresql_where=text("paper_ref IS NOT NULL")),
-        CheckConstraint(f"channel IN {_in(CHANNELS)}", name="channel_known"),
+        partial_unique("uq_ballots_current", "proposal_id", "member_id", where=CURRENT),
+        partial_unique("uq_ballots_paper_ref", "proposal_id", "paper_ref",
+                       where="paper_ref IS NOT NULL"),
+        CheckConstraint(f"channel IN {sql_in(CHANNELS)}", name="channel_known"),
     )
 
 
@@ -178,9 +172,8 @@ class SecretParticipation(db.Model):
     __table_args__ = (
         db.UniqueConstraint("proposal_id", "member_id"),
         # A paper ballot's reference number is unique per proposal, secret or not.
-        Index("uq_secret_participations_paper_ref", "proposal_id", "paper_ref", unique=True,
-              sqlite_where=text("paper_ref IS NOT NULL"),
-              postgresql_where=text("paper_ref IS NOT NULL")),
+        partial_unique("uq_secret_participations_paper_ref", "proposal_id", "paper_ref",
+                       where="paper_ref IS NOT NULL"),
     )
 
 
@@ -215,8 +208,8 @@ class ProxyAuthorisation(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     __table_args__ = (
         db.UniqueConstraint("proposal_id", "proxy_user_id", "slot"),
-        Index("uq_proxy_authorisations_member", "proposal_id", "member_id", unique=True,
-              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+        partial_unique("uq_proxy_authorisations_member", "proposal_id", "member_id",
+                       where="revoked_at IS NULL"),
     )
 
 
@@ -267,9 +260,8 @@ class ProposalAttachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     __table_args__ = (
-        Index("uq_proposal_attachments_position", "proposal_id", "position", unique=True,
-              sqlite_where=text("removed_at IS NULL"),
-              postgresql_where=text("removed_at IS NULL")),
+        partial_unique("uq_proposal_attachments_position", "proposal_id", "position",
+                       where="removed_at IS NULL"),
         CheckConstraint("position BETWEEN 1 AND 10", name="attachment_position_range"),
         CheckConstraint("size >= 0", name="attachment_size_positive"),
     )
