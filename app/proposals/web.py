@@ -26,7 +26,6 @@ from app.proposals.labels import (
 )
 from app.proposals.lifecycle import PROPOSERS, STATE_LABELS
 from app.proposals.models import Proposal
-from app.proposals.periods import CST
 from app.proposals.presenters import turnout_figures
 
 bp = Blueprint("proposals", __name__, url_prefix="/c/<int:compound_id>/proposals")
@@ -36,16 +35,6 @@ DRAFT_READERS = PROPOSERS + ("staff",)
 AFTER_CLOSE = ("objection", "published", "implementation", "implementation_published", "closed")
 ATTACHMENT_KINDS = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 EVENT_ROLE_LABELS = {**ROLE_LABELS, "system": _l("系统（按时自动）"), "proxy": _l("受托人")}
-
-
-def cst(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A UTC moment as Beijing time, e.g. 2026-12-15 09:00."""
-    return value.astimezone(CST).strftime(fmt) if value else ""
-
-
-@bp.app_template_filter("cst")
-def _cst_filter(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return cst(value, fmt)
 
 
 @bp.context_processor
