@@ -3,6 +3,8 @@ from contextlib import contextmanager
 
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 from app.core.errors import NotFound
@@ -70,6 +72,17 @@ def write_transaction():
 
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+def insert_unless_exists(model, values: dict, conflict_on: list[str] | None = None,
+                         where=None) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING: the unique index (on `conflict_on`, partial with
+    `where`) decides atomically, never a look-up first. The new row's id, or None if a row
+    already held that place. Other constraint violations still raise."""
+    dialect = db.session.get_bind().dialect.name
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(model).values(**values)
+    stmt = stmt.on_conflict_do_nothing(index_elements=conflict_on, index_where=where)
+    return db.session.execute(stmt.returning(model.id)).scalar()
 
 
 def get_scoped(model, row_id: int, not_found_message, **scope):

@@ -5,10 +5,9 @@ from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.audit.services import record
+from app.core.db import insert_unless_exists
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications.models import Follow, Notification
@@ -40,10 +39,7 @@ def follow(user, compound_id: int, object_type: str, object_id: int, *,
     `audited=False` when the follow is part of a change that is itself audited."""
     values = {"user_id": user.id, "compound_id": compound_id, "object_type": object_type,
               "object_id": object_id, "created_at": utcnow()}
-    dialect = db.session.get_bind().dialect.name
-    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(Follow).values(**values)
-    inserted = db.session.execute(stmt.on_conflict_do_nothing()).rowcount
-    if audited and inserted:
+    if insert_unless_exists(Follow, values) is not None and audited:
         record(user, compound_id, "follow.add", None,
                {"object_type": object_type, "object_id": object_id})
 

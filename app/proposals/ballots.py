@@ -3,6 +3,7 @@ partial unique index); we never look first and insert after. Casting re-reads th
 under a lock inside the same transaction, so no ballot lands after the vote has closed."""
 import hashlib
 import secrets
+from contextlib import nullcontext
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select, update
@@ -12,6 +13,7 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.compounds.access import is_staff
 from app.compounds.models import Compound, Holding, Residency, Unit
+from app.core.db import insert_unless_exists
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
@@ -142,31 +144,35 @@ def cast(proposal_id: int, member_id: int, actor, choice: str, *, channel: str =
     details = {"proposal": proposal.id, "member": member.id, "channel": channel,
                "paper_ref": paper_ref, "proxy": getattr(proxy, "id", None)}
     scan_path, scan_sha = scan if scan else (None, None)
+    values = {"proposal_id": proposal.id, "member_id": member.id, "channel": channel,
+              "cast_by_id": actor.id, "proxy_id": getattr(proxy, "id", None),
+              "paper_ref": paper_ref, "scan_path": scan_path, "scan_sha256": scan_sha,
+              "cast_at": now}
+    # A savepoint only where a constraint other than "one current ballot" may refuse the row
+    # (a paper reference already entered, a secret participation): the common web ballot
+    # relies on ON CONFLICT alone and costs two round trips less.
+    guarded = proposal.is_secret or paper_ref is not None
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested() if guarded else nullcontext():
             if proposal.is_secret:
-                participation = SecretParticipation(
-                    proposal_id=proposal.id, member_id=member.id, channel=channel,
-                    cast_by_id=actor.id, proxy_id=getattr(proxy, "id", None),
-                    paper_ref=paper_ref, scan_path=scan_path, scan_sha256=scan_sha, cast_at=now)
-                db.session.add(participation)
+                written = SecretParticipation(**values)
+                db.session.add(written)
                 db.session.flush()
                 db.session.add(SecretVote(id=secrets.randbits(62), proposal_id=proposal.id,
                                           choice=choice, area=member.area, receipt=receipt))
                 db.session.flush()
-                written = participation
             else:
                 if proposal.allows_changes:
                     db.session.execute(update(Ballot).where(
                         Ballot.proposal_id == proposal.id, Ballot.member_id == member.id,
                         Ballot.superseded_at.is_(None)).values(superseded_at=now))
-                written = Ballot(proposal_id=proposal.id, member_id=member.id, choice=choice,
-                                 channel=channel, cast_by_id=actor.id,
-                                 proxy_id=getattr(proxy, "id", None), paper_ref=paper_ref,
-                                 scan_path=scan_path, scan_sha256=scan_sha, receipt=receipt,
-                                 cast_at=now)
-                db.session.add(written)
-                db.session.flush()
+                values.update(choice=choice, receipt=receipt, superseded_at=None)
+                ballot_id = insert_unless_exists(Ballot, values, ["proposal_id", "member_id"],
+                                                 where=Ballot.superseded_at.is_(None))
+                if ballot_id is None:
+                    raise Conflict(ALREADY_VOTED)
+                # Not added to the session: it only describes the stored row to the audit log.
+                written = Ballot(id=ballot_id, **values)
     except IntegrityError as exc:
         if "paper_ref" in str(exc.orig):
             raise Conflict(PAPER_REF_TAKEN, field="paper_ref") from None
