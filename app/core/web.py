@@ -1,9 +1,11 @@
 """Request-wide behaviour: security headers, error pages, template helpers."""
 from flask import Flask, render_template, request, session
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.core.errors import ServiceError
+from app.core.i18n import form_translations
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile, mask_name
 from app.core.time import china_time
@@ -34,6 +36,11 @@ def render_error(status: int, message=None):
 
 
 def init_web(app: Flask) -> None:
+    @app.before_request
+    def shared_form_translations():
+        if request.endpoint != "static":
+            request.wtforms_translations = form_translations(str(get_locale()))
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
