@@ -1,0 +1,1 @@
+"""Meetings, attendance, minutes and their follow-up tasks."""

@@ -1,0 +1,77 @@
+"""Demo meetings for 锦华苑: a past council meeting whose minutes were drafted twice, confirmed
+by everyone present, published and later corrected once; and an upcoming council meeting with
+its agenda. Everything goes through the services (and so into the audit chain)."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.compounds.demo import ACCOUNTS
+from app.compounds.models import Compound
+from app.core.time import utcnow
+from app.extensions import db
+from app.issues.models import Issue
+from app.meetings import minutes, services
+from app.meetings.models import Meeting
+from app.proposals.models import Proposal
+
+
+def _user(role_word: str) -> User:
+    mobile = next(a.mobile for a in ACCOUNTS if role_word in a.role)
+    return db.session.scalar(select(User).where(User.mobile == mobile))
+
+
+def _first_id(stmt):
+    return db.session.scalar(stmt.limit(1))
+
+
+def seed_meetings(compound: Compound) -> list[Meeting]:
+    """Flushes; the caller commits. Expects the demo proposals and issues to exist."""
+    now = utcnow().replace(second=0, microsecond=0)
+    secretary, recorder = _user("party_cell"), _user("council")
+    prop, committee = _user("property"), _user("committee")
+    council_proposal = _first_id(select(Proposal.id).where(
+        Proposal.compound_id == compound.id, Proposal.kind == "council"))
+    agenda_issues = list(db.session.scalars(select(Issue.id).where(
+        Issue.compound_id == compound.id, Issue.status == "on_agenda").order_by(Issue.id)))
+
+    past = services.convene(secretary, compound, services.ConveneInput(
+        body="council", title="2026年第三次议事会会议", place="锦华苑党群服务站二楼会议室",
+        starts_at=now - timedelta(days=30), recorder_id=recorder.id,
+        issue_ids=agenda_issues[:1],
+        proposal_ids=[council_proposal] if council_proposal else [],
+        free_items=["通报上次会议决定的落实情况"], invitee_ids=[prop.id]),
+        now=now - timedelta(days=35))
+    at = past.starts_at + timedelta(minutes=5)
+    services.record_attendance(secretary, compound, past, {
+        row.id: "present" for row in services.attendance_of(past)}, now=at)
+    items = minutes.items_for_form(past, None)
+    first = items[0]
+    first.discussion = ("与会成员认为楼道堆物是消防隐患，应先由物业张贴通知，限期自行清理。\n\n"
+                        "- 王建国：建议逐栋检查\n- 物业李经理：可在两周内完成")
+    first.decision = "物业于两周内张贴通知并逐栋检查，逾期未清理的由物业统一清运"
+    first.responsible, first.due = "物业", (past.starts_at + timedelta(days=14)).date()
+    for item in items[1:]:
+        item.discussion = "与会成员听取了情况说明，无异议。"
+    minutes.save_draft(recorder, compound, past, items, now=at + timedelta(hours=2))
+    if len(items) > 1:
+        items[1].decision = "同意按方案在南门停车区增设8个充电桩，提交业主表决前公示方案"
+        items[1].responsible = "业委会"
+        items[1].due = (past.starts_at + timedelta(days=60)).date()
+    minutes.save_draft(recorder, compound, past, items, now=at + timedelta(days=1))
+    minutes.submit_for_confirmation(recorder, compound, past, now=at + timedelta(days=1))
+    for row in minutes.present_attendees(past):
+        minutes.confirm(db.session.get(User, row.user_id), compound, past,
+                        now=at + timedelta(days=2))
+    minutes.publish(secretary, compound, past, now=at + timedelta(days=2, hours=1))
+    items[0].decision = ("物业于两周内张贴通知并逐栋检查，逾期未清理的由物业会同网格员统一清运")
+    minutes.correct(recorder, compound, past, items,
+                    "补记：会上决定统一清运时由网格员到场，初稿漏记", now=at + timedelta(days=5))
+
+    upcoming = services.convene(secretary, compound, services.ConveneInput(
+        body="council", title="2026年第四次议事会会议", place="锦华苑党群服务站二楼会议室",
+        starts_at=now + timedelta(days=6), recorder_id=recorder.id,
+        issue_ids=agenda_issues[1:3],
+        free_items=["讨论中心花园改造意见征集的结果", "听取物业第三季度服务情况汇报"],
+        invitee_ids=[prop.id, committee.id]), now=now)
+    return [past, upcoming]

@@ -1,0 +1,328 @@
+"""会议纪要: the recorder drafts per agenda item; every save is a revision (author, time,
+source, sanitised HTML, SHA-256); attendees present confirm or comment within a window; the
+convener publishes, which freezes the text and stamps the audit head hash; a later correction
+is a new revision with a mandatory reason (DESIGN §4, CONVENTIONS habit 6)."""
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import head_hash, record
+from app.compounds.access import has_role, primary_role
+from app.compounds.models import Compound
+from app.core.errors import Conflict, PermissionDenied, ServiceError
+from app.core.i18n import lazy_gettext as _l
+from app.core.sanitize import clean_text, render_markdown
+from app.core.time import utcnow
+from app.extensions import db
+from app.meetings import rules
+from app.meetings.models import (
+    Attendance,
+    FollowUpTask,
+    Meeting,
+    Minutes,
+    MinutesResponse,
+    MinutesRevision,
+)
+from app.meetings.services import attendance_of, meeting_path
+from app.notifications.services import notify
+
+TEXT_MAX = 10000
+REASON_MAX = 500
+# The minutes are a document of the compound: its headings are fixed text, not UI strings, so
+# that the stored source (and its hash) do not depend on the reader's language.
+H_DISCUSSION, H_DECISION, H_RESPONSIBLE, H_DUE = "讨论情况", "决定事项", "负责人", "完成期限"
+
+
+@dataclass
+class ItemText:
+    position: int
+    title: str
+    discussion: str = ""
+    decision: str = ""
+    responsible: str = ""
+    due: date | None = None
+
+    def as_dict(self) -> dict:
+        return {"position": self.position, "title": self.title, "discussion": self.discussion,
+                "decision": self.decision, "responsible": self.responsible,
+                "due": self.due.isoformat() if self.due else None}
+
+
+def compose(items: list[ItemText]) -> str:
+    """The whole minutes as one Markdown text, one section per agenda item."""
+    parts = []
+    for item in items:
+        block = [f"### {item.position}. {item.title}"]
+        if item.discussion:
+            block.append(f"**{H_DISCUSSION}：**\n\n{item.discussion}")
+        if item.decision:
+            block.append(f"**{H_DECISION}：**\n\n{item.decision}")
+        facts = []
+        if item.responsible:
+            facts.append(f"- {H_RESPONSIBLE}：{item.responsible}")
+        if item.due:
+            facts.append(f"- {H_DUE}：{item.due.isoformat()}")
+        if facts:
+            block.append("\n".join(facts))
+        parts.append("\n\n".join(block))
+    return "\n\n".join(parts) + "\n"
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+
+
+def revisions_of(minutes: Minutes) -> list[MinutesRevision]:
+    return list(db.session.scalars(select(MinutesRevision).where(
+        MinutesRevision.minutes_id == minutes.id).order_by(MinutesRevision.number)))
+
+
+def current_revision(minutes: Minutes | None) -> MinutesRevision | None:
+    if minutes is None or minutes.current_revision_id is None:
+        return None
+    return db.session.get(MinutesRevision, minutes.current_revision_id)
+
+
+def may_draft(user, meeting: Meeting) -> bool:
+    return user.id == meeting.recorder_id
+
+
+def may_publish(user, meeting: Meeting, compound: Compound) -> bool:
+    return user.id == meeting.convener_id or has_role(user, compound, "staff")
+
+
+def _clean_items(meeting: Meeting, items: list[ItemText]) -> list[ItemText]:
+    titles = {a.position: a.title for a in meeting.agenda}
+    cleaned = []
+    for item in items:
+        if item.position not in titles:
+            raise ServiceError(_l("议程项目有误。"))
+        text = ItemText(item.position, titles[item.position],
+                        (item.discussion or "").strip()[:TEXT_MAX],
+                        (item.decision or "").strip()[:TEXT_MAX],
+                        clean_text(item.responsible, 80), item.due)
+        cleaned.append(text)
+    if not any(i.discussion or i.decision for i in cleaned):
+        raise ServiceError(_l("纪要还是空的：请至少填写一项议程的讨论情况或决定事项。"))
+    return sorted(cleaned, key=lambda i: i.position)
+
+
+def _add_revision(actor, minutes: Minutes, items: list[ItemText], now: datetime, *,
+                  kind: str = "draft", reason: str = "",
+                  stamp: str | None = None) -> MinutesRevision:
+    source = compose(items)
+    number = (db.session.scalar(select(func.max(MinutesRevision.number)).where(
+        MinutesRevision.minutes_id == minutes.id)) or 0) + 1
+    revision = MinutesRevision(
+        minutes_id=minutes.id, number=number, kind=kind, reason=reason, author_id=actor.id,
+        created_at=now, items=[i.as_dict() for i in items], source=source,
+        html=str(render_markdown(source)),
+        sha256=hashlib.sha256(source.encode("utf-8")).hexdigest(), audit_head=stamp)
+    try:
+        with db.session.begin_nested():
+            db.session.add(revision)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("纪要刚刚被别人保存过，请刷新后再改。")) from None
+    minutes.current_revision_id = revision.id
+    db.session.flush()
+    return revision
+
+
+def save_draft(actor, compound: Compound, meeting: Meeting, items: list[ItemText],
+               now: datetime | None = None) -> MinutesRevision:
+    """The recorder saves the draft; each save is a new revision. Allowed until publishing;
+    a save while attendees are confirming asks them to confirm the new text."""
+    now = now or utcnow()
+    if not may_draft(actor, meeting):
+        raise PermissionDenied(_l("只有会议记录人可以起草纪要。"))
+    if now < meeting.starts_at - timedelta(hours=2):
+        raise ServiceError(_l("会议还没有开始，不能起草纪要。"), status=409)
+    minutes = minutes_of(meeting)
+    if minutes is None:
+        minutes = Minutes(meeting_id=meeting.id, compound_id=compound.id, status="draft")
+        db.session.add(minutes)
+        db.session.flush()
+    if minutes.status == "published":
+        raise ServiceError(_l("纪要已经公开，只能以更正的方式修改，并写明理由。"), status=409)
+    revision = _add_revision(actor, minutes, _clean_items(meeting, items), now)
+    record(actor, compound, "minutes.save", revision,
+           {"meeting": meeting.id, "number": revision.number, "sha256": revision.sha256},
+           also=[minutes], actor_role=primary_role(actor, compound))
+    if minutes.status == "confirming":
+        _ask_to_confirm(compound, meeting, actor)
+    return revision
+
+
+def present_attendees(meeting: Meeting) -> list[Attendance]:
+    return [a for a in attendance_of(meeting) if a.status == "present"]
+
+
+def _ask_to_confirm(compound: Compound, meeting: Meeting, actor) -> None:
+    notify([a.user_id for a in present_attendees(meeting)], compound.id, "minutes.confirm",
+           gettext("请确认会议纪要：%(title)s", title=meeting.title),
+           meeting_path(meeting) + "/minutes", skip=actor.id)
+
+
+def submit_for_confirmation(actor, compound: Compound, meeting: Meeting,
+                            now: datetime | None = None) -> Minutes:
+    """The recorder declares the draft final: attendees present have the compound's window
+    (3 days by default) to confirm (确认) or comment."""
+    now = now or utcnow()
+    minutes = minutes_of(meeting)
+    if not may_draft(actor, meeting):
+        raise PermissionDenied(_l("只有会议记录人可以提交纪要确认。"))
+    if minutes is None or minutes.current_revision_id is None:
+        raise ServiceError(_l("请先起草纪要。"), status=409)
+    if minutes.status != "draft":
+        raise ServiceError(_l("纪要已经提交确认。"), status=409)
+    if not present_attendees(meeting):
+        raise ServiceError(_l("请先登记出席情况：纪要由出席会议的人确认。"), status=409)
+    minutes.status = "confirming"
+    minutes.confirm_ends_at = now + timedelta(days=rules.confirm_days(compound))
+    db.session.flush()
+    record(actor, compound, "minutes.submit", minutes,
+           {"meeting": meeting.id, "revision": minutes.current_revision_id,
+            "confirm_ends_at": minutes.confirm_ends_at},
+           actor_role=primary_role(actor, compound))
+    _ask_to_confirm(compound, meeting, actor)
+    return minutes
+
+
+def _respond(actor, compound: Compound, meeting: Meeting, kind: str, comment: str,
+             now: datetime) -> MinutesResponse:
+    minutes = minutes_of(meeting)
+    if minutes is None or minutes.status != "confirming":
+        raise ServiceError(_l("纪要现在不在确认阶段。"), status=409)
+    if actor.id not in {a.user_id for a in present_attendees(meeting)}:
+        raise PermissionDenied(_l("只有出席会议的人可以确认纪要。"))
+    if now > minutes.confirm_ends_at:
+        raise ServiceError(_l("确认期已经结束。"), status=409)
+    row = MinutesResponse(minutes_id=minutes.id, revision_id=minutes.current_revision_id,
+                          user_id=actor.id, kind=kind, comment=comment, created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("您已经确认过这一稿。") if kind == "confirm"
+                       else _l("您已经对这一稿提过意见。")) from None
+    record(actor, compound, f"minutes.{kind}", row,
+           {"meeting": meeting.id, "revision": row.revision_id},
+           actor_role=primary_role(actor, compound))
+    return row
+
+
+def confirm(actor, compound: Compound, meeting: Meeting,
+            now: datetime | None = None) -> MinutesResponse:
+    """确认/签字: only people recorded as present, on the current draft, within the window."""
+    return _respond(actor, compound, meeting, "confirm", "", now or utcnow())
+
+
+def comment(actor, compound: Compound, meeting: Meeting, text: str,
+            now: datetime | None = None) -> MinutesResponse:
+    text = (text or "").strip()[:2000]
+    if not text:
+        raise ServiceError(_l("请填写意见。"), field="comment")
+    return _respond(actor, compound, meeting, "comment", text, now or utcnow())
+
+
+def responses(minutes: Minutes) -> list[MinutesResponse]:
+    return list(db.session.scalars(select(MinutesResponse).where(
+        MinutesResponse.minutes_id == minutes.id).order_by(MinutesResponse.id)))
+
+
+def pending_confirmations(meeting: Meeting, minutes: Minutes) -> list[Attendance]:
+    confirmed = set(db.session.scalars(select(MinutesResponse.user_id).where(
+        MinutesResponse.revision_id == minutes.current_revision_id,
+        MinutesResponse.kind == "confirm")))
+    return [a for a in present_attendees(meeting) if a.user_id not in confirmed]
+
+
+def publish(actor, compound: Compound, meeting: Meeting,
+            now: datetime | None = None) -> Minutes:
+    """The convener publishes once everyone present confirmed the current draft, or once the
+    window ended. The text is frozen; the audit head hash of this moment is stamped; each
+    decision with a responsible party becomes a follow-up task."""
+    now = now or utcnow()
+    if not may_publish(actor, meeting, compound):
+        raise PermissionDenied(_l("只有会议召集人可以公开纪要。"))
+    minutes = minutes_of(meeting)
+    if minutes is None or minutes.status != "confirming":
+        raise ServiceError(_l("纪要须先经出席人确认，才能公开。"), status=409)
+    waiting = pending_confirmations(meeting, minutes)
+    if waiting and now <= minutes.confirm_ends_at:
+        raise ServiceError(_l("还有 %(n)s 位出席人未确认，确认期结束前不能公开。",
+                              n=len(waiting)), status=409)
+    revision = current_revision(minutes)
+    minutes.status, minutes.published_at, minutes.published_by_id = "published", now, actor.id
+    minutes.published_revision_id, minutes.audit_head = revision.id, head_hash()
+    db.session.flush()
+    tasks = _spawn_tasks(compound, meeting, revision, now)
+    record(actor, compound, "minutes.publish", minutes,
+           {"meeting": meeting.id, "revision": revision.id, "sha256": revision.sha256,
+            "audit_head": minutes.audit_head, "unconfirmed": [a.user_id for a in waiting]},
+           also=[revision, *tasks], actor_role=primary_role(actor, compound))
+    notify([a.user_id for a in attendance_of(meeting)], compound.id, "minutes.published",
+           gettext("会议纪要已公开：%(title)s", title=meeting.title),
+           meeting_path(meeting) + "/minutes", skip=actor.id)
+    return minutes
+
+
+def _spawn_tasks(compound, meeting, revision, now) -> list[FollowUpTask]:
+    tasks = []
+    for item in revision.items:
+        if item["decision"] and item["responsible"]:
+            tasks.append(FollowUpTask(
+                compound_id=compound.id, meeting_id=meeting.id, revision_id=revision.id,
+                item_position=item["position"],
+                title=clean_text(item["decision"].splitlines()[0], 200) or item["title"],
+                responsible=item["responsible"],
+                due_on=date.fromisoformat(item["due"]) if item["due"] else None,
+                created_at=now, updated_at=now))
+    db.session.add_all(tasks)
+    db.session.flush()
+    return tasks
+
+
+def correct(actor, compound: Compound, meeting: Meeting, items: list[ItemText], reason: str,
+            now: datetime | None = None) -> MinutesRevision:
+    """A correction of published minutes: a new revision with a mandatory reason; the earlier
+    text stays, and anyone can compare the two."""
+    now = now or utcnow()
+    if not (may_draft(actor, meeting) or may_publish(actor, meeting, compound)):
+        raise PermissionDenied(_l("只有会议记录人或召集人可以更正纪要。"))
+    minutes = minutes_of(meeting)
+    if minutes is None or minutes.status != "published":
+        raise ServiceError(_l("纪要公开后才需要更正；草稿可以直接修改。"), status=409)
+    reason = clean_text(reason, REASON_MAX)
+    if not reason:
+        raise ServiceError(_l("更正须写明理由。"), field="reason")
+    revision = _add_revision(actor, minutes, _clean_items(meeting, items), now,
+                             kind="correction", reason=reason, stamp=head_hash())
+    record(actor, compound, "minutes.correct", revision,
+           {"meeting": meeting.id, "number": revision.number, "reason": reason,
+            "sha256": revision.sha256}, also=[minutes], actor_role=primary_role(actor, compound))
+    notify([a.user_id for a in attendance_of(meeting)], compound.id, "minutes.corrected",
+           gettext("会议纪要已更正：%(title)s", title=meeting.title),
+           meeting_path(meeting) + "/minutes", skip=actor.id)
+    return revision
+
+
+def items_for_form(meeting: Meeting, minutes: Minutes | None) -> list[ItemText]:
+    """The current text per agenda item (blank for a first draft)."""
+    saved = {}
+    revision = current_revision(minutes)
+    if revision is not None:
+        saved = {i["position"]: i for i in revision.items}
+    out = []
+    for agenda in meeting.agenda:
+        s = saved.get(agenda.position, {})
+        out.append(ItemText(agenda.position, agenda.title, s.get("discussion", ""),
+                            s.get("decision", ""), s.get("responsible", ""),
+                            date.fromisoformat(s["due"]) if s.get("due") else None))
+    return out

@@ -1,0 +1,22 @@
+"""The meetings blueprint and the names its templates share."""
+from flask import Blueprint
+
+from app.compounds.roles import ROLE_LABELS
+from app.core.i18n import lazy_gettext as _l
+from app.meetings.rules import BODY_LABELS
+from app.meetings.tasks import TASK_STATUS_LABELS
+
+bp = Blueprint("meetings", __name__, url_prefix="/c/<int:compound_id>/meetings")
+
+ATTENDANCE_LABELS = {"unrecorded": _l("未登记"), "present": _l("出席"), "absent": _l("缺席"),
+                     "excused": _l("请假")}
+MINUTES_LABELS = {None: _l("未起草"), "draft": _l("起草中"), "confirming": _l("出席人确认中"),
+                  "published": _l("已公开")}
+AGENDA_KIND_LABELS = {"issue": _l("议题"), "proposal": _l("议案"), "free": _l("其他事项")}
+
+
+@bp.context_processor
+def _names():
+    return {"body_labels": BODY_LABELS, "attendance_labels": ATTENDANCE_LABELS,
+            "minutes_labels": MINUTES_LABELS, "agenda_kind_labels": AGENDA_KIND_LABELS,
+            "task_status_labels": TASK_STATUS_LABELS, "role_labels": ROLE_LABELS}
