@@ -1,0 +1,91 @@
+"""Read side of the notice pages, each in a fixed number of statements whatever the number of
+notices: the list, the pinned "running now" block of the compound's home page, revisions."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.compounds.models import Compound, Residency
+from app.core.time import utcnow
+from app.extensions import db
+from app.notices.models import Notice, NoticeRead, NoticeRevision
+
+PAGE_SIZE = 20
+RUNNING_LIMIT = 5
+
+
+def phase(notice: Notice, now: datetime | None = None) -> str:
+    """draft / scheduled / running / archived / withdrawn, from the status and the clock."""
+    if notice.status != "published":
+        return notice.status
+    now = now or utcnow()
+    if now < notice.starts_at:
+        return "scheduled"
+    return "running" if now < notice.ends_at else "archived"
+
+
+def _running(compound_id: int, now: datetime):
+    return and_(Notice.compound_id == compound_id, Notice.status == "published",
+                Notice.starts_at <= now, Notice.ends_at > now)
+
+
+@dataclass
+class Listing:
+    current: list[Notice]  # running (pinned first), then scheduled, then drafts
+    past: list[Notice]  # archived and withdrawn, newest first
+    past_total: int
+
+
+def list_notices(compound: Compound, *, drafts: bool, page: int = 1,
+                 now: datetime | None = None) -> Listing:
+    """Three statements. Drafts only for those who publish."""
+    now = now or utcnow()
+    live = and_(Notice.status == "published", Notice.ends_at > now)
+    where = or_(live, Notice.status == "draft") if drafts else live
+    current = list(db.session.scalars(select(Notice).where(
+        Notice.compound_id == compound.id, where).order_by(Notice.id.desc())))
+    order = {"running": 0, "scheduled": 1, "draft": 2}
+    current.sort(key=lambda n: (order[phase(n, now)], -(n.starts_at or n.created_at)
+                                .timestamp()))
+    gone = and_(Notice.compound_id == compound.id, or_(
+        Notice.status == "withdrawn", and_(Notice.status == "published", Notice.ends_at <= now)))
+    total = db.session.scalar(select(func.count(Notice.id)).where(gone)) or 0
+    past = list(db.session.scalars(select(Notice).where(gone).order_by(
+        func.coalesce(Notice.withdrawn_at, Notice.ends_at).desc(), Notice.id.desc())
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    return Listing(current, past, total)
+
+
+@dataclass(frozen=True)
+class RunningNotice:
+    notice: Notice
+    is_read: bool  # the viewer's household has opened it
+
+
+def running_notices(compound: Compound, user=None, *, limit: int = RUNNING_LIMIT,
+                    now: datetime | None = None) -> list[RunningNotice]:
+    """The notices running now, newest first, and whether the viewer's household has read
+    each: one statement, whatever the number of notices (for the compound's home page)."""
+    now = now or utcnow()
+    user_id = getattr(user, "id", None) or 0
+    units = select(Residency.unit_id).where(
+        Residency.user_id == user_id, Residency.compound_id == compound.id,
+        Residency.revoked_at.is_(None))
+    read = exists().where(NoticeRead.notice_id == Notice.id, NoticeRead.unit_id.in_(units))
+    rows = db.session.execute(select(Notice, read).where(_running(compound.id, now))
+                              .order_by(Notice.starts_at.desc(), Notice.id.desc())
+                              .limit(limit))
+    return [RunningNotice(notice, bool(is_read)) for notice, is_read in rows]
+
+
+def revisions(notice: Notice) -> list[NoticeRevision]:
+    return list(db.session.scalars(select(NoticeRevision).where(
+        NoticeRevision.notice_id == notice.id).options(joinedload(NoticeRevision.author))
+        .order_by(NoticeRevision.number)))
+
+
+def load(compound: Compound, notice_id: int) -> Notice | None:
+    return db.session.scalar(select(Notice).where(
+        Notice.id == notice_id, Notice.compound_id == compound.id)
+        .options(joinedload(Notice.published_by), joinedload(Notice.proposal)))
