@@ -57,8 +57,12 @@ def create_app(config=None) -> Flask:
     from app.accounts.views import bp as accounts_bp
     from app.audit.views import bp as audit_bp
     from app.compounds.views import bp as compounds_bp
+    from app.covenants.views import bp as covenants_bp
     from app.issues.views import bp as issues_bp
     from app.main.views import bp as main_bp
+    from app.meetings.views import bp as meetings_bp
+    from app.moderation.views import bp as moderation_bp
+    from app.notices.views import bp as notices_bp
     from app.notifications.views import bp as notifications_bp
     from app.proposals.views import bp as proposals_bp
 
@@ -68,6 +72,10 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(issues_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(covenants_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(notices_bp)
     app.register_blueprint(notifications_bp)
 
     from app.accounts.cli import register_cli as accounts_cli

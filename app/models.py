@@ -17,6 +17,15 @@ from app.compounds.models import (  # noqa: F401
     Unit,
     UnitClaim,
 )
+from app.covenants.models import (  # noqa: F401
+    Covenant,
+    CovenantArticle,
+    CovenantComment,
+    CovenantCommitment,
+    CovenantSignature,
+    CovenantVersion,
+)
+from app.issues import search_index  # noqa: F401  (FTS5 / pg_trgm DDL run by create_all)
 from app.issues.models import (  # noqa: F401
     Comment,
     CommentRevision,
@@ -26,6 +35,20 @@ from app.issues.models import (  # noqa: F401
     IssuePhoto,
     IssueSecond,
 )
+from app.meetings.models import (  # noqa: F401
+    AgendaItem,
+    Attendance,
+    DemandSignature,
+    FollowUpTask,
+    Meeting,
+    MeetingDemand,
+    MeetingRules,
+    Minutes,
+    MinutesResponse,
+    MinutesRevision,
+)
+from app.moderation.models import ModerationAction, Mute, Report  # noqa: F401
+from app.notices.models import Notice, NoticeAck, NoticeRead, NoticeRevision  # noqa: F401
 from app.notifications.models import Follow, Notification  # noqa: F401
 from app.proposals.models import (  # noqa: F401
     Ballot,

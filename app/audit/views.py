@@ -62,6 +62,25 @@ ACTION_LABELS = {
     "proposal.objection_answer": _l("答复异议"),
     "proxy.register": _l("登记委托"),
     "ballot.cast": _l("投票"),
+    "meeting.convene": _l("召集会议"),
+    "meeting.attendance": _l("登记出席情况"),
+    "meeting.attendee_added": _l("添加出席人员"),
+    "meeting.demand_open": _l("发起联名提议开会"),
+    "meeting.demand_sign": _l("联名提议开会"),
+    "meeting.rules": _l("修改会议规则"),
+    "meeting.task_update": _l("更新决定落实进展"),
+    "minutes.save": _l("保存会议纪要"),
+    "minutes.submit": _l("提交纪要确认"),
+    "minutes.confirm": _l("确认会议纪要"),
+    "minutes.comment": _l("对会议纪要提意见"),
+    "minutes.publish": _l("公开会议纪要"),
+    "minutes.correct": _l("更正会议纪要"),
+    "moderation.report": _l("举报内容"),
+    "moderation.hide": _l("隐藏内容"),
+    "moderation.restore": _l("恢复显示内容"),
+    "moderation.dismiss": _l("举报不予隐藏"),
+    "moderation.mute": _l("禁言成员"),
+    "moderation.unmute": _l("解除禁言"),
 }
 
 OBJECT_LABELS = {
@@ -83,6 +102,15 @@ OBJECT_LABELS = {
     "objections": _l("异议"),
     "proxy_authorisations": _l("委托书"),
     "ballots": _l("选票"),
+    "meetings": _l("会议"),
+    "meeting_demands": _l("联名提议"),
+    "meeting_rules": _l("会议规则"),
+    "meeting_minutes": _l("会议纪要"),
+    "meeting_minutes_revisions": _l("会议纪要修改稿"),
+    "meeting_minutes_responses": _l("纪要确认"),
+    "meeting_tasks": _l("决定落实任务"),
+    "moderation_reports": _l("举报"),
+    "moderation_mutes": _l("禁言"),
 }
 
 

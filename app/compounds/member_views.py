@@ -24,6 +24,8 @@ from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
 from app.extensions import db, limiter
+from app.meetings.tasks import overview_context as meetings_overview
+from app.notices.queries import running_notices
 
 routes = RouteTable()
 
@@ -45,7 +47,11 @@ TEMPLATE_GLOBALS = {
 # linked only once it exists.
 COMPOUND_LINKS = (
     ("issues.index", _l("议题（反映问题、附议）"), None),
+    ("notices.index", _l("公告公示"), None),
     ("proposals.index", _l("议案与表决"), None),
+    ("meetings.index", _l("会议与纪要"), None),
+    ("covenants.index", _l("居民公约与管理规约"), None),
+    ("moderation.queue", _l("举报处理"), {"staff", "admin", "party_cell"}),
     ("compounds.claims_queue", _l("房屋认证审核"), {"staff", "admin"}),
     ("compounds.proxy_register", _l("代办注册"), {"staff", "admin"}),
     ("compounds.roles", _l("角色管理"), {"staff", "admin"}),
@@ -54,6 +60,7 @@ COMPOUND_LINKS = (
     ("compounds.letters", _l("打印邀请函"), {"staff", "admin"}),
     ("compounds.my_roles", _l("我在本小区的身份"), None),
     ("audit.trail", _l("操作记录（审计）"), None),
+    ("moderation.log", _l("管理记录（隐藏与禁言）"), None),
 )
 
 
@@ -75,7 +82,9 @@ def overview(compound_id: int):
         "compounds/overview.html", compound=compound, held=held,
         residencies=residencies_of(current_user, compound), links=compound_links(compound, held),
         members=members, member_roles=roles_by_member(compound, [m.id for m in members]),
-        total=count_members(compound), page=page, staff=is_staff(current_user, compound))
+        total=count_members(compound), page=page, staff=is_staff(current_user, compound),
+        running_notices=running_notices(compound, current_user),
+        **meetings_overview(compound))
 
 
 def _claim_limit() -> str:

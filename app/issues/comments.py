@@ -13,6 +13,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.issues.lifecycle import issue_compound, issue_path
 from app.issues.models import Comment, CommentRevision, Issue
+from app.moderation.mutes import ensure_not_muted
 from app.notifications.services import follow, notify, notify_followers
 
 OFFICIAL_ROLES = ("property", "committee", "party_cell", "staff")
@@ -40,6 +41,7 @@ def post_comment(actor, issue: Issue, body: str, *, parent: Comment | None = Non
     compound = issue_compound(issue)
     if not is_member(actor, compound):
         raise PermissionDenied(_l("只有本小区的成员可以参与讨论。"))
+    ensure_not_muted(actor, compound)
     if issue.is_hidden:
         raise ServiceError(_l("这个议题已被隐藏，不能评论。"), status=409)
     if official and not has_role(actor, compound, *OFFICIAL_ROLES):
@@ -78,6 +80,9 @@ def edit_comment(actor, comment: Comment, body: str) -> Comment:
     body = _body(body)
     if body == comment.body_source:
         return comment
+    issue = db.session.get(Issue, comment.issue_id)
+    compound = issue_compound(issue)
+    ensure_not_muted(actor, compound)
     now = utcnow()
     revision = CommentRevision(comment_id=comment.id, body_source=comment.body_source,
                                body_html=comment.body_html,
@@ -85,8 +90,6 @@ def edit_comment(actor, comment: Comment, body: str) -> Comment:
     db.session.add(revision)
     comment.body_source, comment.body_html = body, str(render_markdown(body))
     comment.edited_at = now
-    issue = db.session.get(Issue, comment.issue_id)
-    compound = issue_compound(issue)
     record(actor, compound, "comment.edit", comment, {"issue_id": issue.id},
            also=[revision], actor_role=primary_role(actor, compound))
     return comment

@@ -1,13 +1,13 @@
 """Demo issues for 锦华苑: about 30 across categories and statuses, with comments, seconds, an
 official reply, one hidden comment and one issue a single second short of the threshold.
-Everything goes through the services (the hide is recorded in the audit log as well)."""
+Everything goes through the services (the hidden comment is reported and hidden through
+the moderation services)."""
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import register_user
-from app.audit.services import record
 from app.compounds import claims
 from app.compounds.access import forget_roles
 from app.compounds.demo import ACCOUNTS, DEMO_PASSWORD
@@ -16,6 +16,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.issues import comments, services
 from app.issues.models import Issue
+from app.moderation.demo import seed_moderation
 
 NEIGHBOURS = 14
 
@@ -126,6 +127,4 @@ def _discuss(compound, issues, neighbours, prop, committee, secretary, grid) -> 
     for issue in issues[2:12]:
         comments.post_comment(a, issue, "支持，希望尽快解决。")
     rude = comments.post_comment(b, issues[5], "你们这些跳舞的都是没素质的人！")
-    rude.is_hidden, rude.hidden_reason = True, "人身攻击"
-    record(secretary, compound, "comment.hide", rude, {"reason": "人身攻击"},
-           actor_role="party_cell")
+    seed_moderation(compound, rude, a, secretary, issues[6], c, a)

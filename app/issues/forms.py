@@ -55,7 +55,8 @@ class EditCommentForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("说明"), validators=[
+        Optional(), Length(max=2000, message=_l("内容请不超过 2000 字。"))])
     due_date = DateField(_l("办结期限"), validators=[Optional()])
     rating = RadioField(_l("您对处理结果的评价"), choices=list(RATING_LABELS.items()),
                         validators=[Optional()])

@@ -8,7 +8,11 @@ from app.issues import lifecycle, queries
 from app.issues.comments import OFFICIAL_ROLES, REVISION_READERS
 from app.issues.forms import ActionForm, CommentForm, EmptyForm
 from app.issues.services import has_seconded
+from app.moderation.mutes import may_moderate
 from app.notifications.services import is_following
+
+# Status changes whose form has a note (the answer's is required; the others may say why).
+NOTE_ACTIONS = ("acknowledge", "put_on_agenda", "dispatch", "answer", "confirm", "close")
 
 
 def seconds_context(compound, issue) -> dict:
@@ -21,7 +25,10 @@ def seconds_context(compound, issue) -> dict:
             "second_form": EmptyForm()}
 
 
-def render_show(compound, issue, *, comment_form=None, status=200):
+def render_show(compound, issue, *, comment_form=None, failed=None, action_form=None,
+                status=200):
+    """The issue page; `failed`/`action_form` bring back a status change that did not happen,
+    with what was typed and the errors next to their fields."""
     page = max(request.args.get("page", 1, type=int), 1)
     thread = queries.thread(issue, compound, page)
     return render_template(
@@ -29,9 +36,11 @@ def render_show(compound, issue, *, comment_form=None, status=200):
         per_page=queries.COMMENTS_PER_PAGE, events=queries.events(issue),
         sees=queries.sees_who(current_user, compound),
         actions=lifecycle.allowed_actions(issue, current_user),
-        action_form=ActionForm(formdata=None), comment_form=comment_form or CommentForm(
+        action_form=action_form or ActionForm(formdata=None), failed=failed,
+        note_actions=NOTE_ACTIONS, comment_form=comment_form or CommentForm(
             formdata=None), may_official=has_role(current_user, compound, *OFFICIAL_ROLES),
         may_revisions=has_role(current_user, compound, *REVISION_READERS),
+        may_moderate=may_moderate(current_user, compound),
         following=is_following(current_user, "issue", issue.id),
         proposals=queries.linked_proposals(issue),
         may_propose=(issue.status == "on_agenda"

@@ -4,14 +4,12 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
 from app.audit.services import record
 from app.compounds.access import has_role, is_member, primary_role, roles_in
 from app.compounds.models import Building, Compound, Residency, RoleGrant
-from app.core.db import get_scoped
+from app.core.db import get_scoped, insert_unless_exists
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
@@ -21,6 +19,7 @@ from app.extensions import db
 from app.issues.lifecycle import SECONDABLE, apply, issue_compound, issue_path
 from app.issues.models import RATINGS, Issue, IssueCategory, IssuePhoto, IssueSecond
 from app.issues.photos import MAX_PHOTOS, StoredPhoto
+from app.moderation.mutes import ensure_not_muted
 from app.notifications.services import follow, notify
 
 DEFAULT_CATEGORIES = ("环境卫生", "停车交通", "安全隐患", "物业服务", "公共设施", "邻里关系",
@@ -79,6 +78,9 @@ def post_issue(actor: User, compound: Compound, *, title: str, body: str, catego
         if "resident" not in roles_in(actor, compound):
             raise PermissionDenied(_l("只有本小区已认证的居民可以发起议题。"))
         author = actor
+    ensure_not_muted(actor, compound)
+    if author is not actor:
+        ensure_not_muted(author, compound, on_behalf=True)
     title = clean_text(title, TITLE_MAX)
     if not title:
         raise ServiceError(_l("请填写标题。"), field="title")
@@ -123,10 +125,7 @@ def get_issue(compound: Compound, issue_id: int) -> Issue:
 
 def _insert_second(values: dict) -> bool:
     """Insert unless the household already seconded: the unique index decides, atomically."""
-    dialect = db.session.get_bind().dialect.name
-    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(IssueSecond).values(**values)
-    return db.session.execute(stmt.on_conflict_do_nothing(
-        index_elements=["issue_id", "unit_id"]).returning(IssueSecond.id)).scalar() is not None
+    return insert_unless_exists(IssueSecond, values, ["issue_id", "unit_id"]) is not None
 
 
 def second(actor: User, issue: Issue) -> IssueSecond:

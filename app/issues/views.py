@@ -14,6 +14,7 @@ from app.extensions import db
 from app.issues import photos as photo_store
 from app.issues import queries, services
 from app.issues import views_discussion as _discussion_routes  # noqa: F401  (routes on bp)
+from app.issues import views_search as _search_routes  # noqa: F401  (routes on bp)
 from app.issues.forms import IssueForm
 from app.issues.labels import ACTION_LABELS, RATING_LABELS, STATUS_CSS, role_label
 from app.issues.lifecycle import STATUS_LABELS

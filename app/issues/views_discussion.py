@@ -127,19 +127,18 @@ ACTIONS = {
 @bp.post("/<int:issue_id>/act/<name>")
 @login_required
 def act(compound_id: int, issue_id: int, name: str):
-    _compound, issue = _load(compound_id, issue_id)
+    compound, issue = _load(compound_id, issue_id)
     if name not in ACTIONS:
         abort(404)
     form = ActionForm()
     if not form.validate_on_submit():
-        flash(_("提交的内容有误，请检查后重试。"), "error")
-        return _back(issue, "#actions")
+        return render_show(compound, issue, failed=name, action_form=form, status=400)
     try:
         with unit_of_work():
             ACTIONS[name](current_user, issue, form)
     except ServiceError as exc:
-        flash(exc.message, "error")
-        return _back(issue, "#actions")
+        show_error(form, exc)
+        return render_show(compound, issue, failed=name, action_form=form, status=exc.status)
     flash(_("已完成：%(action)s", action=ACTION_LABELS[name]), "success")
     return _back(issue)
 
