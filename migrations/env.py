@@ -104,6 +104,9 @@ def run_migrations_online():
     conf_args.setdefault("render_as_batch", True)  # SQLite can't ALTER most things in place
     conf_args.setdefault("compare_type", True)
     conf_args.setdefault("render_item", render_item)
+    # Search tables and trigram indexes are made by raw DDL (app.issues.search_index), not models.
+    from app.issues.search_index import include_name
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
