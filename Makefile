@@ -11,6 +11,8 @@ TRANSLATIONS := app/translations
 POT := $(TRANSLATIONS)/messages.pot
 LOCALES := en
 PYTEST_ARGS ?=
+# Test processes: one per core (pytest-xdist); each gets its own PostgreSQL database.
+PYTEST_WORKERS ?= auto
 
 .PHONY: help run test lint translations compile-translations chromium clean
 
@@ -61,7 +63,7 @@ lint: $(VENV)/.requirements-dev.stamp
 test: $(VENV)/.requirements-dev.stamp chromium
 	@$(MAKE) --no-print-directory compile-translations
 	$(BIN)/ruff check app tests config.py wsgi.py $(wildcard bench)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # For developers: after adding or changing UI strings, refresh the catalogues, then fill in
 # the English translations in $(TRANSLATIONS)/en/LC_MESSAGES/messages.po.
