@@ -81,6 +81,26 @@ ACTION_LABELS = {
     "moderation.dismiss": _l("举报不予隐藏"),
     "moderation.mute": _l("禁言成员"),
     "moderation.unmute": _l("解除禁言"),
+    "covenant.create": _l("新建公约"),
+    "covenant.version_start": _l("开始修订公约"),
+    "covenant.articles_save": _l("保存公约条文"),
+    "covenant.comment": _l("对公约条文提意见"),
+    "covenant.close_consultation": _l("结束征集民意"),
+    "covenant.submit_review": _l("提交街道审核"),
+    "covenant.approve_review": _l("审核通过公约草案"),
+    "covenant.return": _l("退回公约草案"),
+    "covenant.link_proposal": _l("公约提请表决"),
+    "covenant.adopt": _l("公约表决通过"),
+    "covenant.publish": _l("公约备案公布"),
+    "covenant.sign": _l("签署承诺遵守"),
+    "covenant.withdraw_signature": _l("撤回签署"),
+    "covenant.commitment": _l("发表党员承诺"),
+    "notice.create": _l("起草公告"),
+    "notice.update": _l("修改公告草稿"),
+    "notice.publish": _l("发布公告"),
+    "notice.correct": _l("更正公告"),
+    "notice.withdraw": _l("撤回公告"),
+    "notice.acknowledge": _l("确认知晓公告"),
 }
 
 OBJECT_LABELS = {
@@ -111,6 +131,16 @@ OBJECT_LABELS = {
     "meeting_tasks": _l("决定落实任务"),
     "moderation_reports": _l("举报"),
     "moderation_mutes": _l("禁言"),
+    "moderation_actions": _l("管理操作"),
+    "covenants": _l("公约"),
+    "covenant_versions": _l("公约版本"),
+    "covenant_articles": _l("公约条文"),
+    "covenant_comments": _l("公约意见"),
+    "covenant_signatures": _l("公约签署"),
+    "covenant_commitments": _l("党员承诺"),
+    "notices": _l("公告"),
+    "notice_revisions": _l("公告修改稿"),
+    "notice_acks": _l("公告知晓确认"),
 }
 
 
