@@ -9,12 +9,11 @@ the household's own act and is audited like every other state change."""
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.audit.services import record
 from app.compounds.access import primary_role, roles_in
 from app.compounds.models import Compound, Residency, Unit
+from app.core.db import insert_unless_exists
 from app.core.errors import Conflict, PermissionDenied
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
@@ -59,13 +58,8 @@ def _compound(notice: Notice) -> Compound:
     return db.session.get(Compound, notice.compound_id)
 
 
-def _insert_once(model, values: dict) -> int | None:
-    """Insert unless the household already has a row: the unique index decides, atomically
-    (never check-then-insert). The new row's id, or None."""
-    dialect = db.session.get_bind().dialect.name
-    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(model).values(**values)
-    return db.session.execute(stmt.on_conflict_do_nothing(
-        index_elements=["notice_id", "unit_id"]).returning(model.id)).scalar()
+# One read and one acknowledgement per household: the unique index these inserts defer to.
+HOUSEHOLD = ["notice_id", "unit_id"]
 
 
 def readable(notice: Notice) -> bool:
@@ -76,8 +70,9 @@ def record_read(notice: Notice, user, unit_id: int) -> bool:
     """Count the household's visit; True when it is the household's first."""
     if not readable(notice):
         return False
-    return _insert_once(NoticeRead, {"notice_id": notice.id, "unit_id": unit_id,
-                                     "user_id": user.id, "created_at": utcnow()}) is not None
+    values = {"notice_id": notice.id, "unit_id": unit_id, "user_id": user.id,
+              "created_at": utcnow()}
+    return insert_unless_exists(NoticeRead, values, HOUSEHOLD) is not None
 
 
 def acknowledge(actor, notice: Notice) -> NoticeAck:
@@ -89,9 +84,9 @@ def acknowledge(actor, notice: Notice) -> NoticeAck:
     if notice.status != "published":
         raise Conflict(_l("这条公告现在不能确认知晓。"))
     now = utcnow()
-    ack_id = _insert_once(NoticeAck, {"notice_id": notice.id, "unit_id": household.unit_id,
-                                      "user_id": actor.id, "revision": notice.revision_count,
-                                      "created_at": now})
+    ack_id = insert_unless_exists(NoticeAck, {
+        "notice_id": notice.id, "unit_id": household.unit_id, "user_id": actor.id,
+        "revision": notice.revision_count, "created_at": now}, HOUSEHOLD)
     if ack_id is None:
         raise Conflict(_l("您家已经确认知晓过这条公告了。"))
     record_read(notice, actor, household.unit_id)
