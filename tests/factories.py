@@ -150,3 +150,21 @@ def roster_xlsx(rows, header=ROSTER_HEADER) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def own_client(app, user):
+    """A test client of its own, logged in as `user` through a real server-side session row:
+    for tests that send requests from many threads at once (one client per thread)."""
+    import secrets
+
+    from app.accounts.models import UserSession
+    from app.accounts.session import SESSION_KEY, _hash
+
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_hash(token)))
+    db.session.commit()
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess[SESSION_KEY] = token
+        sess["_user_id"] = str(user.id)
+    return client

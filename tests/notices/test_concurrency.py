@@ -1,18 +1,15 @@
 """Many members of one household opening a notice at the same moment (each its own client,
 thread and connection, released together by a barrier) count as one household read; the
 unique index decides. SQLite file and PostgreSQL."""
-import secrets
 import threading
 
 import pytest
 from sqlalchemy import func, select
 
-from app.accounts.models import UserSession
-from app.accounts.session import SESSION_KEY, _hash
 from app.audit.services import verify
 from app.extensions import db
 from app.notices.models import NoticeRead
-from tests.factories import make_resident, make_user
+from tests.factories import make_resident, make_user, own_client
 from tests.notices.helpers import NoticeWorld
 
 N = 30
@@ -25,17 +22,6 @@ def app_overrides():
                                           "pool_timeout": 120}}
 
 
-def _client(app, user):
-    token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(user_id=user.id, token_hash=_hash(token)))
-    db.session.commit()
-    client = app.test_client()
-    with client.session_transaction() as sess:
-        sess[SESSION_KEY] = token
-        sess["_user_id"] = str(user.id)
-    return client
-
-
 def test_concurrent_reads_from_one_household_count_once(app):
     w = NoticeWorld()
     notice = w.published()
@@ -45,7 +31,7 @@ def test_concurrent_reads_from_one_household_count_once(app):
         make_resident(member, w.units[1], "family")
         members.append(member)
     db.session.commit()
-    clients = [_client(app, members[i % len(members)]) for i in range(N)]
+    clients = [own_client(app, members[i % len(members)]) for i in range(N)]
     url = f"/c/{w.compound.id}/notices/{notice.id}"
     unit_id = w.units[1].id
     db.session.close()  # on SQLite the test's own transaction would hold the lock
