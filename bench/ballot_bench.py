@@ -12,12 +12,10 @@ Target on the 2-core machine: ≥ 650 ballots/s on PostgreSQL.
 """
 import argparse
 import http.client
-import os
 import queue
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,15 +34,10 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 from app import create_app  # noqa: E402
 from app.accounts.session import SESSION_KEY, _hash  # noqa: E402
 from app.extensions import db  # noqa: E402
+from bench.server import free_port, start_gunicorn  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 SECRET = "bench-" + secrets.token_hex(8)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def build_database(url: str, voters: int):
@@ -128,21 +121,9 @@ def build_database(url: str, voters: int):
 
 
 def start_server(url: str, port: int, workers: int, threads: int):
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, YISHI_CONFIG="production",
-               TRUSTED_PROXIES="0")
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-k", "gthread",
-           "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-           "wsgi:app"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603  (our own gunicorn)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("gunicorn did not start")
+    return start_gunicorn("wsgi:app", port, workers=workers, threads=threads, env={
+        "DATABASE_URL": url, "SECRET_KEY": SECRET, "YISHI_CONFIG": "production",
+        "TRUSTED_PROXIES": "0"})
 
 
 def run_clients(port, path, credentials, concurrency):

@@ -30,7 +30,6 @@ import re
 import resource
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from flask import Flask  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+
+from bench.server import free_port, start_gunicorn  # noqa: E402
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PG_URL = f"{PG_SERVER}/test_issuesbench"
@@ -74,12 +75,6 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.status + e.timeout))
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare_postgres() -> None:
@@ -161,22 +156,11 @@ def build_database(url: str, n_issues: int, n_comments: int) -> dict:
 
 
 def start_server(port: int, args, app_spec: str, url: str | None = None):
-    env = dict(os.environ, SECRET_KEY=SECRET, YISHI_CONFIG="production", TRUSTED_PROXIES="0")
+    env = {"SECRET_KEY": SECRET, "YISHI_CONFIG": "production", "TRUSTED_PROXIES": "0"}
     if url:
         env["DATABASE_URL"] = url
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gthread",
-           "--threads", str(args.threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-           "--pythonpath", str(ROOT / "bench"), app_spec]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603  (our own gunicorn)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("gunicorn did not start")
+    return start_gunicorn(app_spec, port, workers=args.workers, threads=args.threads, env=env,
+                          pythonpath=str(ROOT / "bench"))
 
 
 def stop_server(proc) -> None:

@@ -2,7 +2,7 @@
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.audit.canonical import canonical_json, row_digest, sha256_hex
 from app.audit.models import GENESIS_HASH, AuditEntry, AuditHead
@@ -34,17 +34,18 @@ def _cover(instance) -> dict:
     return {"table": instance.__table__.name, "id": instance.id, "digest": row_digest(instance)}
 
 
-def _lock_head() -> AuditHead:
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Row lock: concurrent appenders queue here and then read the committed head.
-        return db.session.execute(
-            select(AuditHead).where(AuditHead.id == 1).with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
-    # SQLite: writers hold the database write lock since BEGIN IMMEDIATE (app.core.db).
-    return db.session.execute(
-        select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
-    ).scalar_one()
+_entries = AuditEntry.__table__
+_head = AuditHead.__table__
+# Taking the next number is the lock: on PostgreSQL the UPDATE holds the head row until commit,
+# so appenders queue here and each reads the head its predecessor committed. On SQLite writers
+# already hold the database write lock since BEGIN IMMEDIATE (app.core.db). Core statements,
+# not ORM objects: this runs inside every audited write, ballots included, and is the part of
+# the transaction that holds the site-wide lock.
+_TAKE_NEXT = (_head.update().where(_head.c.id == 1).values(seq=_head.c.seq + 1)
+              .returning(_head.c.seq, _head.c.hash))
+_INSERT_ENTRY = _entries.insert().returning(_entries.c.id)
+_SET_HEAD_HASH = _head.update().where(_head.c.id == 1).values(hash=bindparam("new_hash"))
+_READ_HEAD = select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)
 
 
 def record(actor, compound, action: str, obj=None, data: dict | None = None, *,
@@ -52,12 +53,13 @@ def record(actor, compound, action: str, obj=None, data: dict | None = None, *,
     """Append one entry describing a state change, in the caller's transaction.
 
     `obj` and `also` are the rows the change wrote; their content digests are chained so that
-    `verify()` can tell when a row was later changed behind the log's back.
+    `verify()` can tell when a row was later changed behind the log's back. Returns the entry
+    as written (not attached to the session).
     """
-    db.session.flush()  # ids and defaults of the changed rows must exist before we digest them
-    head = _lock_head()
+    if db.session.new or db.session.dirty or db.session.deleted:
+        db.session.flush()  # ids and defaults of the changed rows must exist to digest them
+    covers = [_cover(row) for row in ([obj] if obj is not None else []) + list(also)]
     entry = AuditEntry(
-        seq=head.seq + 1,
         created_at=utcnow(),
         actor_id=getattr(actor, "id", None),
         actor_role=actor_role,
@@ -66,18 +68,23 @@ def record(actor, compound, action: str, obj=None, data: dict | None = None, *,
         object_type=obj.__table__.name if obj is not None else None,
         object_id=obj.id if obj is not None else None,
         data=json.loads(canonical_json(data or {})),
-        covers=[_cover(row) for row in ([obj] if obj is not None else []) + list(also)],
-        prev_hash=head.hash,
+        covers=covers,
     )
+    connection = db.session.connection()
+    entry.seq, entry.prev_hash = connection.execute(_TAKE_NEXT).one()
     entry.hash = entry_hash(entry)
-    head.seq, head.hash = entry.seq, entry.hash
-    db.session.add(entry)
-    db.session.flush()
+    values = {column: getattr(entry, column) for column in _ENTRY_COLUMNS}
+    entry.id = connection.execute(_INSERT_ENTRY, values).scalar_one()
+    connection.execute(_SET_HEAD_HASH, {"new_hash": entry.hash})
     return entry
 
 
+_ENTRY_COLUMNS = [c.key for c in _entries.columns if c.key != "id"]
+
+
 def head_hash() -> str:
-    head = db.session.get(AuditHead, 1)
+    """The chain's head as this transaction sees it (read afresh: record() bypasses the ORM)."""
+    head = db.session.connection().execute(_READ_HEAD).first()
     return head.hash if head else GENESIS_HASH
 
 
@@ -120,7 +127,7 @@ def verify() -> VerifyResult:
             latest_cover[(cover["table"], cover["id"])] = (cover["digest"], entry.seq)
         prev = entry.hash
         expected_seq += 1
-    head = db.session.get(AuditHead, 1)
+    head = db.session.connection().execute(_READ_HEAD).first()
     if head is None or head.hash != prev or head.seq != count:
         return VerifyResult(False, count, prev, [
             f"head row says seq={getattr(head, 'seq', None)} but the chain ends at seq={count} "

@@ -79,10 +79,12 @@ def insert_unless_exists(model, values: dict, conflict_on: list[str] | None = No
     """INSERT ... ON CONFLICT DO NOTHING: the unique index (on `conflict_on`, partial with
     `where`) decides atomically, never a look-up first. The new row's id, or None if a row
     already held that place. Other constraint violations still raise."""
-    dialect = db.session.get_bind().dialect.name
-    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(model).values(**values)
-    stmt = stmt.on_conflict_do_nothing(index_elements=conflict_on, index_where=where)
-    return db.session.execute(stmt.returning(model.id)).scalar()
+    connection = db.session.connection()  # Core, not the ORM: hot paths (ballots) use this
+    table = model.__table__
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(table).values(**values).on_conflict_do_nothing(
+        index_elements=conflict_on, index_where=where)
+    return connection.execute(stmt.returning(table.c.id)).scalar()
 
 
 def get_scoped(model, row_id: int, not_found_message, **scope):

@@ -5,8 +5,10 @@ import hashlib
 import secrets
 from contextlib import nullcontext
 from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -26,6 +28,7 @@ from app.proposals.models import (
     ElectorateMember,
     ElectorateUnit,
     Proposal,
+    ProposalOption,
     SecretParticipation,
     SecretVote,
 )
@@ -41,19 +44,64 @@ def choices_of(proposal: Proposal) -> tuple[str, ...]:
     return SIMPLE_CHOICES
 
 
-def lock_open_proposal(proposal_id: int, now: datetime) -> Proposal:
-    """Re-read the proposal inside this transaction and make sure voting is open. On
-    PostgreSQL a shared row lock makes the closer wait for ballots already under way."""
-    stmt = select(Proposal).where(Proposal.id == proposal_id).execution_options(
-        populate_existing=True)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(read=True)
-    proposal = db.session.execute(stmt).scalar_one()
-    if proposal.state != "voting" or now < proposal.voting_opens_at:
+class OpenVote(NamedTuple):
+    """What casting needs of a proposal open for voting and of one of its voters."""
+
+    id: int
+    compound_id: int
+    kind: str
+    is_secret: bool
+    allows_changes: bool
+    member_id: int
+    member_area: Decimal
+
+
+_proposals = Proposal.__table__
+_members = ElectorateMember.__table__
+_options = ProposalOption.__table__
+_OPEN_VOTE = (
+    select(_proposals.c.id, _proposals.c.compound_id, _proposals.c.kind, _proposals.c.state,
+           _proposals.c.voting_opens_at, _proposals.c.voting_closes_at, _proposals.c.is_secret,
+           _proposals.c.allows_changes, _members.c.id.label("member_id"), _members.c.area,
+           exists().where(_options.c.proposal_id == _proposals.c.id).label("has_options"),
+           exists().where(_options.c.proposal_id == _proposals.c.id,
+                          _options.c.position == bindparam("position")).label("option_found"))
+    .select_from(_proposals.outerjoin(_members, and_(
+        _members.c.id == bindparam("member_id"), _members.c.proposal_id == _proposals.c.id)))
+    .where(_proposals.c.id == bindparam("proposal_id")))
+# PostgreSQL: a shared lock on the proposal row makes the closer wait for ballots under way.
+_OPEN_VOTE_LOCKED = _OPEN_VOTE.with_for_update(read=True, of=_proposals)
+
+
+def _option_position(choice: str) -> int:
+    digits = choice[3:] if choice.startswith("opt") else ""
+    return int(digits) if digits.isdigit() else -1
+
+
+def open_vote(proposal_id: int, member_id: int, choice: str, now: datetime,
+              compound_id: int | None = None) -> OpenVote:
+    """Inside the casting transaction, in one statement: the proposal is open for voting, the
+    member is one of its voters and the choice is one of its ballot's. On PostgreSQL the
+    proposal row stays share-locked until commit, so no ballot lands after the vote closed
+    (SQLite writers hold the database write lock already)."""
+    connection = db.session.connection()
+    stmt = _OPEN_VOTE_LOCKED if connection.dialect.name == "postgresql" else _OPEN_VOTE
+    row = connection.execute(stmt, {"proposal_id": proposal_id, "member_id": member_id,
+                                    "position": _option_position(choice)}).first()
+    if row is None or compound_id not in (None, row.compound_id):
+        raise NotFound(_l("没有这项表决。"))
+    if row.state != "voting" or row.voting_opens_at is None or now < row.voting_opens_at:
         raise ServiceError(_l("现在不在投票时间内。"), status=409)
-    if now >= proposal.voting_closes_at:
+    if now >= row.voting_closes_at:
         raise ServiceError(_l("投票已经截止。"), status=409)
-    return proposal
+    if row.member_id is None:
+        raise PermissionDenied(_l("您不在本次表决的投票人名单中。"))
+    valid = (choice == ABSTAIN or row.option_found if row.has_options
+             else choice in SIMPLE_CHOICES)
+    if not valid:
+        raise ServiceError(_l("请选择一个有效的选项。"), field="choice")
+    return OpenVote(row.id, row.compound_id, row.kind, row.is_secret, row.allows_changes,
+                    row.member_id, row.area)
 
 
 def _entitled(current_holdings: set, current_mobile: str | None,
@@ -79,24 +127,32 @@ def entitled_mobile(member: ElectorateMember) -> str | None:
                      member.designated_mobile)
 
 
-def may_cast_in_person(proposal: Proposal, member_id: int, user) -> bool:
+_COUNCIL_SEAT = select(ElectorateMember.id).where(
+    ElectorateMember.id == bindparam("member_id"),
+    ElectorateMember.proposal_id == bindparam("proposal_id"),
+    ElectorateMember.user_id == bindparam("user_id"))
+_OWNER_PARTY_UNITS = (
+    select(Unit.holding_id, Holding.designated_mobile, Residency.id,
+           ElectorateMember.designated_mobile, ElectorateMember.voter_key)
+    .select_from(ElectorateUnit)
+    .join(ElectorateMember, ElectorateMember.id == ElectorateUnit.member_id)
+    .join(Unit, Unit.id == ElectorateUnit.unit_id)
+    .outerjoin(Holding, Holding.id == Unit.holding_id)
+    .outerjoin(Residency, and_(Residency.unit_id == Unit.id,
+                               Residency.user_id == bindparam("user_id"),
+                               Residency.relation == "owner",
+                               Residency.revoked_at.is_(None)))
+    .where(ElectorateUnit.member_id == bindparam("member_id"),
+           ElectorateUnit.proposal_id == bindparam("proposal_id")))
+
+
+def may_cast_in_person(proposal: Proposal | OpenVote, member_id: int, user) -> bool:
     """members_for_voter() for one member, in one query (the ballot hot path)."""
+    params = {"member_id": member_id, "proposal_id": proposal.id, "user_id": user.id}
+    connection = db.session.connection()
     if proposal.kind != "owners":
-        return db.session.scalar(select(ElectorateMember.id).where(
-            ElectorateMember.id == member_id, ElectorateMember.proposal_id == proposal.id,
-            ElectorateMember.user_id == user.id)) is not None
-    rows = db.session.execute(
-        select(Unit.holding_id, Holding.designated_mobile, Residency.id,
-               ElectorateMember.designated_mobile, ElectorateMember.voter_key)
-        .select_from(ElectorateUnit)
-        .join(ElectorateMember, ElectorateMember.id == ElectorateUnit.member_id)
-        .join(Unit, Unit.id == ElectorateUnit.unit_id)
-        .outerjoin(Holding, Holding.id == Unit.holding_id)
-        .outerjoin(Residency, and_(Residency.unit_id == Unit.id, Residency.user_id == user.id,
-                                   Residency.relation == "owner",
-                                   Residency.revoked_at.is_(None)))
-        .where(ElectorateUnit.member_id == member_id,
-               ElectorateUnit.proposal_id == proposal.id)).all()
+        return connection.execute(_COUNCIL_SEAT, params).first() is not None
+    rows = connection.execute(_OWNER_PARTY_UNITS, params).all()
     if not rows or not any(r[2] for r in rows) or not rows[0][4].startswith(("h", "unit")):
         return False
     return _entitled({r[0] for r in rows}, rows[0][1], rows[0][3]) == user.mobile
@@ -127,44 +183,48 @@ def _receipt(proposal_id: int, member_id: int, choice: str, when: datetime) -> s
 
 def cast(proposal_id: int, member_id: int, actor, choice: str, *, channel: str = "web",
          now: datetime | None = None, proxy=None, paper_ref: str | None = None,
-         scan: tuple[str, str] | None = None, actor_role: str | None = None) -> str:
+         scan: tuple[str, str] | None = None, actor_role: str | None = None,
+         compound_id: int | None = None) -> str:
     """Cast one ballot for electorate member `member_id`; return its receipt code.
 
     `actor` is the owner (web), their proxy (proxy) or the staff member entering a paper
-    ballot (paper); the caller has checked that the actor may act for this member."""
+    ballot (paper); the caller has checked that the actor may act for this member. With
+    `compound_id`, a proposal of another compound is not found."""
     now = now or utcnow()
-    proposal = lock_open_proposal(proposal_id, now)
-    member = db.session.get(ElectorateMember, member_id)
-    if member is None or member.proposal_id != proposal.id:
-        raise PermissionDenied(_l("您不在本次表决的投票人名单中。"))
-    if choice not in choices_of(proposal):
-        raise ServiceError(_l("请选择一个有效的选项。"), field="choice")
-    compound = db.session.get(Compound, proposal.compound_id)
-    receipt = _receipt(proposal.id, member.id, choice, now)
-    details = {"proposal": proposal.id, "member": member.id, "channel": channel,
+    vote = open_vote(proposal_id, member_id, choice, now, compound_id)
+    return _store(vote, actor, choice, now, channel=channel, proxy=proxy, paper_ref=paper_ref,
+                  scan=scan, actor_role=actor_role)
+
+
+def _store(vote: OpenVote, actor, choice: str, now: datetime, *, channel: str, proxy=None,
+           paper_ref: str | None = None, scan: tuple[str, str] | None = None,
+           actor_role: str | None = None) -> str:
+    receipt = _receipt(vote.id, vote.member_id, choice, now)
+    details = {"proposal": vote.id, "member": vote.member_id, "channel": channel,
                "paper_ref": paper_ref, "proxy": getattr(proxy, "id", None)}
     scan_path, scan_sha = scan if scan else (None, None)
-    values = {"proposal_id": proposal.id, "member_id": member.id, "channel": channel,
+    values = {"proposal_id": vote.id, "member_id": vote.member_id, "channel": channel,
               "cast_by_id": actor.id, "proxy_id": getattr(proxy, "id", None),
               "paper_ref": paper_ref, "scan_path": scan_path, "scan_sha256": scan_sha,
               "cast_at": now}
     # A savepoint only where a constraint other than "one current ballot" may refuse the row
     # (a paper reference already entered, a secret participation): the common web ballot
     # relies on ON CONFLICT alone and costs two round trips less.
-    guarded = proposal.is_secret or paper_ref is not None
+    guarded = vote.is_secret or paper_ref is not None
     try:
         with db.session.begin_nested() if guarded else nullcontext():
-            if proposal.is_secret:
+            if vote.is_secret:
                 written = SecretParticipation(**values)
                 db.session.add(written)
                 db.session.flush()
-                db.session.add(SecretVote(id=secrets.randbits(62), proposal_id=proposal.id,
-                                          choice=choice, area=member.area, receipt=receipt))
+                db.session.add(SecretVote(id=secrets.randbits(62), proposal_id=vote.id,
+                                          choice=choice, area=vote.member_area,
+                                          receipt=receipt))
                 db.session.flush()
             else:
-                if proposal.allows_changes:
+                if vote.allows_changes:
                     db.session.execute(update(Ballot).where(
-                        Ballot.proposal_id == proposal.id, Ballot.member_id == member.id,
+                        Ballot.proposal_id == vote.id, Ballot.member_id == vote.member_id,
                         Ballot.superseded_at.is_(None)).values(superseded_at=now))
                 values.update(choice=choice, receipt=receipt, superseded_at=None)
                 ballot_id = insert_unless_exists(Ballot, values, ["proposal_id", "member_id"],
@@ -178,22 +238,23 @@ def cast(proposal_id: int, member_id: int, actor, choice: str, *, channel: str =
             raise Conflict(PAPER_REF_TAKEN, field="paper_ref") from None
         raise Conflict(ALREADY_VOTED) from None
     # The receipt of a secret ballot stays out of the log: it would tie the voter to the vote.
-    if not proposal.is_secret:
+    if not vote.is_secret:
         details["receipt"] = receipt
     if channel == "web":
-        follow(actor, compound.id, "proposal", proposal.id, audited=False)
-    record(actor, compound, "ballot.cast", written, details, actor_role=actor_role)
+        follow(actor, vote.compound_id, "proposal", vote.id, audited=False)
+    record(actor, vote.compound_id, "ballot.cast", written, details, actor_role=actor_role)
     return receipt
 
 
 def cast_in_person(proposal_id: int, member_id: int, voter, choice: str,
-                   now: datetime | None = None) -> str:
+                   now: datetime | None = None, compound_id: int | None = None) -> str:
     """A voter casts their own ballot on the web."""
-    proposal = db.session.get(Proposal, proposal_id)
-    if not may_cast_in_person(proposal, member_id, voter):
+    now = now or utcnow()
+    vote = open_vote(proposal_id, member_id, choice, now, compound_id)
+    if not may_cast_in_person(vote, member_id, voter):
         raise PermissionDenied(_l("您不在本次表决的投票人名单中，或这一户应由指定的共有人投票。"))
-    role = "owner" if proposal.kind == "owners" else proposal.kind
-    return cast(proposal_id, member_id, voter, choice, now=now, actor_role=role)
+    role = "owner" if vote.kind == "owners" else vote.kind
+    return _store(vote, voter, choice, now, channel="web", actor_role=role)
 
 
 def cast_paper(staff, proposal_id: int, member_id: int, choice: str, *, paper_ref: str,

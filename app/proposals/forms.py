@@ -109,7 +109,9 @@ class NoticeForm(FlaskForm):
 class VoteForm(FlaskForm):
     member_id = IntegerField(validators=[InputRequired()])
     as_proxy = HiddenField(default="")
-    choice = RadioField(_l("您的选择"), choices=[],
+    # The casting service checks the choice against the proposal's ballot inside its one
+    # statement (app.proposals.ballots.open_vote), so the form needs no look-up of its own.
+    choice = RadioField(_l("您的选择"), choices=[], validate_choice=False,
                         validators=[InputRequired(_l("请选择一项后再提交。"))])
 
 

@@ -72,9 +72,11 @@ def register(staff, proposal: Proposal, member: ElectorateMember, proxy_mobile: 
 
 
 def cast(proposal_id: int, member_id: int, proxy_user, choice: str,
-         now: datetime | None = None) -> str:
+         now: datetime | None = None, compound_id: int | None = None) -> str:
     """The proxy casts the member's ballot (channel "proxy") under a live authorisation."""
     proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or compound_id not in (None, proposal.compound_id):
+        raise NotFound(_l("没有这项表决。"))
     if proposal.kind == "council":
         raise PermissionDenied(NO_COUNCIL_PROXY)
     auth = db.session.scalar(select(ProxyAuthorisation).where(
@@ -85,7 +87,7 @@ def cast(proposal_id: int, member_id: int, proxy_user, choice: str,
     if auth is None:
         raise PermissionDenied(_l("您没有这位业主的有效委托书。"))
     return ballots.cast(proposal_id, member_id, proxy_user, choice, channel="proxy", proxy=auth,
-                        now=now, actor_role="proxy")
+                        now=now, actor_role="proxy", compound_id=compound_id)
 
 
 def members_for_proxy(proposal: Proposal, user) -> list[ElectorateMember]:

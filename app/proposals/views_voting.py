@@ -1,10 +1,10 @@
 """Voting pages: the voter's ballots (their own, and those of the owners they represent by
 written authorisation), the receipt shown once, the running turnout, and the public ballot
 list. Routes are added to the proposals blueprint."""
-from flask import redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from app.compounds.access import is_member
+from app.compounds.access import get_compound_or_404, is_member
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.extensions import htmx
@@ -17,6 +17,7 @@ from app.proposals.web import (
     is_closed,
     load,
     load_for_voter,
+    may_enter_vote,
     turnout_context,
 )
 
@@ -26,27 +27,39 @@ RECEIPT_KEY = "ballot_receipt"
 @bp.route("/<int:proposal_id>/vote", methods=["GET", "POST"])
 @login_required
 def vote(compound_id: int, proposal_id: int):
+    form = VoteForm()
+    error = None
+    if form.validate_on_submit():
+        # The casting path loads nothing it does not need: the service checks the proposal,
+        # the voter and the choice in one statement. A refusal falls through to the page.
+        compound = get_compound_or_404(compound_id)
+        if not may_enter_vote(compound):
+            abort(403)
+        try:
+            with unit_of_work():
+                receipt = _cast(compound_id, proposal_id, form)
+        except ServiceError as exc:
+            error = exc
+        else:
+            # Post/redirect/get: the receipt page shows the code once, from the session.
+            session[RECEIPT_KEY] = {"proposal": proposal_id, "code": receipt}
+            return redirect(url_for(".receipt", compound_id=compound_id,
+                                    proposal_id=proposal_id))
     compound, proposal = load_for_voter(compound_id, proposal_id)
     if request.method == "GET":
         advance_on_access(proposal)
-    form = VoteForm()
     form.choice.choices = choice_items(proposal)
-    if not form.validate_on_submit():
-        return render_vote(compound, proposal, form, status=400 if form.errors else 200)
-    try:
-        with unit_of_work():
-            if form.as_proxy.data:
-                receipt = proxies.cast(proposal.id, form.member_id.data, current_user,
-                                       form.choice.data)
-            else:
-                receipt = ballots.cast_in_person(proposal.id, form.member_id.data,
-                                                 current_user, form.choice.data)
-    except ServiceError as exc:
-        return render_vote(compound, proposal, form, error=exc.message, status=exc.status)
-    # Post/redirect/get: the receipt page shows the code once, from the session.
-    # The ids from the URL, not the committed (expired) objects: no reload after the commit.
-    session[RECEIPT_KEY] = {"proposal": proposal_id, "code": receipt}
-    return redirect(url_for(".receipt", compound_id=compound_id, proposal_id=proposal_id))
+    if error is not None:
+        return render_vote(compound, proposal, form, error=error.message, status=error.status)
+    return render_vote(compound, proposal, form, status=400 if form.errors else 200)
+
+
+def _cast(compound_id: int, proposal_id: int, form: VoteForm) -> str:
+    if form.as_proxy.data:
+        return proxies.cast(proposal_id, form.member_id.data, current_user, form.choice.data,
+                            compound_id=compound_id)
+    return ballots.cast_in_person(proposal_id, form.member_id.data, current_user,
+                                  form.choice.data, compound_id=compound_id)
 
 
 def render_vote(compound, proposal, form, *, error=None, status=200):

@@ -74,10 +74,13 @@ def load(compound_id: int, proposal_id: int) -> tuple[Compound, Proposal]:
 def load_for_voter(compound_id: int, proposal_id: int) -> tuple[Compound, Proposal]:
     """As load(), but a proxy from outside the compound may come in to vote."""
     compound = get_compound_or_404(compound_id)
-    if not is_member(current_user, compound) and not pages.has_proxy_in(compound.id,
-                                                                        current_user):
+    if not may_enter_vote(compound):
         abort(403)
     return compound, proposal_of(compound, proposal_id)
+
+
+def may_enter_vote(compound: Compound) -> bool:
+    return is_member(current_user, compound) or pages.has_proxy_in(compound.id, current_user)
 
 
 def require_staff(compound: Compound) -> None:
