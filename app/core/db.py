@@ -2,9 +2,7 @@
 from contextlib import contextmanager
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, event, text
 from sqlalchemy.engine import Engine
 
 from app.core.errors import NotFound
@@ -79,12 +77,38 @@ def insert_unless_exists(model, values: dict, conflict_on: list[str] | None = No
     """INSERT ... ON CONFLICT DO NOTHING: the unique index (on `conflict_on`, partial with
     `where`) decides atomically, never a look-up first. The new row's id, or None if a row
     already held that place. Other constraint violations still raise."""
-    connection = db.session.connection()  # Core, not the ORM: hot paths (ballots) use this
-    table = model.__table__
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table).values(**values).on_conflict_do_nothing(
-        index_elements=conflict_on, index_where=where)
-    return connection.execute(stmt.returning(table.c.id)).scalar()
+    connection = db.session.connection()
+    key = (connection.dialect.name, model.__table__.name, tuple(values),
+           tuple(conflict_on or ()), None if where is None else str(where))
+    stmt = _UNLESS_EXISTS.get(key)
+    if stmt is None:
+        stmt = _UNLESS_EXISTS[key] = _unless_exists_statement(
+            connection.dialect, model.__table__, list(values), conflict_on, where)
+    return connection.execute(stmt, values).scalar()
+
+
+# SQLAlchemy does not cache the compiled form of the dialects' INSERT ... ON CONFLICT (their
+# Insert classes have no cache key) and compiling costs more than the round trip, so the
+# statement is written once per shape as text(), which is cached, with the columns' types.
+# PostgreSQL and SQLite (3.35+) share this syntax.
+_UNLESS_EXISTS: dict[tuple, object] = {}
+
+
+def _unless_exists_statement(dialect, table, keys: list[str], conflict_on, where):
+    quote = dialect.identifier_preparer.quote
+    columns = [table.c[k] for k in keys]  # only the table's own column names get this far
+    target = ""
+    if conflict_on:
+        target = "(" + ", ".join(quote(c) for c in conflict_on) + ") "
+        if where is not None:
+            predicate = where.compile(dialect=dialect, compile_kwargs={
+                "include_table": False, "literal_binds": True})
+            target += f"WHERE {predicate} "
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "  # noqa: S608
+           f"VALUES ({', '.join(':' + c.key for c in columns)}) "
+           f"ON CONFLICT {target}DO NOTHING RETURNING {quote('id')}")
+    return (text(sql).bindparams(*(bindparam(k, type_=table.c[k].type) for k in keys))
+            .columns(table.c.id))
 
 
 def get_scoped(model, row_id: int, not_found_message, **scope):
