@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from flask import Flask, session
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.accounts.models import User, UserSession
 from app.core.i18n import lazy_gettext as _l
@@ -65,6 +65,12 @@ def revoke_other_sessions(user: User, keep: UserSession | None) -> int:
     return count
 
 
+# Built once: it runs on every signed-in request.
+_LIVE_SESSION_USER = (select(User).join(UserSession, UserSession.user_id == User.id)
+                      .where(UserSession.token_hash == bindparam("token_hash"),
+                             UserSession.revoked_at.is_(None)))
+
+
 def init_login(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("请先登录。")
@@ -77,9 +83,7 @@ def init_login(app: Flask) -> None:
         if not token:
             return None
         # The live session and its person in one query.
-        user = db.session.scalar(select(User).join(UserSession, UserSession.user_id == User.id)
-                                 .where(UserSession.token_hash == _hash(token),
-                                        UserSession.revoked_at.is_(None)))
+        user = db.session.scalar(_LIVE_SESSION_USER, {"token_hash": _hash(token)})
         if user is None or str(user.id) != user_id:
             return None
         return user if user.is_active else None

@@ -1,7 +1,7 @@
 """Who may do what in which compound. Every view of a compound's data goes through here."""
 from flask import abort, g, has_app_context
 from flask_login import current_user
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 
 from app.compounds.models import Compound, Residency, RoleGrant, StaffAssignment
 from app.extensions import db
@@ -21,19 +21,27 @@ def roles_in(user, compound: Compound) -> frozenset[str]:
     return cache[key]
 
 
+# Staff assignment, residencies and role grants in one round trip; built once (every page of a
+# compound asks), executed as Core.
+_ROLE_ROWS = union_all(
+    select(literal("staff").label("role")).where(
+        StaffAssignment.user_id == bindparam("user_id"),
+        StaffAssignment.community_id == bindparam("community_id"),
+        StaffAssignment.revoked_at.is_(None)),
+    select(Residency.relation.label("role")).where(
+        Residency.user_id == bindparam("user_id"),
+        Residency.compound_id == bindparam("compound_id"),
+        Residency.revoked_at.is_(None)),
+    select(RoleGrant.role.label("role")).where(
+        RoleGrant.user_id == bindparam("user_id"),
+        RoleGrant.compound_id == bindparam("compound_id"),
+        RoleGrant.revoked_at.is_(None)))
+
+
 def _compute_roles(user, compound: Compound) -> frozenset[str]:
-    """One round trip: staff assignment, residencies and role grants together."""
-    staff = select(literal("staff").label("role")).where(
-        StaffAssignment.user_id == user.id,
-        StaffAssignment.community_id == compound.community_id,
-        StaffAssignment.revoked_at.is_(None))
-    residency = select(Residency.relation.label("role")).where(
-        Residency.user_id == user.id, Residency.compound_id == compound.id,
-        Residency.revoked_at.is_(None))
-    granted = select(RoleGrant.role.label("role")).where(
-        RoleGrant.user_id == user.id, RoleGrant.compound_id == compound.id,
-        RoleGrant.revoked_at.is_(None))
-    rows = set(db.session.scalars(union_all(staff, residency, granted)))
+    rows = set(db.session.connection().execute(_ROLE_ROWS, {
+        "user_id": user.id, "community_id": compound.community_id,
+        "compound_id": compound.id}).scalars())
     roles = {r for r in rows if r not in ("owner", "family", "tenant")}
     if rows & {"owner", "family", "tenant"}:
         roles.add("resident")
