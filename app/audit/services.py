@@ -43,8 +43,13 @@ _head = AuditHead.__table__
 # the transaction that holds the site-wide lock.
 _TAKE_NEXT = (_head.update().where(_head.c.id == 1).values(seq=_head.c.seq + 1)
               .returning(_head.c.seq, _head.c.hash))
+_ENTRY_COLUMNS = [c.key for c in _entries.columns if c.key != "id"]
 _INSERT_ENTRY = _entries.insert().returning(_entries.c.id)
 _SET_HEAD_HASH = _head.update().where(_head.c.id == 1).values(hash=bindparam("new_hash"))
+# PostgreSQL: the entry and the new head in one round trip (the lock is held meanwhile).
+_inserted = (_entries.insert().values({c: bindparam(f"e_{c}") for c in _ENTRY_COLUMNS})
+             .returning(_entries.c.id).cte("inserted"))
+_INSERT_ENTRY_SET_HEAD = _SET_HEAD_HASH.returning(select(_inserted.c.id).scalar_subquery())
 _READ_HEAD = select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)
 
 
@@ -74,12 +79,14 @@ def record(actor, compound, action: str, obj=None, data: dict | None = None, *,
     entry.seq, entry.prev_hash = connection.execute(_TAKE_NEXT).one()
     entry.hash = entry_hash(entry)
     values = {column: getattr(entry, column) for column in _ENTRY_COLUMNS}
-    entry.id = connection.execute(_INSERT_ENTRY, values).scalar_one()
-    connection.execute(_SET_HEAD_HASH, {"new_hash": entry.hash})
+    if connection.dialect.name == "postgresql":
+        params = {f"e_{column}": value for column, value in values.items()}
+        entry.id = connection.execute(_INSERT_ENTRY_SET_HEAD,
+                                      {**params, "new_hash": entry.hash}).scalar_one()
+    else:
+        entry.id = connection.execute(_INSERT_ENTRY, values).scalar_one()
+        connection.execute(_SET_HEAD_HASH, {"new_hash": entry.hash})
     return entry
-
-
-_ENTRY_COLUMNS = [c.key for c in _entries.columns if c.key != "id"]
 
 
 def head_hash() -> str:

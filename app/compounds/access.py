@@ -10,23 +10,25 @@ from app.extensions import db
 STAFF_ROLES = {"staff", "admin"}
 
 
-def roles_in(user, compound: Compound) -> frozenset[str]:
-    """Every role `user` holds in `compound`, cached for the request."""
+def roles_in(user, compound: Compound | int) -> frozenset[str]:
+    """Every role `user` holds in `compound` (the row or its id), cached for the request. A
+    compound that does not exist has no roles in it."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
     cache = g.setdefault("_roles_cache", {}) if has_app_context() else {}
-    key = (user.id, compound.id)
+    key = (user.id, getattr(compound, "id", compound))
     if key not in cache:
-        cache[key] = _compute_roles(user, compound)
+        cache[key] = _compute_roles(user, key[1])
     return cache[key]
 
 
-# Staff assignment, residencies and role grants in one round trip; built once (every page of a
-# compound asks), executed as Core.
+# Staff assignment (to the compound's community), residencies and role grants in one round
+# trip; built once (every page of a compound asks), executed as Core.
 _ROLE_ROWS = union_all(
     select(literal("staff").label("role")).where(
         StaffAssignment.user_id == bindparam("user_id"),
-        StaffAssignment.community_id == bindparam("community_id"),
+        StaffAssignment.community_id == select(Compound.community_id).where(
+            Compound.id == bindparam("compound_id")).scalar_subquery(),
         StaffAssignment.revoked_at.is_(None)),
     select(Residency.relation.label("role")).where(
         Residency.user_id == bindparam("user_id"),
@@ -38,10 +40,9 @@ _ROLE_ROWS = union_all(
         RoleGrant.revoked_at.is_(None)))
 
 
-def _compute_roles(user, compound: Compound) -> frozenset[str]:
+def _compute_roles(user, compound_id: int) -> frozenset[str]:
     rows = set(db.session.connection().execute(_ROLE_ROWS, {
-        "user_id": user.id, "community_id": compound.community_id,
-        "compound_id": compound.id}).scalars())
+        "user_id": user.id, "compound_id": compound_id}).scalars())
     roles = {r for r in rows if r not in ("owner", "family", "tenant")}
     if rows & {"owner", "family", "tenant"}:
         roles.add("resident")
@@ -63,7 +64,7 @@ def has_role(user, compound: Compound, *roles: str) -> bool:
     return bool(held & (set(roles) | {"admin"}))
 
 
-def is_member(user, compound: Compound) -> bool:
+def is_member(user, compound: Compound | int) -> bool:
     return bool(roles_in(user, compound))
 
 

@@ -1,10 +1,10 @@
 """Voting pages: the voter's ballots (their own, and those of the owners they represent by
 written authorisation), the receipt shown once, the running turnout, and the public ballot
 list. Routes are added to the proposals blueprint."""
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from app.compounds.access import get_compound_or_404, is_member
+from app.compounds.access import is_member
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.extensions import htmx
@@ -29,12 +29,10 @@ RECEIPT_KEY = "ballot_receipt"
 def vote(compound_id: int, proposal_id: int):
     form = VoteForm()
     error = None
-    if form.validate_on_submit():
-        # The casting path loads nothing it does not need: the service checks the proposal,
-        # the voter and the choice in one statement. A refusal falls through to the page.
-        compound = get_compound_or_404(compound_id)
-        if not may_enter_vote(compound):
-            abort(403)
+    # The casting path loads nothing it does not need: the service checks the proposal (of
+    # this compound), the voter and the choice in one statement. Anything else falls through
+    # to the page, which gives the 404, 403 or refusal with the form as typed.
+    if form.validate_on_submit() and may_enter_vote(compound_id):
         try:
             with unit_of_work():
                 receipt = _cast(compound_id, proposal_id, form)

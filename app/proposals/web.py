@@ -79,8 +79,10 @@ def load_for_voter(compound_id: int, proposal_id: int) -> tuple[Compound, Propos
     return compound, proposal_of(compound, proposal_id)
 
 
-def may_enter_vote(compound: Compound) -> bool:
-    return is_member(current_user, compound) or pages.has_proxy_in(compound.id, current_user)
+def may_enter_vote(compound: Compound | int) -> bool:
+    """A member of the compound, or a proxy from outside holding an authorisation in it."""
+    compound_id = getattr(compound, "id", compound)
+    return is_member(current_user, compound_id) or pages.has_proxy_in(compound_id, current_user)
 
 
 def require_staff(compound: Compound) -> None:

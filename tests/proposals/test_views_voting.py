@@ -201,3 +201,30 @@ def test_voting_page_outside_the_window(app, client, login_as):
     assert "投票已经截止" in _text(response)
     db.session.expire_all()
     assert p.state == "objection"
+
+
+def test_a_ballot_sent_to_the_wrong_address_is_refused_and_stores_nothing(
+        app, client, login_as):
+    """The casting path checks the proposal's compound in its own statement; every refusal
+    still answers like the page does (404 / 403), never 500."""
+    w = World(n_owners=2)
+    p = open_now(w, w.proposal())
+    owner = w.owners[0]
+    member = _member(p, owner)
+    other = World(n_owners=1)
+    make_resident(owner, other.units[0], "tenant")  # a member of the other compound too
+    db.session.commit()
+    login_as(owner)
+    ballot = {"member_id": member.id, "choice": "yes"}
+    through_other = f"/c/{other.compound.id}/proposals/{p.id}/vote"
+    assert client.post(through_other, data=ballot).status_code == 404
+    assert client.post(f"/c/999999/proposals/{p.id}/vote", data=ballot).status_code == 404
+    missing = f"/c/{p.compound_id}/proposals/999999/vote"
+    assert client.post(missing, data=ballot).status_code == 404
+    assert client.post(missing, data={**ballot, "as_proxy": "1"}).status_code == 404
+    login_as(other.owners[0])
+    assert client.post(url(p, "vote"), data=ballot).status_code == 403
+    assert db.session.scalar(select(func.count(Ballot.id))) == 0
+    login_as(owner)
+    assert client.post(url(p, "vote"), data=ballot).status_code == 302
+    assert db.session.scalar(select(func.count(Ballot.id))) == 1
