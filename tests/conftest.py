@@ -55,11 +55,15 @@ def _reset_postgres() -> None:
         db.create_all()
         _pg_schema_ready = True
         return
-    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
     with db.engine.begin() as conn:
-        # Replica mode skips the audit table's refuse-TRUNCATE trigger for the reset only.
+        # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE gives every table new
+        # files (about 0.3 s per test for ~60 tables). Replica mode skips the foreign-key and
+        # append-only triggers for the reset only; sequences start again at 1.
         conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.exec_driver_sql("; ".join(f'DELETE FROM "{name}"' for name in db.metadata.tables))
+        conn.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c "
+                          "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                          "WHERE c.relkind = 'S' AND n.nspname = 'public'"))
         conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"),
                      {"h": GENESIS_HASH})
 
