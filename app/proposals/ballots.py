@@ -38,9 +38,14 @@ ALREADY_VOTED = _l("这一票已经投过了，不能重复投票。")
 PAPER_REF_TAKEN = _l("这个纸质票编号已经录入过了，请核对票面编号。")
 
 
+def option_choice(position: int) -> str:
+    """How a ballot stores the choice of option `position` ("opt1", "opt2", ...)."""
+    return f"opt{position}"
+
+
 def choices_of(proposal: Proposal) -> tuple[str, ...]:
     if proposal.options:
-        return tuple(f"opt{o.position}" for o in proposal.options) + (ABSTAIN,)
+        return tuple(option_choice(o.position) for o in proposal.options) + (ABSTAIN,)
     return SIMPLE_CHOICES
 
 
@@ -74,8 +79,12 @@ _OPEN_VOTE_LOCKED = _OPEN_VOTE.with_for_update(read=True, of=_proposals)
 
 
 def _option_position(choice: str) -> int:
+    """The position option_choice() wrote into `choice`; -1 for anything not written so
+    ("opt01" included: the tally knows only the canonical form)."""
     digits = choice[3:] if choice.startswith("opt") else ""
-    return int(digits) if digits.isdigit() else -1
+    if digits.isdigit() and option_choice(int(digits)) == choice:
+        return int(digits)
+    return -1
 
 
 def open_vote(proposal_id: int, member_id: int, choice: str, now: datetime,
@@ -96,8 +105,10 @@ def open_vote(proposal_id: int, member_id: int, choice: str, now: datetime,
         raise ServiceError(_l("投票已经截止。"), status=409)
     if row.member_id is None:
         raise PermissionDenied(_l("您不在本次表决的投票人名单中。"))
-    valid = (choice == ABSTAIN or row.option_found if row.has_options
-             else choice in SIMPLE_CHOICES)
+    if row.has_options:
+        valid = choice == ABSTAIN or row.option_found
+    else:
+        valid = choice in SIMPLE_CHOICES
     if not valid:
         raise ServiceError(_l("请选择一个有效的选项。"), field="choice")
     return OpenVote(row.id, row.compound_id, row.kind, row.is_secret, row.allows_changes,

@@ -135,10 +135,12 @@ def _votes_part(proposal: Proposal, by_id: dict[int, str], voter: str, with_area
 
 
 def _choices_part(proposal: Proposal) -> dict:
+    from app.proposals.ballots import option_choice
+
     if not proposal.options:
         return {}
     return {"choices": list(_choice_labels(proposal)),
-            "options": [{"choice": f"opt{o.position}", "label": o.label}
+            "options": [{"choice": option_choice(o.position), "label": o.label}
                         for o in proposal.options]}
 
 

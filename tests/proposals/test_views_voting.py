@@ -228,3 +228,19 @@ def test_a_ballot_sent_to_the_wrong_address_is_refused_and_stores_nothing(
     login_as(owner)
     assert client.post(url(p, "vote"), data=ballot).status_code == 302
     assert db.session.scalar(select(func.count(Ballot.id))) == 1
+
+
+def test_an_option_ballot_takes_only_the_choices_it_offers(app, client, login_as):
+    w = World(n_owners=1)
+    p = open_now(w, w.proposal(matter=4, options=["甲物业", "乙物业"]))
+    owner = w.owners[0]
+    member = _member(p, owner)
+    login_as(owner)
+    for wrong in ("opt01", "opt3", "opt0", "yes", "opt"):
+        response = client.post(url(p, "vote"), data={"member_id": member.id, "choice": wrong})
+        assert response.status_code == 400, wrong
+        assert "请选择一个有效的选项" in _text(response)
+    assert db.session.scalar(select(func.count(Ballot.id))) == 0
+    response = client.post(url(p, "vote"), data={"member_id": member.id, "choice": "opt2"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Ballot.choice)) == "opt2"
