@@ -107,7 +107,7 @@ def _unless_exists_statement(dialect, table, keys: list[str], conflict_on, where
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "  # noqa: S608
            f"VALUES ({', '.join(':' + c.key for c in columns)}) "
            f"ON CONFLICT {target}DO NOTHING RETURNING {quote('id')}")
-    return (text(sql).bindparams(*(bindparam(k, type_=table.c[k].type) for k in keys))
+    return (text(sql).bindparams(*(bindparam(c.key, type_=c.type) for c in columns))
             .columns(table.c.id))
 
 
