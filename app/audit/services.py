@@ -61,8 +61,7 @@ def record(actor, compound, action: str, obj=None, data: dict | None = None, *,
     `verify()` can tell when a row was later changed behind the log's back. Returns the entry
     as written (not attached to the session).
     """
-    if db.session.new or db.session.dirty or db.session.deleted:
-        db.session.flush()  # ids and defaults of the changed rows must exist to digest them
+    db.session.flush()  # ids and defaults of the changed rows must exist before we digest them
     covers = [_cover(row) for row in ([obj] if obj is not None else []) + list(also)]
     entry = AuditEntry(
         created_at=utcnow(),
