@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.compounds.access import is_member
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
+from app.core.forms import show_error
 from app.extensions import htmx
 from app.proposals import ballots, pages, proxies
 from app.proposals.forms import VoteForm
@@ -48,7 +49,8 @@ def vote(compound_id: int, proposal_id: int):
         advance_on_access(proposal)
     form.choice.choices = choice_items(proposal)
     if error is not None:
-        return render_vote(compound, proposal, form, error=error.message, status=error.status)
+        show_error(form, error)  # a refused choice beside the choice, the rest above the form
+        return render_vote(compound, proposal, form, status=error.status)
     return render_vote(compound, proposal, form, status=400 if form.errors else 200)
 
 
@@ -60,7 +62,7 @@ def _cast(compound_id: int, proposal_id: int, form: VoteForm) -> str:
                                   form.choice.data, compound_id=compound_id)
 
 
-def render_vote(compound, proposal, form, *, error=None, status=200):
+def render_vote(compound, proposal, form, *, status=200):
     own, proxied = [], []
     if proposal.state == "voting":
         if is_member(current_user, compound):
@@ -73,7 +75,7 @@ def render_vote(compound, proposal, form, *, error=None, status=200):
     voted = ballots.voted_member_ids(proposal, [m.id for m, _ in items])
     return render_template(
         "proposals/vote.html", compound=compound, proposal=proposal, items=items, voted=voted,
-        choices=choice_items(proposal), form=form, error=error,
+        choices=choice_items(proposal), form=form,
         failed_member=form.member_id.data if form.is_submitted() else None), status
 
 

@@ -74,6 +74,14 @@ def test_owner_votes_and_checks_the_receipt_at_360px(live_server, browser, seede
     assert_no_horizontal_scroll(page)
     screenshot(page, "proposals-vote")
     assert_axe_clean(page)
+    # A choice the ballot does not offer (a tampered form) comes back beside the choices.
+    page.locator('input[type="radio"]').first.evaluate("radio => { radio.value = 'maybe'; }")
+    page.locator('input[type="radio"]').first.check()
+    click_and_wait(page, page.get_by_role("button", name="提交选票"))
+    assert page.locator(".vote-choices .error").inner_text() == "请选择一个有效的选项。"
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "proposals-vote-refused")
+    assert_axe_clean(page)
     page.get_by_text("同意", exact=True).click()
     click_and_wait(page, page.get_by_role("button", name="提交选票"))
     code = page.locator(".receipt-code").inner_text().strip()

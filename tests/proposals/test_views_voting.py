@@ -239,7 +239,8 @@ def test_an_option_ballot_takes_only_the_choices_it_offers(app, client, login_as
     for wrong in ("opt01", "opt3", "opt0", "yes", "opt"):
         response = client.post(url(p, "vote"), data={"member_id": member.id, "choice": wrong})
         assert response.status_code == 400, wrong
-        assert "请选择一个有效的选项" in _text(response)
+        beside_the_choice = re.search(rf'id="choice-{member.id}-err">([^<]*)<', _text(response))
+        assert beside_the_choice and "请选择一个有效的选项" in beside_the_choice.group(1)
     assert db.session.scalar(select(func.count(Ballot.id))) == 0
     response = client.post(url(p, "vote"), data={"member_id": member.id, "choice": "opt2"})
     assert response.status_code == 302
