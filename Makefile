@@ -56,6 +56,16 @@ chromium:
 	    exit 1; \
 	  fi; \
 	fi
+	@# Without CJK fonts the tests pass but screenshots show boxes for Chinese text.
+	@if command -v fc-list >/dev/null 2>&1 && [ -z "$$(fc-list :lang=zh family)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    { DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk \
+	      || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk; }; } \
+	      || echo "Could not install fonts-noto-cjk: screenshots will be unreadable" >&2; \
+	  else \
+	    echo "No Chinese font: screenshots will be unreadable (sudo apt-get install fonts-noto-cjk)" >&2; \
+	  fi; \
+	fi
 
 lint: $(VENV)/.requirements-dev.stamp
 	$(BIN)/ruff check app tests config.py wsgi.py $(wildcard bench)
