@@ -8,6 +8,7 @@ import pytest
 
 from app.accounts.models import UserSession
 from app.accounts.session import SESSION_KEY, _hash
+from app.core.time import utcnow
 from app.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,3 +66,32 @@ def click_and_wait(page, locator) -> None:
     page.content() and page.url read mid-navigation are empty or stale."""
     with page.expect_navigation():
         locator.click()
+
+
+class BrowserStory:
+    """One person per browser context in a story test: `as_(who)` logs a new phone in,
+    `look(page, name)` takes the next numbered screenshot and checks width and axe, and
+    `advance_clock_to(moment)` moves the live server's clock forward."""
+
+    def __init__(self, server, browser, args, ids, *, section: str, shot_prefix: str):
+        self.server, self.browser, self.args, self.ids = server, browser, args, ids
+        self.base = f"{server.url}/c/{ids['compound']}/{section}"
+        self.shot_prefix = shot_prefix
+        self.shots = 0
+
+    def as_(self, who):
+        context = self.browser.new_context(**self.args)
+        login_browser(context, self.server, self.ids[who])
+        return context, context.new_page()
+
+    def look(self, page, name):
+        self.shots += 1
+        screenshot(page, f"{self.shot_prefix}-{self.shots:02d}-{name}")
+        assert_no_horizontal_scroll(page)
+        assert_axe_clean(page)
+
+    def advance_clock_to(self, moment):
+        """The app's clock (CLOCK_OFFSET_SECONDS) jumps to a minute after `moment`."""
+        offset = (moment - utcnow()).total_seconds() + 60
+        app = self.server.app
+        app.config["CLOCK_OFFSET_SECONDS"] = app.config.get("CLOCK_OFFSET_SECONDS", 0) + offset

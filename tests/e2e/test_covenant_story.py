@@ -12,8 +12,7 @@ from app.extensions import db
 from app.proposals.models import Proposal
 from tests.covenants.helpers import CovenantWorld
 from tests.e2e.harness import (
-    assert_axe_clean,
-    assert_no_horizontal_scroll,
+    BrowserStory,
     click_and_wait,
     login_browser,
     screenshot,
@@ -38,31 +37,14 @@ def world(live_server):
         return ids
 
 
-class Story:
-    def __init__(self, server, browser, args, ids):
-        self.server, self.browser, self.args, self.ids = server, browser, args, ids
-        self.base = f"{server.url}/c/{ids['compound']}/covenants"
-        self.shots = 0
-
-    def as_(self, who):
-        context = self.browser.new_context(**self.args)
-        login_browser(context, self.server, self.ids[who])
-        return context, context.new_page()
-
-    def look(self, page, name):
-        self.shots += 1
-        screenshot(page, f"covenant-{self.shots:02d}-{name}")
-        assert_no_horizontal_scroll(page)
-        assert_axe_clean(page)
-
-
 def _press(page, label):
     click_and_wait(page, page.get_by_role("button", name=label))
 
 
 def test_revise_adopt_sign_and_print_a_covenant(live_server, browser, browser_context_args,
                                                 world):
-    story = Story(live_server, browser, browser_context_args, world)
+    story = BrowserStory(live_server, browser, browser_context_args, world, section="covenants",
+                         shot_prefix="covenant")
     covenant_url = f"{story.base}/{world['covenant']}"
 
     ctx, page = story.as_("party")

@@ -15,10 +15,8 @@ from app.meetings.models import Meeting, MinutesRevision
 from app.meetings.rules import earliest_start
 from tests.e2e.harness import (
     SCREENSHOTS,
-    assert_axe_clean,
-    assert_no_horizontal_scroll,
+    BrowserStory,
     click_and_wait,
-    login_browser,
     screenshot,
 )
 from tests.factories import grant, make_compound, make_resident, make_unit, make_user
@@ -42,29 +40,6 @@ def cast_of(live_server):
         return {"compound": compound.id, **{k: u.id for k, u in people.items()}}
 
 
-class Story:
-    def __init__(self, server, browser, args, ids):
-        self.server, self.browser, self.args, self.ids = server, browser, args, ids
-        self.base = f"{server.url}/c/{ids['compound']}/meetings"
-        self.shots = 0
-
-    def as_(self, who):
-        context = self.browser.new_context(**self.args)
-        login_browser(context, self.server, self.ids[who])
-        return context, context.new_page()
-
-    def look(self, page, name):
-        self.shots += 1
-        screenshot(page, f"meetings-{self.shots:02d}-{name}")
-        assert_no_horizontal_scroll(page)
-        assert_axe_clean(page)
-
-    def advance_clock_to(self, moment):
-        offset = (moment - utcnow()).total_seconds() + 60
-        app = self.server.app
-        app.config["CLOCK_OFFSET_SECONDS"] = app.config.get("CLOCK_OFFSET_SECONDS", 0) + offset
-
-
 def _fill_item(page, index, discussion, decision="", responsible="", due=""):
     page.locator(f"#items-{index}-discussion").fill(discussion)
     page.locator(f"#items-{index}-decision").fill(decision)
@@ -75,7 +50,8 @@ def _fill_item(page, index, discussion, decision="", responsible="", due=""):
 
 def test_meeting_from_notice_to_corrected_minutes(live_server, browser, browser_context_args,
                                                   cast_of):
-    story = Story(live_server, browser, browser_context_args, cast_of)
+    story = BrowserStory(live_server, browser, browser_context_args, cast_of, section="meetings",
+                         shot_prefix="meetings")
     ctx, page = story.as_("party")
     page.goto(f"{live_server.url}/c/{cast_of['compound']}/")
     story.look(page, "overview-empty")

@@ -15,11 +15,8 @@ from app.extensions import db
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.periods import CST, earliest_voting_start
 from tests.e2e.harness import (
-    assert_axe_clean,
-    assert_no_horizontal_scroll,
+    BrowserStory,
     click_and_wait,
-    login_browser,
-    screenshot,
 )
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
 
@@ -45,29 +42,6 @@ def cast_of(live_server):
         return {"compound": compound.id, **{k: u.id for k, u in people.items()}}
 
 
-class Walk:
-    def __init__(self, server, browser, args, ids):
-        self.server, self.browser, self.args, self.ids = server, browser, args, ids
-        self.base = f"{server.url}/c/{ids['compound']}/proposals"
-        self.shots = 0
-
-    def as_(self, who):
-        context = self.browser.new_context(**self.args)
-        login_browser(context, self.server, self.ids[who])
-        return context, context.new_page()
-
-    def look(self, page, name):
-        self.shots += 1
-        screenshot(page, f"walk-{self.shots:02d}-{name}")
-        assert_no_horizontal_scroll(page)
-        assert_axe_clean(page)
-
-    def advance_clock_to(self, moment):
-        offset = (moment - utcnow()).total_seconds() + 60
-        app = self.server.app
-        app.config["CLOCK_OFFSET_SECONDS"] = app.config.get("CLOCK_OFFSET_SECONDS", 0) + offset
-
-
 def _act(page, label, reason=None):
     form = page.locator("form.action-form", has=page.get_by_role("button", name=label))
     if reason:
@@ -77,7 +51,8 @@ def _act(page, label, reason=None):
 
 def test_owners_decision_from_issue_to_implementation(live_server, browser,
                                                       browser_context_args, cast_of):
-    walk = Walk(live_server, browser, browser_context_args, cast_of)
+    walk = BrowserStory(live_server, browser, browser_context_args, cast_of, section="proposals",
+                        shot_prefix="walk")
     issues = f"{live_server.url}/c/{cast_of['compound']}/issues"
     ctx, page = walk.as_("owner0")
     page.goto(issues + "/new")
