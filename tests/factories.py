@@ -1,6 +1,7 @@
 """Builders for test data. They write rows directly (no audit entries) unless a test goes
 through a service on purpose."""
 import itertools
+import threading
 
 from werkzeug.security import generate_password_hash
 
@@ -168,3 +169,34 @@ def own_client(app, user):
         sess[SESSION_KEY] = token
         sess["_user_id"] = str(user.id)
     return client
+
+
+def pool_for_threads(connections: int, overflow: int = 0) -> dict:
+    """App overrides for a test whose threads each hold a connection at once. The PostgreSQL
+    server's 100 connections are shared with other test runs, so ask for no more than needed."""
+    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": connections, "max_overflow": overflow,
+                                          "pool_timeout": 120}}
+
+
+def run_together(actions) -> list:
+    """Run every action on a thread of its own, all released at once by a barrier; return
+    their results in order. Any exception fails the test, listed with its index."""
+    db.session.close()  # on SQLite the test's own transaction would hold the write lock
+    barrier = threading.Barrier(len(actions))
+    results, failures = [None] * len(actions), []
+
+    def run(i, action):
+        try:
+            barrier.wait(timeout=60)
+            results[i] = action()
+        except Exception as exc:  # noqa: BLE001  (reported below with its index)
+            failures.append((i, repr(exc)))
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not any(t.is_alive() for t in threads), "a thread did not finish"
+    assert not failures, failures[:5]
+    return results

@@ -1,5 +1,4 @@
 """Concurrent appenders queue on the chain's head: one unbroken chain, never a fork."""
-import threading
 
 import pytest
 from sqlalchemy import select
@@ -9,6 +8,7 @@ from app.audit.models import AuditEntry
 from app.audit.services import record, verify
 from app.core.time import utcnow
 from app.extensions import db
+from tests.factories import pool_for_threads, run_together
 
 WRITERS = 50
 
@@ -16,36 +16,23 @@ WRITERS = 50
 @pytest.fixture
 def app_overrides():
     # One connection per writer, all open at once (SQLite: the same file the fixture made).
-    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": WRITERS, "max_overflow": 5,
-                                          "pool_timeout": 120}}
+    return pool_for_threads(WRITERS, overflow=5)
 
 
 def test_fifty_concurrent_audited_writes_give_one_chain(app):
     assert app.config["SQLALCHEMY_DATABASE_URI"] != "sqlite://"  # a real file, shared
     db.session.commit()
-    barrier = threading.Barrier(WRITERS, timeout=60)
-    errors: list[BaseException] = []
 
     def writer(i: int) -> None:
-        try:
-            with app.app_context():
-                barrier.wait()
-                user = User(mobile=f"137{i:08d}", display_name=f"并发{i}", password_hash="x",
-                            privacy_consented_at=utcnow())
-                db.session.add(user)
-                record(user, None, "account.registered", user, {"writer": i})
-                db.session.commit()
-                db.session.remove()
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
+        with app.app_context():
+            user = User(mobile=f"137{i:08d}", display_name=f"并发{i}", password_hash="x",
+                        privacy_consented_at=utcnow())
+            db.session.add(user)
+            record(user, None, "account.registered", user, {"writer": i})
+            db.session.commit()
+            db.session.remove()
 
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=180)
-    assert not any(t.is_alive() for t in threads)
-    assert errors == []
+    run_together([lambda i=i: writer(i) for i in range(WRITERS)])
 
     db.session.expire_all()
     result = verify()

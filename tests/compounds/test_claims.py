@@ -1,5 +1,4 @@
 """Verification stories: claim by code, request + staff decision, 代办 registration."""
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +19,7 @@ from tests.factories import (
     make_staff,
     make_unit,
     make_user,
+    run_together,
 )
 
 
@@ -144,34 +144,19 @@ def test_second_claim_on_own_unit_is_a_conflict_and_keeps_the_code(app):
 
 
 def _redeem_concurrently(app, code, user_ids):
-    barrier = threading.Barrier(len(user_ids))
-    outcomes = []
-    lock = threading.Lock()
-
-    def worker(uid):
+    def redeem(uid):
         with app.app_context():
             try:
-                barrier.wait(timeout=30)
                 claims.claim_by_code(db.session.get(User, uid), code, "tenant")
                 db.session.commit()
-                result = "ok"
+                return "ok"
             except ServiceError:
                 db.session.rollback()
-                result = "refused"
-            except Exception as exc:  # reported in the assertion below
-                db.session.rollback()
-                result = repr(exc)
+                return "refused"
             finally:
                 db.session.remove()
-            with lock:
-                outcomes.append(result)
 
-    threads = [threading.Thread(target=worker, args=(uid,)) for uid in user_ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
+    return run_together([lambda uid=uid: redeem(uid) for uid in user_ids])
 
 
 def test_concurrent_redemptions_succeed_once(app):

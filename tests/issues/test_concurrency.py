@@ -1,7 +1,6 @@
 """50 seconds from one household at once (each its own client, thread and connection,
 released together by a barrier) count once; the unique index decides. SQLite file and
 PostgreSQL."""
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -9,7 +8,7 @@ from sqlalchemy import func, select
 from app.audit.services import verify
 from app.extensions import db
 from app.issues.models import Issue, IssueSecond
-from tests.factories import make_resident, make_user, own_client
+from tests.factories import make_resident, make_user, own_client, pool_for_threads, run_together
 from tests.issues.helpers import IssueWorld
 
 N = 50
@@ -17,9 +16,7 @@ N = 50
 
 @pytest.fixture
 def app_overrides():
-    # The PostgreSQL server's connections are shared with other test runs: 30 here.
-    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 30, "max_overflow": 0,
-                                          "pool_timeout": 120}}
+    return pool_for_threads(30)
 
 
 def test_fifty_concurrent_seconds_from_one_household_count_once(app):
@@ -34,24 +31,12 @@ def test_fifty_concurrent_seconds_from_one_household_count_once(app):
     clients = [own_client(app, members[i % len(members)]) for i in range(N)]
     url = f"/c/{w.compound.id}/issues/{issue.id}/second"
     issue_id = issue.id
-    db.session.close()  # on SQLite the test's own transaction would hold the lock
-    barrier = threading.Barrier(N)
-    results, failures = [None] * N, []
 
-    def run(i):
-        try:
-            barrier.wait(timeout=60)
-            r = clients[i].post(url, headers={"HX-Request": "true"})
-            results[i] = (r.status_code, r.get_data(as_text=True))
-        except Exception as exc:  # noqa: BLE001  (reported below)
-            failures.append(repr(exc))
+    def second(client):
+        response = client.post(url, headers={"HX-Request": "true"})
+        return response.status_code, response.get_data(as_text=True)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not failures, failures[:3]
+    results = run_together([lambda c=c: second(c) for c in clients])
     assert all(status == 200 for status, _ in results), [s for s, _ in results]
     assert sum("附议成功" in body for _, body in results) == 1
     assert sum("每户只能附议一次" in body for _, body in results) == N - 1

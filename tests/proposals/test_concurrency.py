@@ -4,7 +4,6 @@ barrier. Exactly one ballot is stored; every other response is a 409 refusal; no
 Runs on a SQLite file and on PostgreSQL (TEST_DATABASE_URL)."""
 import io
 import secrets
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +13,7 @@ from app.accounts.session import SESSION_KEY, _hash
 from app.extensions import db
 from app.proposals import ballots
 from app.proposals.models import Ballot, ProxyAuthorisation, SecretParticipation, SecretVote
-from tests.factories import make_resident, make_unit, make_user
+from tests.factories import make_resident, make_unit, make_user, pool_for_threads, run_together
 from tests.proposals.helpers import World
 from tests.proposals.web import open_now, url
 
@@ -24,9 +23,7 @@ ALREADY = "这一票已经投过了"
 
 @pytest.fixture
 def app_overrides():
-    # The PostgreSQL server allows 100 connections (shared with other test runs): 40 here.
-    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 40, "max_overflow": 0,
-                                          "pool_timeout": 120}}
+    return pool_for_threads(40)
 
 
 def _token(user) -> str:
@@ -45,28 +42,13 @@ def _client(app, user_id: int, token: str):
 
 
 def race(app, jobs):
-    """jobs: [(client, request function)]. Start them all at once; return their responses."""
-    # End the test's own transaction: on SQLite it would hold the write lock during the race.
-    db.session.close()
-    barrier = threading.Barrier(len(jobs))
-    responses = [None] * len(jobs)
-    failures = []
+    """jobs: [(client, request function)]. Start them all at once; return (status, body) of
+    each response."""
+    def answer(client, request):
+        response = request(client)
+        return response.status_code, response.get_data(as_text=True)
 
-    def run(i, client, request):
-        try:
-            barrier.wait(timeout=60)
-            response = request(client)
-            responses[i] = (response.status_code, response.get_data(as_text=True))
-        except Exception as exc:  # noqa: BLE001  (reported below with its index)
-            failures.append((i, repr(exc)))
-
-    threads = [threading.Thread(target=run, args=(i, c, r)) for i, (c, r) in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not failures, failures[:5]
-    return responses
+    return run_together([lambda c=c, r=r: answer(c, r) for c, r in jobs])
 
 
 def _assert_one_winner(responses, winner_status=302):
