@@ -61,6 +61,8 @@ from app.proposals.models import (  # noqa: F401
     ProposalOption,
     ProposalResult,
     ProxyAuthorisation,
+    SealedVote,
     SecretParticipation,
+    SecretTotal,
     SecretVote,
 )

@@ -23,6 +23,7 @@ from app.core.sanitize import clean_text
 from app.core.time import iso_utc, utcnow
 from app.extensions import db
 from app.notifications.services import follow
+from app.proposals import sealing
 from app.proposals.models import (
     Ballot,
     ElectorateMember,
@@ -30,7 +31,6 @@ from app.proposals.models import (
     Proposal,
     ProposalOption,
     SecretParticipation,
-    SecretVote,
 )
 from app.proposals.tally import ABSTAIN, SIMPLE_CHOICES
 
@@ -228,10 +228,9 @@ def _store(vote: OpenVote, actor, choice: str, now: datetime, *, channel: str, p
                 written = SecretParticipation(**values)
                 db.session.add(written)
                 db.session.flush()
-                db.session.add(SecretVote(id=secrets.randbits(62), proposal_id=vote.id,
-                                          choice=choice, area=vote.member_area,
-                                          receipt=receipt))
-                db.session.flush()
+                # The choice goes into the urn sealed; it is opened, shuffled and counted
+                # only at close (app.proposals.sealing).
+                sealing.store_sealed(vote.id, choice, vote.member_area, receipt)
             else:
                 if vote.allows_changes:
                     db.session.execute(update(Ballot).where(

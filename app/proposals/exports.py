@@ -95,7 +95,7 @@ def _ballot_sheets(wb, proposal, closed: bool) -> None:
         if not closed:
             ws.append([_("投票截止后公布。")])
             return
-        for receipt, _area, choice in pages.secret_votes(proposal, 1, ALL_ROWS):
+        for receipt, choice in pages.secret_votes(proposal, 1, ALL_ROWS):
             ws.append([receipt, choice_label(proposal, choice)])
         return
     ws = wb.create_sheet(_("选票"))

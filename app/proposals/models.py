@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -69,6 +70,8 @@ class Proposal(db.Model):
         CheckConstraint("matter IS NULL OR (matter BETWEEN 1 AND 9)", name="matter_range"),
         CheckConstraint("kind <> 'owners' OR matter IS NOT NULL", name="owners_have_matter"),
         CheckConstraint("NOT (is_secret AND allows_changes)", name="secret_ballots_final"),
+        CheckConstraint("NOT (is_secret AND shows_split_while_open)",
+                        name="secret_ballots_no_live_split"),
     )
 
 
@@ -177,16 +180,40 @@ class SecretParticipation(db.Model):
     )
 
 
+class SealedVote(db.Model):
+    """A secret ballot's choice, weight and receipt while voting is open, encrypted with a key
+    kept outside the database and padded to one length (app.proposals.sealing). Deleted when
+    the urn is opened at close, in the same transaction that writes the anonymous votes."""
+
+    __tablename__ = "sealed_votes"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class SecretVote(db.Model):
-    """What was chosen in a secret ballot, with its weight; a random id and no time, so rows
-    can't be lined up with participations. The voter's receipt finds it on the public list."""
+    """What was chosen in a secret ballot: receipt and choice only, written at close in a
+    random order with a random id, so no row carries a weight, a time or an order that could
+    be lined up with the participations. The voter's receipt finds it on the public list."""
 
     __tablename__ = "secret_votes"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     choice: Mapped[str] = mapped_column(String(40))
-    area: Mapped[Decimal] = mapped_column(Area, default=Decimal("0.00"))
     receipt: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class SecretTotal(db.Model):
+    """A closed secret ballot's totals per choice: votes and summed frozen area."""
+
+    __tablename__ = "secret_totals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    choice: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer)
+    area: Mapped[Decimal] = mapped_column(Area)
+    __table_args__ = (db.UniqueConstraint("proposal_id", "choice"),)
 
 
 class ProxyAuthorisation(db.Model):

@@ -128,16 +128,16 @@ def count_participations(proposal: Proposal) -> int:
 
 
 def secret_votes(proposal: Proposal, page: int, size: int = BALLOTS_PAGE_SIZE):
-    """The anonymous votes (receipt, area, choice), ordered by receipt."""
+    """The anonymous votes (receipt, choice), ordered by receipt: no weight beside a vote."""
     return _page(
-        select(SecretVote.receipt, SecretVote.area, SecretVote.choice)
+        select(SecretVote.receipt, SecretVote.choice)
         .where(SecretVote.proposal_id == proposal.id).order_by(SecretVote.receipt), page, size)
 
 
 def find_receipt(proposal: Proposal, code: str):
     """The public row of a receipt: ("open", row) or ("secret", row) or None."""
     if proposal.is_secret:
-        row = db.session.execute(select(SecretVote.receipt, SecretVote.area, SecretVote.choice)
+        row = db.session.execute(select(SecretVote.receipt, SecretVote.choice)
                                  .where(SecretVote.proposal_id == proposal.id,
                                         SecretVote.receipt == code)).first()
         return ("secret", row) if row else None

@@ -2,6 +2,7 @@
 from sqlalchemy import Integer, case, func, select, type_coerce
 
 from app.extensions import db
+from app.proposals import sealing
 from app.proposals.models import (
     Ballot,
     ElectorateMember,
@@ -63,17 +64,14 @@ def turnout(proposal: Proposal) -> dict:
 
 
 def running_split(proposal: Proposal) -> dict[str, dict]:
-    """choice → ballots and area so far (for proposals that show the split while open)."""
+    """choice → ballots and area so far, for open ballots that show the split while open. A
+    secret ballot has none to show: its votes stay sealed until close."""
     if proposal.is_secret:
-        stmt = (select(SecretVote.choice, func.count(SecretVote.id),
-                       func.coalesce(func.sum(type_coerce(SecretVote.area, Integer)), 0))
-                .where(SecretVote.proposal_id == proposal.id).group_by(SecretVote.choice))
-    else:
-        stmt = (select(Ballot.choice, func.count(Ballot.id),
-                       func.coalesce(func.sum(RAW_AREA), 0))
-                .join(ElectorateMember, ElectorateMember.id == Ballot.member_id)
-                .where(Ballot.proposal_id == proposal.id, Ballot.superseded_at.is_(None))
-                .group_by(Ballot.choice))
+        raise ValueError("a secret ballot has no running split")
+    stmt = (select(Ballot.choice, func.count(Ballot.id), func.coalesce(func.sum(RAW_AREA), 0))
+            .join(ElectorateMember, ElectorateMember.id == Ballot.member_id)
+            .where(Ballot.proposal_id == proposal.id, Ballot.superseded_at.is_(None))
+            .group_by(Ballot.choice))
     return {choice: {"count": n, "area": area_text(int(a)), "area_h": int(a)}
             for choice, n, a in db.session.execute(stmt)}
 
@@ -100,16 +98,13 @@ def compute(proposal: Proposal) -> dict:
 
 
 def _secret_inputs(proposal, weights: dict[str, int]):
-    """Secret ballots have no voter→choice link. Participants are replaced by their anonymous
-    votes (each carrying its frozen weight), which gives the same totals and splits."""
+    """Secret ballots have no voter→choice link and no per-vote weight: the participants are
+    replaced by the totals per choice opened at close, which give the same tally."""
     voted = set(db.session.scalars(
         select(ElectorateMember.voter_key)
         .join(SecretParticipation, SecretParticipation.member_id == ElectorateMember.id)
         .where(SecretParticipation.proposal_id == proposal.id)))
-    votes = db.session.execute(
-        select(SecretVote.receipt, type_coerce(SecretVote.area, Integer), SecretVote.choice)
-        .where(SecretVote.proposal_id == proposal.id).order_by(SecretVote.receipt)).all()
-    return secret_electorate(weights, voted, [(r, int(a or 0), c) for r, a, c in votes])
+    return secret_electorate(weights, voted, sealing.totals(proposal.id))
 
 
 def _voter_keys(proposal: Proposal) -> dict[int, str]:
@@ -125,13 +120,27 @@ def _votes_part(proposal: Proposal, by_id: dict[int, str], voter: str, with_area
                             for mid, c in sorted(current_choices(proposal).items())]}
     participants = db.session.scalars(select(SecretParticipation.member_id).where(
         SecretParticipation.proposal_id == proposal.id)).all()
-    votes = db.session.execute(select(SecretVote.receipt, SecretVote.area, SecretVote.choice)
-                               .where(SecretVote.proposal_id == proposal.id)
-                               .order_by(SecretVote.receipt)).all()
+    receipts = db.session.execute(select(SecretVote.receipt, SecretVote.choice)
+                                  .where(SecretVote.proposal_id == proposal.id)
+                                  .order_by(SecretVote.receipt)).all()
+    totals = sealing.totals(proposal.id)
     return {"secret": True,
             "participants": sorted(by_id[mid] for mid in participants),
-            "votes": [{"receipt": r, "choice": c, **({"area": format(a, "f")} if with_area
-                                                     else {})} for r, a, c in votes]}
+            "totals": {c: {"votes": n, **({"area": area_text(a)} if with_area else {})}
+                       for c, (n, a) in sorted(totals.items())},
+            "votes": [{"receipt": r, "choice": c} for r, c in receipts],
+            "not_recomputable": ANONYMOUS_LIMITS if with_area else ANONYMOUS_LIMITS_HEADS}
+
+
+ANONYMOUS_LIMITS = (
+    "Secret ballot: the votes list gives each receipt's choice but no weight, so that no vote "
+    "can be lined up with a participant. The votes per choice, the participation count and "
+    "area, and the check that the totals' areas add up to the participants' areas can be "
+    "recomputed from this file; the split of the area between the choices cannot, and is "
+    "taken from 'totals', sealed into the audit chain when the urn was opened at close.")
+ANONYMOUS_LIMITS_HEADS = (
+    "Secret ballot: the votes list gives each receipt's choice with no link to a participant; "
+    "every figure of this count can be recomputed from this file.")
 
 
 def _choices_part(proposal: Proposal) -> dict:

@@ -12,14 +12,13 @@ from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications.services import follow
-from app.proposals import electorate, results
+from app.proposals import electorate, results, sealing
 from app.proposals.lifecycle import PROPOSERS, apply, proposal_compound
 from app.proposals.models import (
     Objection,
     Proposal,
     ProposalOption,
     ProposalResult,
-    SecretVote,
 )
 from app.proposals.periods import earliest_voting_start, period_after
 
@@ -81,6 +80,9 @@ def _fill(proposal: Proposal, *, title, body, kind, matter, council_body, is_sec
                            field="matter")
     if is_secret and allows_changes:
         raise ServiceError(_l("无记名投票投出后不能更改。"), field="allows_changes")
+    if is_secret and shows_split_while_open:
+        raise ServiceError(_l("无记名投票在截止前不公开各选项票数。"),
+                           field="shows_split_while_open")
     proposal.title = title
     proposal.body_source = body or ""
     proposal.body_html = str(render_markdown(body or ""))
@@ -179,6 +181,9 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
     proposal = _lock(proposal)  # waits for ballots in flight (they hold a shared lock)
     if proposal.state != "voting" or now < proposal.voting_closes_at:
         raise ServiceError(_l("投票尚未截止。"), status=409)
+    # A secret ballot's urn is opened now, in this transaction: the anonymous votes and the
+    # totals are written and the sealed rows deleted (app.proposals.sealing).
+    sealed = sealing.open_urn(proposal.id) if proposal.is_secret else []
     result = results.compute(proposal)
     compound = proposal_compound(proposal)
     days = compound.objection_days if proposal.kind == "owners" else 0
@@ -188,11 +193,6 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
                          audit_head=head_hash(), created_at=now)
     db.session.add(row)
     db.session.flush()
-    # Secret votes are sealed into the log only now, all at once and in receipt order, so the
-    # log never lines a vote up with the participation recorded when it was cast.
-    sealed = list(db.session.scalars(select(SecretVote).where(
-        SecretVote.proposal_id == proposal.id).order_by(SecretVote.receipt))) \
-        if proposal.is_secret else []
     return apply(proposal, "close_voting", None, now=now, also=[row, *sealed], data={
         "passed": result.get("passed"), "result": row.id, "secret_votes": len(sealed),
         "objection_ends_at": proposal.objection_ends_at.isoformat()})

@@ -4,7 +4,8 @@ JSON can recount the result with `flask tally compute FILE.json` and get the sam
 Kinds: "owners" (units with areas and owner keys), "council" (member keys), "consultation"
 (voter keys). A choose-one ballot lists its "choices" (opt1, opt2, ..., abstain); otherwise
 yes/no/abstain. A secret ballot has no voter→choice link: it lists the "participants" and,
-separately, the anonymous "votes" (receipt, choice and, for owners, the voter's frozen area)."""
+separately, the anonymous "votes" (receipt and choice, no weight) and the "totals" per choice
+(votes and, for owners, area), which the votes and the participants are checked against."""
 from app.proposals.tally import (
     ABSTAIN,
     DEVELOPER,
@@ -37,16 +38,19 @@ def owners_verdict(owners: dict[str, Owner], ballots: dict[str, str], matter: in
     return main
 
 
-def secret_electorate(voters: dict[str, int], participants, votes) -> tuple[dict, dict]:
-    """Replace the participants of a secret ballot by their anonymous votes, each carrying its
-    frozen weight: same totals, same splits, and no voter tied to a choice.
-    `voters`: key → area in hundredths; `votes`: [(receipt, area, choice)]."""
+def secret_electorate(voters: dict[str, int], participants,
+                      totals: dict[str, tuple[int, int]]) -> tuple[dict, dict]:
+    """Replace the participants of a secret ballot by its totals per choice (votes, area in
+    hundredths): a tally depends only on the sums of heads and areas per side, so each choice
+    becomes that many anonymous voters, the first carrying the choice's whole area. Same
+    figures, no voter tied to a choice. `voters`: key → area in hundredths."""
     owners = {k: Owner(k, a, ()) for k, a in voters.items() if k not in participants}
     ballots = {}
-    for receipt, area, choice in votes:
-        key = f"vote-{receipt}"
-        owners[key] = Owner(key, area, ())
-        ballots[key] = choice
+    for choice, (count, area) in sorted(totals.items()):
+        for n in range(count):
+            key = f"vote-{choice}-{n + 1}"
+            owners[key] = Owner(key, area if n == 0 else 0, ())
+            ballots[key] = choice
     return owners, ballots
 
 
@@ -77,11 +81,10 @@ def _ballot_map(ballots, voter_key: str, choices: tuple[str, ...]) -> dict[str, 
     return result
 
 
-def _secret_votes(doc: dict, voters: dict[str, int], choices, with_area: bool):
-    """Check the participants and the anonymous votes of a secret ballot against each other."""
-    participants, votes = doc.get("participants"), doc.get("votes")
-    if not isinstance(participants, list) or not isinstance(votes, list):
-        raise TallyError("a secret ballot needs 'participants' and 'votes' lists")
+def _participants(doc: dict, voters: dict[str, int]) -> set[str]:
+    participants = doc.get("participants")
+    if not isinstance(participants, list):
+        raise TallyError("a secret ballot needs a 'participants' list")
     seen: set[str] = set()
     for key in map(str, participants):
         if key not in voters:
@@ -89,24 +92,57 @@ def _secret_votes(doc: dict, voters: dict[str, int], choices, with_area: bool):
         if key in seen:
             raise TallyError(f"participant {key!r} is listed twice")
         seen.add(key)
-    rows, receipts = [], set()
+    return seen
+
+
+def _vote_counts(doc: dict, choices) -> dict[str, int]:
+    votes = doc.get("votes")
+    if not isinstance(votes, list):
+        raise TallyError("a secret ballot needs a 'votes' list")
+    counts, receipts = dict.fromkeys(choices, 0), set()
     for n, vote in enumerate(votes, start=1):
-        if not isinstance(vote, dict) or not {"receipt", "choice"} <= vote.keys() or (
-                with_area and "area" not in vote):
-            raise TallyError(f"vote #{n} needs 'receipt', 'choice'"
-                             + (" and 'area'" if with_area else ""))
+        if not isinstance(vote, dict) or not {"receipt", "choice"} <= vote.keys():
+            raise TallyError(f"vote #{n} needs 'receipt' and 'choice'")
         receipt, choice = str(vote["receipt"]), vote["choice"]
         if receipt in receipts:
             raise TallyError(f"vote #{n}: receipt {receipt!r} is listed twice")
         receipts.add(receipt)
         if choice not in choices:
             raise TallyError(f"vote #{n}: unknown choice {choice!r} ({', '.join(choices)})")
-        rows.append((receipt, parse_area(vote["area"]) if with_area else 0, choice))
-    if len(rows) != len(seen):
-        raise TallyError(f"{len(rows)} votes for {len(seen)} participants")
-    if with_area and sorted(a for _, a, _ in rows) != sorted(voters[k] for k in seen):
-        raise TallyError("the areas of the votes do not match the areas of the participants")
-    return secret_electorate(voters, seen, rows)
+        counts[choice] += 1
+    return counts
+
+
+def _secret_votes(doc: dict, voters: dict[str, int], choices, with_area: bool):
+    """Check a secret ballot's participants, anonymous votes and totals against each other:
+    as many votes as participants, the votes per choice as in the totals, and (owners) the
+    totals' areas adding up to the participants' frozen areas."""
+    seen = _participants(doc, voters)
+    counts = _vote_counts(doc, choices)
+    if sum(counts.values()) != len(seen):
+        raise TallyError(f"{sum(counts.values())} votes for {len(seen)} participants")
+    given = doc.get("totals")
+    if given is None and not with_area:
+        given = {c: {"votes": n} for c, n in counts.items()}
+    if not isinstance(given, dict):
+        raise TallyError("a secret ballot needs 'totals': choice → votes" +
+                         (" and area" if with_area else ""))
+    totals: dict[str, tuple[int, int]] = {}
+    for choice, row in given.items():
+        if choice not in choices or not isinstance(row, dict) or not isinstance(
+                row.get("votes"), int) or isinstance(row.get("votes"), bool):
+            raise TallyError(f"totals of {choice!r}: needs a known choice and integer 'votes'")
+        area = 0
+        if with_area:
+            area = parse_area(row["area"]) if row.get("area") not in (None, "0", "0.00") else 0
+        totals[choice] = (row["votes"], area)
+    for choice, n in counts.items():
+        if totals.get(choice, (0, 0))[0] != n:
+            raise TallyError(f"totals of {choice!r}: {totals.get(choice, (0, 0))[0]} votes, "
+                             f"but the votes list has {n}")
+    if with_area and sum(a for _, a in totals.values()) != sum(voters[k] for k in seen):
+        raise TallyError("the areas of the totals do not add up to the participants' areas")
+    return secret_electorate(voters, seen, totals)
 
 
 def _owners_document(doc: dict) -> dict:

@@ -111,7 +111,7 @@ def turnout_context(proposal: Proposal) -> dict:
         return {"turnout_figures": None}
     counts = results.turnout(proposal)
     split = None
-    if proposal.shows_split_while_open:
+    if proposal.shows_split_while_open and not proposal.is_secret:
         running = results.running_split(proposal)
         split = [(label, running.get(value, {"count": 0, "area": "0.00"}))
                  for value, label in choice_items(proposal)]

@@ -12,7 +12,7 @@ from app.accounts.models import UserSession
 from app.accounts.session import SESSION_KEY, _hash
 from app.extensions import db
 from app.proposals import ballots
-from app.proposals.models import Ballot, ProxyAuthorisation, SecretParticipation, SecretVote
+from app.proposals.models import Ballot, ProxyAuthorisation, SealedVote, SecretParticipation
 from tests.factories import make_resident, make_unit, make_user, pool_for_threads, run_together
 from tests.proposals.helpers import World
 from tests.proposals.web import open_now, url
@@ -79,7 +79,7 @@ def test_200_concurrent_casts_of_one_owners_ballot(app, secret):
     db.session.expire_all()
     if secret:
         assert db.session.scalar(select(func.count(SecretParticipation.id))) == 1
-        assert db.session.scalar(select(func.count(SecretVote.id))) == 1
+        assert db.session.scalar(select(func.count(SealedVote.id))) == 1
     else:
         assert db.session.scalar(select(func.count(Ballot.id))) == 1
 

@@ -151,8 +151,13 @@ def test_owner_ballots_round_trip_open_and_secret(app, secret):
     assert recount == web
     if secret:
         assert "ballots" not in doc and len(doc["participants"]) == len(doc["votes"]) == 5
-        assert {"133.33", "100.00"} == {v["area"] for v in doc["votes"]}
-        assert not any("owner" in v for v in doc["votes"])
+        # No weight, owner or order beside a vote: only receipts and choices, and totals.
+        assert all(set(v) == {"receipt", "choice"} for v in doc["votes"])
+        assert [v["receipt"] for v in doc["votes"]] == sorted(v["receipt"] for v in doc["votes"])
+        assert doc["totals"] == {"yes": {"votes": 3, "area": "333.33"},
+                                 "no": {"votes": 1, "area": "100.00"},
+                                 "abstain": {"votes": 1, "area": "100.00"}}
+        assert "cannot" in doc["not_recomputable"]
 
 
 @pytest.mark.parametrize("secret", [False, True])
@@ -195,17 +200,20 @@ SECRET_BASE = {
     "kind": "owners", "matter": 1, "secret": True,
     "units": [{"unit": "1-1-101", "area": "90.00", "owner": "h1"},
               {"unit": "1-1-102", "area": "80.00", "owner": "h2"}],
-    "participants": ["h1"], "votes": [{"receipt": "R1", "area": "90.00", "choice": "yes"}]}
+    "participants": ["h1"], "votes": [{"receipt": "R1", "choice": "yes"}],
+    "totals": {"yes": {"votes": 1, "area": "90.00"}}}
 
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"participants": ["h9"]}, "not in the electorate"),
     ({"participants": ["h1", "h1"]}, "listed twice"),
     ({"participants": ["h1", "h2"]}, "2 participants"),
-    ({"votes": [{"receipt": "R1", "area": "80.00", "choice": "yes"}]}, "do not match"),
-    ({"votes": [{"receipt": "R1", "area": "90.00", "choice": "opt1"}]}, "unknown choice"),
-    ({"votes": [{"receipt": "R1", "choice": "yes"}]}, "needs"),
-    ({"participants": None}, "needs 'participants'"),
+    ({"totals": {"yes": {"votes": 1, "area": "80.00"}}}, "do not add up"),
+    ({"totals": {"no": {"votes": 1, "area": "90.00"}}}, "votes list has 1"),
+    ({"totals": None}, "needs 'totals'"),
+    ({"votes": [{"receipt": "R1", "choice": "opt1"}]}, "unknown choice"),
+    ({"votes": [{"choice": "yes"}]}, "needs"),
+    ({"participants": None}, "needs a 'participants'"),
     ({"choices": ["yes"]}, "at least two"),
 ])
 def test_compute_document_refuses_inconsistent_secret_or_option_files(change, message):
