@@ -157,7 +157,8 @@ def test_upgrade_installs_audit_triggers_and_head(migrated_app):
 
 
 def test_migrated_audit_log_refuses_edits(migrated_app):
-    from app.audit.services import record, verify
+    from app.audit.services import record
+    from app.audit.verification import verify
 
     record(None, None, "system.migrated", None, {"ok": True})
     db.session.commit()

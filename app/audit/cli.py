@@ -2,7 +2,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.audit.services import verify
+from app.audit.verification import verify
 
 audit_cli = AppGroup("audit", help="The hash-chained audit log.")
 

@@ -1,10 +1,10 @@
 """record() appends to the chain inside the caller's transaction; verify() re-walks it."""
 import json
-from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
 
 from app.audit.canonical import canonical_json, row_digest, sha256_hex
+from app.audit.coverage import prev_digest, remember_written
 from app.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from app.core.time import iso_utc, utcnow
 from app.extensions import db
@@ -30,8 +30,38 @@ def entry_hash(entry: AuditEntry) -> str:
     return sha256_hex(canonical_json(_entry_content(entry)))
 
 
+def removal(instance) -> dict:
+    """The cover of a row about to be deleted, taken before the delete (afterwards the ORM
+    may already have cleared its foreign keys): pass it to record(removed=[...])."""
+    return {"table": instance.__table__.name, "id": instance.id, "removed": True,
+            "prev": row_digest(instance)}
+
+
 def _cover(instance) -> dict:
-    return {"table": instance.__table__.name, "id": instance.id, "digest": row_digest(instance)}
+    """A row the change wrote, with `prev`, the digest it had before this transaction changed
+    it (None if it inserted it), when known."""
+    table, session = instance.__table__.name, db.session()
+    digest = row_digest(instance)
+    cover = {"table": table, "id": instance.id, "digest": digest}
+    known, prev = prev_digest(session, table, instance.id)
+    if known:
+        cover["prev"] = prev
+    remember_written(session, table, instance.id, digest)
+    return cover
+
+
+def _set_cover(model, scope: dict) -> dict:
+    """Every row of `model` matching `scope` (e.g. {"proposal_id": 5}), vouched for at once."""
+    count, digest = set_digest(model, scope)
+    return {"table": model.__table__.name, "scope": scope, "count": count, "digest": digest}
+
+
+def set_digest(model, scope: dict) -> tuple[int, str]:
+    table = model.__table__
+    rows = db.session.execute(
+        select(table).where(*(table.c[k] == v for k, v in scope.items())).order_by(table.c.id)
+    ).mappings().all()
+    return len(rows), sha256_hex(canonical_json([dict(r) for r in rows]))
 
 
 _entries = AuditEntry.__table__
@@ -54,15 +84,21 @@ _READ_HEAD = select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)
 
 
 def record(actor, compound, action: str, obj=None, data: dict | None = None, *,
-           also=(), actor_role: str | None = None) -> AuditEntry:
+           also=(), sets=(), removed=(), actor_role: str | None = None) -> AuditEntry:
     """Append one entry describing a state change, in the caller's transaction.
 
-    `obj` and `also` are the rows the change wrote; their content digests are chained so that
-    `verify()` can tell when a row was later changed behind the log's back. Returns the entry
-    as written (not attached to the session).
+    `obj` and `also` are the rows the change wrote, `removed` removal() covers of the rows it
+    deleted, `sets`
+    (model, scope) pairs for many rows written at once (an electorate, a urn's votes); their
+    content digests are chained so that `verify()` can tell when a row was later changed,
+    added or removed behind the log's back. Returns the entry as written (not attached to the
+    session).
     """
     db.session.flush()  # ids and defaults of the changed rows must exist before we digest them
-    covers = [_cover(row) for row in ([obj] if obj is not None else []) + list(also)]
+    # Removals first: on SQLite a row inserted by the same change may reuse a removed id.
+    covers = list(removed)
+    covers += [_cover(row) for row in ([obj] if obj is not None else []) + list(also)]
+    covers += [_set_cover(model, scope) for model, scope in sets]
     entry = AuditEntry(
         created_at=utcnow(),
         actor_id=getattr(actor, "id", None),
@@ -88,83 +124,12 @@ def record(actor, compound, action: str, obj=None, data: dict | None = None, *,
     return entry
 
 
+def head_row():
+    """(seq, hash) of the chain's head as this transaction sees it (read afresh: record()
+    bypasses the ORM), or None before the head row exists."""
+    return db.session.connection().execute(_READ_HEAD).first()
+
+
 def head_hash() -> str:
-    """The chain's head as this transaction sees it (read afresh: record() bypasses the ORM)."""
-    head = db.session.connection().execute(_READ_HEAD).first()
+    head = head_row()
     return head.hash if head else GENESIS_HASH
-
-
-@dataclass
-class VerifyResult:
-    ok: bool
-    count: int
-    head: str
-    problems: list[str] = field(default_factory=list)
-
-
-def _table_models() -> dict:
-    return {m.class_.__table__.name: m.class_ for m in db.Model.registry.mappers
-            if hasattr(m.class_, "__table__")}
-
-
-def verify() -> VerifyResult:
-    """Recompute the chain from the first entry. Report the first broken link (edited,
-    deleted or reordered entries all break it) and any covered row whose current content no
-    longer matches the digest of the last entry that wrote it."""
-    prev = GENESIS_HASH
-    expected_seq = 1
-    count = 0
-    latest_cover: dict[tuple[str, int], tuple[str, int]] = {}
-    rows = db.session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()
-    for entry in rows.yield_per(1000):
-        count += 1
-        if entry.seq != expected_seq:
-            return VerifyResult(False, count, prev, [
-                f"entry id={entry.id} seq={entry.seq}: expected seq {expected_seq} "
-                "(an entry is missing or out of order)"])
-        if entry.prev_hash != prev:
-            return VerifyResult(False, count, prev, [
-                f"entry id={entry.id} seq={entry.seq}: "
-                "prev_hash does not match the entry before it"])
-        if entry_hash(entry) != entry.hash:
-            return VerifyResult(False, count, prev, [
-                f"entry id={entry.id} seq={entry.seq}: content does not match its hash"])
-        for cover in entry.covers or []:
-            latest_cover[(cover["table"], cover["id"])] = (cover["digest"], entry.seq)
-        prev = entry.hash
-        expected_seq += 1
-    head = db.session.connection().execute(_READ_HEAD).first()
-    if head is None or head.hash != prev or head.seq != count:
-        return VerifyResult(False, count, prev, [
-            f"head row says seq={getattr(head, 'seq', None)} but the chain ends at seq={count} "
-            "(entries at the end were removed)"])
-    problems = _check_covered_rows(latest_cover)
-    return VerifyResult(not problems, count, prev, problems)
-
-
-def _check_covered_rows(latest_cover) -> list[str]:
-    models = _table_models()
-    by_table: dict[str, dict[int, tuple[str, int]]] = {}
-    for (table, row_id), value in latest_cover.items():
-        by_table.setdefault(table, {})[row_id] = value
-    problems = []
-    for table, wanted in sorted(by_table.items()):
-        model = models.get(table)
-        if model is None:
-            problems.append(f"table {table} is covered by the log but no longer exists")
-            continue
-        found = {}
-        ids = list(wanted)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for row in db.session.execute(select(model).where(model.id.in_(chunk))).scalars():
-                found[row.id] = row_digest(row)
-        for row_id, (digest, seq) in sorted(wanted.items()):
-            if row_id not in found:
-                problems.append(f"{table} id={row_id}: row is missing (last written by seq={seq})")
-            elif found[row_id] != digest:
-                problems.append(
-                    f"{table} id={row_id}: content changed outside the log "
-                    f"(last written by seq={seq})")
-    return sorted(problems, key=lambda p: int(p.split("seq=")[-1].rstrip(")")))
-

@@ -12,6 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.audit.coverage import require_coverage
 from app.core.schema import partial_unique, sql_in
 from app.core.time import utcnow
 from app.core.types import Area, UTCDateTime
@@ -263,3 +264,7 @@ class RosterUpload(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# Who is an owner and who holds a role decide who votes: every row must be in the audit log.
+require_coverage(Residency, RoleGrant)

@@ -12,6 +12,7 @@ from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.audit.coverage import note_before
 from app.audit.services import record
 from app.compounds.access import is_staff
 from app.compounds.models import Compound, Holding, Residency, Unit
@@ -222,6 +223,7 @@ def _store(vote: OpenVote, actor, choice: str, now: datetime, *, channel: str, p
     # (a paper reference already entered, a secret participation): the common web ballot
     # relies on ON CONFLICT alone and costs two round trips less.
     guarded = vote.is_secret or paper_ref is not None
+    superseded: list[Ballot] = []
     try:
         with db.session.begin_nested() if guarded else nullcontext():
             if vote.is_secret:
@@ -233,9 +235,7 @@ def _store(vote: OpenVote, actor, choice: str, now: datetime, *, channel: str, p
                 sealing.store_sealed(vote.id, choice, vote.member_area, receipt)
             else:
                 if vote.allows_changes:
-                    db.session.execute(update(Ballot).where(
-                        Ballot.proposal_id == vote.id, Ballot.member_id == vote.member_id,
-                        Ballot.superseded_at.is_(None)).values(superseded_at=now))
+                    superseded = _supersede(vote, now)
                 values.update(choice=choice, receipt=receipt, superseded_at=None)
                 ballot_id = insert_unless_exists(Ballot, values, ["proposal_id", "member_id"],
                                                  where=Ballot.superseded_at.is_(None))
@@ -252,8 +252,25 @@ def _store(vote: OpenVote, actor, choice: str, now: datetime, *, channel: str, p
         details["receipt"] = receipt
     if channel == "web":
         follow(actor, vote.compound_id, "proposal", vote.id, audited=False)
-    record(actor, vote.compound_id, "ballot.cast", written, details, actor_role=actor_role)
+    record(actor, vote.compound_id, "ballot.cast", written, details, also=superseded,
+           actor_role=actor_role)
     return receipt
+
+
+_SUPERSEDE = (update(Ballot).where(Ballot.proposal_id == bindparam("p"),
+                                   Ballot.member_id == bindparam("m"),
+                                   Ballot.superseded_at.is_(None))
+              .values(superseded_at=bindparam("now")).returning(*Ballot.__table__.c))
+
+
+def _supersede(vote: OpenVote, now: datetime) -> list[Ballot]:
+    """Mark the member's current ballot as replaced; returns it as the audit log should see
+    it (its state before this write was the same row with no superseded_at)."""
+    rows = db.session.execute(_SUPERSEDE, {"p": vote.id, "m": vote.member_id, "now": now},
+                              execution_options={"synchronize_session": False}).mappings().all()
+    for row in rows:
+        note_before(Ballot.__tablename__, row["id"], {**row, "superseded_at": None})
+    return [Ballot(**row) for row in rows]
 
 
 def cast_in_person(proposal_id: int, member_id: int, voter, choice: str,

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.audit.coverage import require_coverage
 from app.core.schema import partial_unique, sql_in
 from app.core.time import utcnow
 from app.core.types import Area, UTCDateTime
@@ -292,3 +293,9 @@ class ProposalAttachment(db.Model):
         CheckConstraint("position BETWEEN 1 AND 10", name="attachment_position_range"),
         CheckConstraint("size >= 0", name="attachment_size_positive"),
     )
+
+
+# The rows that decide a vote: `flask audit verify` reports any of them no entry vouches for.
+require_coverage(Proposal, ProposalOption, Ballot, SecretParticipation, ProxyAuthorisation,
+                 ProposalResult)
+require_coverage(ElectorateMember, ElectorateUnit, SecretVote, SecretTotal, scope="proposal_id")

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from app.audit.services import head_hash, record
+from app.audit.services import head_hash, record, removal
 from app.compounds.access import has_role, is_member, is_staff, primary_role
 from app.compounds.models import Compound
 from app.core.errors import PermissionDenied, ServiceError
@@ -15,10 +15,14 @@ from app.notifications.services import follow
 from app.proposals import electorate, results, sealing
 from app.proposals.lifecycle import PROPOSERS, apply, proposal_compound
 from app.proposals.models import (
+    ElectorateMember,
+    ElectorateUnit,
     Objection,
     Proposal,
     ProposalOption,
     ProposalResult,
+    SecretTotal,
+    SecretVote,
 )
 from app.proposals.periods import earliest_voting_start, period_after
 
@@ -62,9 +66,10 @@ def update_draft(actor, proposal: Proposal, **fields) -> Proposal:
     options = fields.pop("options", None)
     _fill(proposal, **fields)
     proposal.updated_at = utcnow()
-    _set_options(proposal, options)
+    removed = _set_options(proposal, options)
     record(actor, compound, "proposal.edit", proposal, {"fields": sorted(fields)},
-           also=list(proposal.options), actor_role=primary_role(actor, compound))
+           also=list(proposal.options), removed=removed,
+           actor_role=primary_role(actor, compound))
     return proposal
 
 
@@ -96,20 +101,23 @@ def _fill(proposal: Proposal, *, title, body, kind, matter, council_body, is_sec
     proposal.voting_method = clean_text(voting_method)
 
 
-def _set_options(proposal: Proposal, options: list[str] | None) -> None:
+def _set_options(proposal: Proposal, options: list[str] | None) -> list[dict]:
+    """Replace the options; returns the removed ones' covers for the audit entry."""
     if options is None:
-        return
+        return []
     labels = [clean_text(o, 200) for o in options if clean_text(o)]
     if len(labels) == 1:
         raise ServiceError(_l("多选一表决至少需要两个选项。"), field="options")
     if labels and proposal.kind == "council":
         raise ServiceError(_l("议事会、业委会决议只能以同意、反对、弃权表决。"), field="options")
+    removed = [removal(old) for old in proposal.options]
     for old in list(proposal.options):
         db.session.delete(old)
     db.session.flush()
     proposal.options = [ProposalOption(position=i + 1, label=label)
                         for i, label in enumerate(labels)]
     db.session.flush()
+    return removed
 
 
 # ---- stage transitions with their own rules ----
@@ -163,7 +171,9 @@ def open_voting(proposal: Proposal, now: datetime | None = None):
     if proposal.state != "notice" or now < proposal.voting_opens_at:
         raise ServiceError(_l("还没到投票开始时间。"), status=409)
     voters = electorate.snapshot(proposal)
-    return apply(proposal, "open_voting", None, now=now, data={"voters": voters})
+    scope = {"proposal_id": proposal.id}
+    return apply(proposal, "open_voting", None, now=now, data={"voters": voters},
+                 sets=[(ElectorateMember, scope), (ElectorateUnit, scope)])
 
 
 def _lock(proposal: Proposal) -> Proposal:
@@ -183,7 +193,7 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
         raise ServiceError(_l("投票尚未截止。"), status=409)
     # A secret ballot's urn is opened now, in this transaction: the anonymous votes and the
     # totals are written and the sealed rows deleted (app.proposals.sealing).
-    sealed = sealing.open_urn(proposal.id) if proposal.is_secret else []
+    opened = sealing.open_urn(proposal.id) if proposal.is_secret else []
     result = results.compute(proposal)
     compound = proposal_compound(proposal)
     days = compound.objection_days if proposal.kind == "owners" else 0
@@ -193,8 +203,10 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
                          audit_head=head_hash(), created_at=now)
     db.session.add(row)
     db.session.flush()
-    return apply(proposal, "close_voting", None, now=now, also=[row, *sealed], data={
-        "passed": result.get("passed"), "result": row.id, "secret_votes": len(sealed),
+    urn = [(SecretVote, {"proposal_id": proposal.id}),
+           (SecretTotal, {"proposal_id": proposal.id})] if proposal.is_secret else []
+    return apply(proposal, "close_voting", None, now=now, also=[row], sets=urn, data={
+        "passed": result.get("passed"), "result": row.id, "secret_votes": len(opened),
         "objection_ends_at": proposal.objection_ends_at.isoformat()})
 
 

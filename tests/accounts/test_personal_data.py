@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User, UserSession
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.compounds.models import Residency, RoleGrant, UnitClaim
 from app.core.phones import normalize_mobile
 from app.extensions import db

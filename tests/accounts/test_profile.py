@@ -2,7 +2,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User, UserSession
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.extensions import db
 from tests.factories import DEFAULT_PASSWORD, make_user
 

@@ -8,7 +8,8 @@ from sqlalchemy.exc import DBAPIError
 
 from app.accounts.models import User
 from app.audit.models import AuditEntry
-from app.audit.services import entry_hash, head_hash, record, verify
+from app.audit.services import entry_hash, head_hash, record
+from app.audit.verification import verify
 from app.extensions import db
 from tests.factories import make_building, make_compound, make_user
 

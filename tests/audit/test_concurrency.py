@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit.models import AuditEntry
-from app.audit.services import record, verify
+from app.audit.services import record
+from app.audit.verification import verify
 from app.core.time import utcnow
 from app.extensions import db
 from tests.factories import pool_for_threads, run_together

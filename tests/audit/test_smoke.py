@@ -1,4 +1,5 @@
-from app.audit.services import record, verify
+from app.audit.services import record
+from app.audit.verification import verify
 from app.extensions import db
 from tests.factories import make_compound, make_user
 

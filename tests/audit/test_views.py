@@ -19,7 +19,7 @@ def _entries(html: str) -> list[int]:
 
 def test_member_sees_entries_newest_first_with_role_and_masked_name(client, login_as):
     compound, other = make_compound(), make_compound()
-    viewer = _member(compound)
+    viewer = _member(compound)  # entry 1: the viewer's verified home
     actor = make_user(name="李秀英")
     record(actor, compound, "account.registered", actor, {}, actor_role="owner")
     record(actor, other, "account.registered", actor, {"other": True}, actor_role="owner")
@@ -27,7 +27,7 @@ def test_member_sees_entries_newest_first_with_role_and_masked_name(client, logi
     record(actor, compound, "something.new", None, {}, actor_role="party_cell")
     db.session.commit()
     html = login_as(viewer).get(f"/c/{compound.id}/audit").get_data(as_text=True)
-    assert _entries(html) == [4, 3, 1]  # entry 2 belongs to another compound
+    assert _entries(html) == [5, 4, 2, 1]  # entry 3 belongs to another compound
     assert "李**" in html and "李秀英" not in html
     assert "业主" in html and "社区工作者" in html and "党支部" in html
     assert "注册账户" in html and "授予角色" in html
@@ -76,12 +76,13 @@ def test_pages_of_fifty(client, login_as):
     db.session.commit()
     login_as(viewer)
     first = client.get(f"/c/{compound.id}/audit").get_data(as_text=True)
-    assert _entries(first) == list(range(120, 70, -1))
-    assert f'href="/c/{compound.id}/audit?before=71"' in first
-    second = client.get(f"/c/{compound.id}/audit?before=71").get_data(as_text=True)
-    assert _entries(second) == list(range(70, 20, -1))
-    third = client.get(f"/c/{compound.id}/audit?before=21").get_data(as_text=True)
-    assert _entries(third) == list(range(20, 0, -1))
+    # Entry 1 is the viewer's verified home, then the 120 entries.
+    assert _entries(first) == list(range(121, 71, -1))
+    assert f'href="/c/{compound.id}/audit?before=72"' in first
+    second = client.get(f"/c/{compound.id}/audit?before=72").get_data(as_text=True)
+    assert _entries(second) == list(range(71, 21, -1))
+    third = client.get(f"/c/{compound.id}/audit?before=22").get_data(as_text=True)
+    assert _entries(third) == list(range(21, 0, -1))
     assert f'href="/c/{compound.id}/audit?before=' not in third
 
 

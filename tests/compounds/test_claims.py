@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.accounts.passwords import verify_password
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.compounds import claims
 from app.compounds.access import roles_in
 from app.compounds.models import InviteCode, Residency, UnitClaim

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.accounts.passwords import verify_password
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.compounds.access import roles_in
 from app.compounds.demo import ACCOUNTS, DEMO_PASSWORD, demo_compound
 from app.compounds.models import Compound, Holding, InviteCode, Unit

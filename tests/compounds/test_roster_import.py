@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.compounds import roster
 from app.compounds.models import Building, Holding, HoldingOwner, RosterUpload, Unit
 from app.core.errors import Conflict, NotFound

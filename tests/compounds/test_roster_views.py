@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.compounds import roster
 from app.compounds.models import Building, InviteCode, RosterUpload, Unit
 from app.extensions import db

@@ -1,7 +1,7 @@
 """The demo's 居民公约: in force, two versions, household signatures, two 党员承诺."""
 from sqlalchemy import select
 
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.compounds.demo import seed_demo
 from app.covenants import household
 from app.covenants.demo import seed_covenants

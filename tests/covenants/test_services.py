@@ -5,7 +5,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.covenants import adoption, household, services
 from app.covenants.models import (

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.core.time import CHINA, utcnow
 from app.extensions import db
 from app.notices.models import Notice, NoticeAck, NoticeRead

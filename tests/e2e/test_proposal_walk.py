@@ -158,5 +158,5 @@ def test_owners_decision_from_issue_to_implementation(live_server, browser,
         assert actions == ["open_consultation", "submit_review", "approve_review",
                            "publish_notice", "open_voting", "close_voting", "publish_result",
                            "start_implementation", "publish_implementation", "close"]
-        from app.audit.services import verify
+        from app.audit.verification import verify
         assert verify().ok

@@ -5,7 +5,7 @@ PostgreSQL."""
 import pytest
 from sqlalchemy import func, select
 
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.extensions import db
 from app.issues.models import Issue, IssueSecond
 from tests.factories import make_resident, make_user, own_client, pool_for_threads, run_together

@@ -3,7 +3,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.compounds.demo import seed_demo
 from app.extensions import db
 from app.issues.demo import seed_issues

@@ -5,7 +5,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.extensions import db
 from app.meetings import minutes
 from app.meetings.models import RevisionImmutable
@@ -54,7 +54,8 @@ def test_every_action_is_audited_and_verify_passes(w):
     meeting = w.published()
     minutes.correct(w.recorder, w.compound, meeting, w.items(meeting, "安装10个"), "记录有误")
     db.session.commit()
-    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
+    actions = db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.action.not_like("test.%")).order_by(AuditEntry.seq)).all()
     assert actions == ["meeting.convene", "meeting.attendance", "minutes.save", "minutes.save",
                        "minutes.submit"] + ["minutes.confirm"] * 5 + ["minutes.publish",
                                                                     "minutes.correct"]

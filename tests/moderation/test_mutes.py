@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.time import china_time, utcnow
 from app.extensions import db

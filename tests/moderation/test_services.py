@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.extensions import db
 from app.issues.models import Comment, Issue

@@ -2,7 +2,7 @@
 acknowledgements, all through the services (the audit chain verifies)."""
 from collections import Counter
 
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.compounds.demo import seed_demo
 from app.extensions import db
 from app.issues.demo import seed_issues

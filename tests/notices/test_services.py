@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.time import utcnow
 from app.extensions import db

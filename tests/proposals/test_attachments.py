@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.proposals import attachments, services

@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.compounds.demo import seed_demo
 from app.core.time import utcnow
 from app.extensions import db
