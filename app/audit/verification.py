@@ -34,7 +34,10 @@ class _Walk:
             return
         key = (table, cover["id"])
         last = self.rows.get(key)
-        if "prev" in cover and cover["prev"] != (last[0] if last else None):
+        # A row first vouched for with a `prev` existed unlogged before; that matters only
+        # where every row must be logged (elsewhere the log starts vouching for it here).
+        if "prev" in cover and cover["prev"] != (last[0] if last else None) and (
+                last or table in REQUIRED):
             since = f"last written by seq={last[1]}" if last else "not in the log before"
             self.problems.append((seq, f"{table} id={cover['id']}: content changed outside the "
                                        f"log before seq={seq} rewrote it ({since})"))
