@@ -9,20 +9,23 @@ Two gaps the chain closes here (DESIGN §5):
   transaction found it before changing it (None for a row it inserted), and verify() checks
   that `prev` is the digest the log last vouched for.
 
-The "before" content is captured from the ORM's own change tracking at flush time (the loaded
-values of the attributes a flush changed); code that changes a row with a Core UPDATE calls
-capture() on the loaded row first."""
-from sqlalchemy import event, inspect
+The "before" content is captured in one place for every kind of write: from the ORM's own
+change tracking at flush time (the loaded values of the attributes a flush changed), and, for an
+UPDATE statement run through the session (the conditional UPDATEs of state machines), by reading
+the rows its WHERE clause matches just before it runs, locked on PostgreSQL so that the rows
+cannot change between the read and the write."""
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
 from app.audit.canonical import canonical_json, sha256_hex
-from app.extensions import db
 
 # table name → the column by which set covers scope its rows (None: row covers only).
 REQUIRED: dict[str, str | None] = {}
 _UNKNOWN = object()
 _KEY = "audit_before"
+# Tables written by bulk UPDATEs that the log never covers (read marks): nothing to capture.
+UNCOVERED_UPDATES = {"notifications"}
 
 
 def require_coverage(*models, scope: str | None = None) -> None:
@@ -47,22 +50,6 @@ def _column_values(state, old: dict) -> dict | None:
         for column in attr.columns:
             content[column.key] = value
     return content
-
-
-def capture(instance) -> None:
-    """Remember `instance`'s loaded content as its state before this transaction's write.
-    Call it before changing a loaded row with a Core UPDATE."""
-    state = inspect(instance)
-    if state.identity and state.session is not None:
-        content = _column_values(state, dict(state.committed_state))
-        _before(state.session).setdefault((state.mapper.local_table.name, state.identity[0]),
-                                          content if content is not None else _UNKNOWN)
-
-
-def note_before(table: str, row_id: int, content: dict) -> None:
-    """The content a row had before this transaction changed it with a Core UPDATE ...
-    RETURNING (the caller knows what the WHERE clause matched)."""
-    _before(db.session()).setdefault((table, row_id), content)
 
 
 def prev_digest(session, table: str, row_id: int):
@@ -101,6 +88,28 @@ def _capture_flushed(session, flush_context):
         if key not in before:
             content = _column_values(state, dict(state.committed_state))
             before[key] = content if content is not None else _UNKNOWN
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _capture_updated(orm_execute_state):
+    if not orm_execute_state.is_update:
+        return
+    stmt = orm_execute_state.statement
+    table = stmt.table
+    if table.name in UNCOVERED_UPDATES or "id" not in table.c:
+        return
+    params = orm_execute_state.parameters
+    if params is not None and not isinstance(params, dict):
+        return  # executemany: not used for audited rows
+    session = orm_execute_state.session
+    query = select(table).where(stmt.whereclause) if stmt.whereclause is not None \
+        else select(table)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    before = _before(session)
+    # On the connection: plain rows keyed by column, whatever entity the UPDATE named.
+    for row in session.connection().execute(query, params or {}).mappings():
+        before.setdefault((table.name, row["id"]), dict(row))
 
 
 @event.listens_for(Session, "after_commit")

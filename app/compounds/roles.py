@@ -9,7 +9,6 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.accounts.services import find_by_mobile
-from app.audit.coverage import capture
 from app.audit.services import record
 from app.compounds.access import forget_roles, has_role, is_staff, primary_role, roles_in
 from app.compounds.models import GRANTED_ROLES, Compound, RoleGrant, RoleRequest
@@ -106,7 +105,6 @@ def revoke_role(actor: User, compound: Compound, grant: RoleGrant, reason: str) 
         raise PermissionDenied(_l("只有本社区的工作人员可以撤销角色。"))
     reason = _reason(reason)
     with db.session.begin_nested():
-        capture(grant)
         result = db.session.execute(
             update(RoleGrant)
             .where(RoleGrant.id == grant.id, RoleGrant.revoked_at.is_(None))

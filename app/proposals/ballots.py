@@ -12,7 +12,6 @@ from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.audit.coverage import note_before
 from app.audit.services import record
 from app.compounds.access import is_staff
 from app.compounds.models import Compound, Holding, Residency, Unit
@@ -265,11 +264,9 @@ _SUPERSEDE = (update(Ballot).where(Ballot.proposal_id == bindparam("p"),
 
 def _supersede(vote: OpenVote, now: datetime) -> list[Ballot]:
     """Mark the member's current ballot as replaced; returns it as the audit log should see
-    it (its state before this write was the same row with no superseded_at)."""
+    it (audit.coverage read its state before the write)."""
     rows = db.session.execute(_SUPERSEDE, {"p": vote.id, "m": vote.member_id, "now": now},
                               execution_options={"synchronize_session": False}).mappings().all()
-    for row in rows:
-        note_before(Ballot.__tablename__, row["id"], {**row, "superseded_at": None})
     return [Ballot(**row) for row in rows]
 
 
