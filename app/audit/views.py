@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "proposal.objection": _l("提出异议"),
     "proposal.objection_answer": _l("答复异议"),
     "proxy.register": _l("登记委托"),
+    "proxy.revoke": _l("撤销委托"),
     "ballot.cast": _l("投票"),
     "meeting.convene": _l("召集会议"),
     "meeting.attendance": _l("登记出席情况"),

@@ -127,7 +127,8 @@ def test_proxy_registered_by_staff_votes_for_the_owner(app, client, login_as):
     login_as(neighbour)  # not a member of this compound, but holds authorisations
     page = _text(client.get(url(p, "vote")))
     assert w.units[0].number in page and w.units[1].number in page and "受委托" in page
-    assert client.get(url(p)).status_code == 403  # the rest of the compound stays closed
+    assert client.get(url(p)).status_code == 200  # the proposal they vote on, nothing else
+    assert client.get(f"/c/{w.compound.id}/proposals/").status_code == 403
     member = ballots.find_member(p, w.units[0].number)
     response = client.post(url(p, "vote"), data={"member_id": member.id, "choice": "no",
                                                  "as_proxy": "1"})
