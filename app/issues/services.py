@@ -16,7 +16,7 @@ from app.core.phones import normalize_mobile
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
 from app.extensions import db
-from app.issues.lifecycle import SECONDABLE, apply, issue_compound, issue_path
+from app.issues.lifecycle import SECONDABLE, anonymous_as, apply, issue_compound, issue_path
 from app.issues.models import RATINGS, Issue, IssueCategory, IssuePhoto, IssueSecond
 from app.issues.photos import MAX_PHOTOS, StoredPhoto
 from app.moderation.mutes import ensure_not_muted
@@ -115,7 +115,8 @@ def post_issue(actor: User, compound: Compound, *, title: str, body: str, catego
     record(actor, compound, "issue.create", issue,
            {"category": category, "show_as": show_as, "photos": [p.sha256 for p in photos],
             "on_behalf_of": author.id if on_behalf_of is not None else None},
-           also=rows, actor_role=primary_role(actor, compound))
+           also=rows, actor_role=primary_role(actor, compound),
+           anonymous_as=anonymous_as(issue, actor))
     return issue
 
 

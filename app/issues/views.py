@@ -31,7 +31,8 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 def _names():
     return {"status_labels": STATUS_LABELS, "status_css": STATUS_CSS,
             "action_labels": ACTION_LABELS, "rating_labels": RATING_LABELS,
-            "role_label": role_label, "author_name": queries.author_name}
+            "role_label": role_label, "author_name": queries.author_name,
+            "event_actor": queries.event_actor}
 
 
 @bp.get("/")
