@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
-from app.core.uploads import MIME_TYPES, absolute_path, save_document
+from app.core.uploads import MIME_TYPES, absolute_path, address, read_document, store
 from app.proposals import ballots, pages, proxies
 from app.proposals.forms import PaperBallotForm, ProxyForm, ProxyRevokeForm
 from app.proposals.labels import choice_items
@@ -29,11 +29,12 @@ def paper(compound_id: int, proposal_id: int):
     if not form.validate_on_submit():
         return render_paper(compound, proposal, form, 400 if form.errors else 200)
     try:
-        scan = save_document(form.scan.data, field="scan")
+        scan = read_document(form.scan.data, field="scan")
         with unit_of_work():
             member = ballots.find_member(proposal, form.member.data)
             receipt = ballots.cast_paper(current_user, proposal.id, member.id, form.choice.data,
-                                         paper_ref=form.paper_ref.data, scan=scan)
+                                         paper_ref=form.paper_ref.data, scan=address(*scan))
+            store(*scan)  # only once the ballot was accepted: a refused one leaves no file
     except ServiceError as exc:
         show_error(form, exc)
         return render_paper(compound, proposal, form, exc.status)
@@ -56,11 +57,12 @@ def proxy_register(compound_id: int, proposal_id: int):
     if not form.validate_on_submit():
         return render_proxies(compound, proposal, form, 400 if form.errors else 200)
     try:
-        document = save_document(form.document.data, field="document")
+        document = read_document(form.document.data, field="document")
         with unit_of_work():
             member = ballots.find_member(proposal, form.member.data)
-            proxies.register(current_user, proposal, member, form.proxy_mobile.data, document,
-                             is_guardian=form.is_guardian.data)
+            proxies.register(current_user, proposal, member, form.proxy_mobile.data,
+                             address(*document), is_guardian=form.is_guardian.data)
+            store(*document)  # only once the authorisation was accepted
     except ServiceError as exc:
         show_error(form, exc)
         return render_proxies(compound, proposal, form, exc.status)
