@@ -22,8 +22,10 @@ MAX_PHOTOS = 6
 MAX_SIDE = 1600
 THUMB_SIDE = 320
 # The caps (config PHOTO_MAX_PIXELS per photo, PHOTO_MAX_TOTAL_PIXELS per request) count
-# decoded pixels: a JPEG is decoded at about the scale it will be stored at, so a 48 MP phone
-# photo costs 12 MP, while a PNG costs all it claims.
+# decoded pixels: a JPEG is decoded at about the scale it will be stored at (its decoder
+# skips detail by 1/2, 1/4 or 1/8), so a 48 MP phone photo costs 3 MP; a PNG costs all it
+# claims.
+
 # Pillow refuses to even open a picture whose header claims more than this (2x raises, 1x
 # warns, and we turn the warning into a refusal): the largest phone sensors are 200 MP, and
 # only a JPEG that large can then pass the decoded cap above.
@@ -80,19 +82,21 @@ def _shown_size(width: int, height: int) -> tuple[int, int]:
     return max(int(width * scale), 1), max(int(height * scale), 1)
 
 
+def _too_many_pixels() -> ServiceError:
+    return ServiceError(_l("照片像素太多：每张不能超过 %(n)s 万像素，请缩小后重新上传。",
+                           n=_ten_thousands(_limit("PHOTO_MAX_PIXELS"))), field="photos")
+
+
 def _open_lazily(data: bytes) -> Image.Image:
     """Open without decoding, with the decoder set to the scale the photo will be stored at
     (JPEG only: its decoder can skip detail). Too many pixels in the header: refused here."""
-    too_big = ServiceError(_l("照片像素太多：每张不能超过 %(n)s 万像素，请缩小后重新上传。",
-                              n=_ten_thousands(_limit("PHOTO_MAX_PIXELS"))),
-                           field="photos")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             Image.open(io.BytesIO(data)).verify()  # structure only; must reopen afterwards
             image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-            raise too_big from None
+            raise _too_many_pixels() from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
             raise ServiceError(NOT_AN_IMAGE, field="photos") from None
     if image.format not in FORMATS:
@@ -100,7 +104,7 @@ def _open_lazily(data: bytes) -> Image.Image:
     if image.format in ("JPEG", "MPO"):
         image.draft("RGB", _shown_size(*image.size))
     if image.width * image.height > _limit("PHOTO_MAX_PIXELS"):
-        raise too_big
+        raise _too_many_pixels()
     return image
 
 
