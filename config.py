@@ -35,6 +35,11 @@ class Config:
     # Every registration attempt counts (a duplicate mobile tells whether a number is taken).
     REGISTER_LIMIT_PER_IP = "30 per hour"
     CLAIM_LIMIT_PER_USER = "10 per hour"
+    # Raising issues, per account; every attempt counts, refused ones included.
+    ISSUE_POST_LIMIT = "10 per hour"
+    # Issue photos, in decoded pixels: each, and all of one request together (app/issues/photos).
+    PHOTO_MAX_PIXELS = 25_000_000
+    PHOTO_MAX_TOTAL_PIXELS = 60_000_000
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
     UPLOAD_DIR = str(BASE_DIR / "instance" / "uploads")
     TESTING = False

@@ -81,6 +81,7 @@ def create_app(config=None) -> Flask:
     from app.accounts.cli import register_cli as accounts_cli
     from app.audit.cli import register_cli as audit_cli
     from app.compounds.cli import register_cli as compounds_cli
+    from app.core.cli import register_cli as uploads_cli
     from app.issues.cli import register_cli as issues_cli
     from app.proposals.cli import register_cli as proposals_cli
 
@@ -89,6 +90,7 @@ def create_app(config=None) -> Flask:
     accounts_cli(app)
     proposals_cli(app)
     issues_cli(app)
+    uploads_cli(app)
 
     from app.accounts.session import init_login
     from app.core.web import init_web

@@ -1,32 +1,64 @@
 """Read-only queries over the audit log for pages (no state changes here)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app.accounts.models import User
 from app.audit.models import AuditEntry
+from app.audit.services import ANONYMOUS_AS
 from app.extensions import db
+from app.issues.models import Issue
 
 PAGE_SIZE = 50
 
 
+@dataclass(frozen=True)
+class TrailEntry:
+    seq: int
+    created_at: datetime
+    action: str
+    actor_id: int | None
+    actor_role: str | None
+    actor_name: str | None
+    object_type: str | None
+    object_id: int | None
+    hash: str
+    # Set when the actor acted anonymously and this viewer may not see who: the page shows
+    # this label, and the actor's role and name are not passed on at all.
+    anonymous_as: str | None = None
+
+
 @dataclass
 class TrailPage:
-    entries: list  # rows with seq, created_at, action, actor_role, actor_name, object_*, hash
+    entries: list[TrailEntry]
     next_before: int | None  # pass as ?before= to get the next (older) page
 
 
-def compound_trail(compound_id: int, before: int | None = None,
-                   limit: int = PAGE_SIZE) -> TrailPage:
+# Entries written before record() took `anonymous_as` carry no mark; for them the covered
+# row tells: an anonymous issue acted on by its own author (raising it, confirming it).
+_OWN_ANONYMOUS_ISSUE = and_(AuditEntry.object_type == Issue.__tablename__,
+                            Issue.id == AuditEntry.object_id,
+                            Issue.author_id == AuditEntry.actor_id,
+                            Issue.show_as == "anonymous")
+
+
+def compound_trail(compound_id: int, before: int | None = None, limit: int = PAGE_SIZE, *,
+                   sees_anonymous: bool = False, viewer_id: int | None = None) -> TrailPage:
     """One page of a compound's entries, newest first, keyset-paginated on seq. One statement
-    whatever the page size: the actor's name comes from a join, and the JSON payloads, which
-    the page doesn't show, are not loaded."""
+    whatever the page size: the actor's name and the anonymous mark come from joins and one
+    key of the JSON payload, which the page doesn't otherwise show. An anonymous actor is
+    shown by name only to those who may see who (`sees_anonymous`: staff, the party cell)
+    and to themselves (`viewer_id`)."""
     stmt = (
         select(AuditEntry.seq, AuditEntry.created_at, AuditEntry.action,
                AuditEntry.actor_id, AuditEntry.actor_role,
                User.display_name.label("actor_name"),
-               AuditEntry.object_type, AuditEntry.object_id, AuditEntry.hash)
+               AuditEntry.object_type, AuditEntry.object_id, AuditEntry.hash,
+               AuditEntry.data[ANONYMOUS_AS].as_string().label("marked_as"),
+               Issue.id.label("anonymous_issue_id"), Issue.anonymous_label)
         .outerjoin(User, User.id == AuditEntry.actor_id)
+        .outerjoin(Issue, _OWN_ANONYMOUS_ISSUE)
         .where(AuditEntry.compound_id == compound_id)
         .order_by(AuditEntry.seq.desc())
         .limit(limit + 1)
@@ -36,4 +68,15 @@ def compound_trail(compound_id: int, before: int | None = None,
     rows = db.session.execute(stmt).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return TrailPage(entries=rows, next_before=rows[-1].seq if more else None)
+    entries = [_entry(row, sees_anonymous or row.actor_id == viewer_id) for row in rows]
+    return TrailPage(entries=entries, next_before=rows[-1].seq if more else None)
+
+
+def _entry(row, sees_who: bool) -> TrailEntry:
+    entry = TrailEntry(row.seq, row.created_at, row.action, row.actor_id, row.actor_role,
+                       row.actor_name, row.object_type, row.object_id, row.hash)
+    anonymous = row.marked_as is not None or row.anonymous_issue_id is not None
+    if not anonymous or sees_who:
+        return entry
+    return replace(entry, actor_role=None, actor_name=None,
+                   anonymous_as=row.marked_as or row.anonymous_label or "")

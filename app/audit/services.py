@@ -83,18 +83,26 @@ _INSERT_ENTRY_SET_HEAD = _SET_HEAD_HASH.returning(select(_inserted.c.id).scalar_
 _READ_HEAD = select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)
 
 
+# Data key of an entry whose actor acted anonymously (an anonymous issue's author): the trail
+# shows its value ("某业主 (3栋)") instead of the actor to those who may not see who.
+ANONYMOUS_AS = "anonymous_as"
+
+
 def record(actor, compound, action: str, obj=None, data: dict | None = None, *,
-           also=(), sets=(), removed=(), actor_role: str | None = None) -> AuditEntry:
+           also=(), sets=(), removed=(), actor_role: str | None = None,
+           anonymous_as: str | None = None) -> AuditEntry:
     """Append one entry describing a state change, in the caller's transaction.
 
     `obj` and `also` are the rows the change wrote, `removed` removal() covers of the rows it
-    deleted, `sets`
-    (model, scope) pairs for many rows written at once (an electorate, a urn's votes); their
-    content digests are chained so that `verify()` can tell when a row was later changed,
-    added or removed behind the log's back. Returns the entry as written (not attached to the
-    session).
+    deleted, `sets` (model, scope) pairs for many rows written at once (an electorate, a urn's
+    votes); their content digests are chained so that `verify()` can tell when a row was later
+    changed, added or removed behind the log's back. `anonymous_as` marks an actor who acted
+    anonymously, with the label to show instead. Returns the entry as written (not attached
+    to the session).
     """
     db.session.flush()  # ids and defaults of the changed rows must exist before we digest them
+    if anonymous_as is not None:
+        data = {**(data or {}), ANONYMOUS_AS: anonymous_as}
     # Removals first: on SQLite a row inserted by the same change may reuse a removed id.
     covers = list(removed)
     covers += [_cover(row) for row in ([obj] if obj is not None else []) + list(also)]

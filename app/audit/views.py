@@ -1,11 +1,12 @@
 from flask import Blueprint, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.audit.queries import compound_trail
 from app.audit.services import head_hash
 from app.compounds.access import require_member
 from app.compounds.roles import ROLE_LABELS
 from app.core.i18n import lazy_gettext as _l
+from app.issues.queries import sees_who
 
 bp = Blueprint("audit", __name__)
 
@@ -61,6 +62,7 @@ ACTION_LABELS = {
     "proposal.objection": _l("提出异议"),
     "proposal.objection_answer": _l("答复异议"),
     "proxy.register": _l("登记委托"),
+    "proxy.revoke": _l("撤销委托"),
     "ballot.cast": _l("投票"),
     "meeting.convene": _l("召集会议"),
     "meeting.attendance": _l("登记出席情况"),
@@ -149,7 +151,9 @@ OBJECT_LABELS = {
 def trail(compound_id: int):
     compound = require_member(compound_id)
     before = request.args.get("before", type=int)
-    page = compound_trail(compound.id, before=before)
+    page = compound_trail(compound.id, before=before,
+                          sees_anonymous=sees_who(current_user, compound),
+                          viewer_id=current_user.id)
     return render_template("audit/trail.html", compound=compound, page=page, before=before,
                            head=head_hash(), action_labels=ACTION_LABELS,
                            role_labels=ROLE_LABELS, object_labels=OBJECT_LABELS)

@@ -1,6 +1,7 @@
 """Uploaded documents (ballot scans, written authorisations): recognised by their first bytes,
 never by their name or the browser's word; size-limited with a clear message; stored once under
-UPLOAD_DIR by their SHA-256, so the same file uploaded twice is kept once."""
+UPLOAD_DIR by their SHA-256, so the same file uploaded twice is kept once. Read and check
+first (read_document), store only when the request will succeed (store)."""
 import hashlib
 import os
 import tempfile
@@ -18,6 +19,10 @@ SIGNATURES = (
 )
 MIME_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+TEMP_PREFIX = ".upload-"
+# Marks a model column that holds a path under UPLOAD_DIR: mapped_column(..., info=UPLOAD_PATH).
+# The orphan cleaner keeps every file such a column names, and removes the rest.
+UPLOAD_PATH = {"upload_path": True}
 
 
 def sniff(data: bytes) -> str | None:
@@ -46,24 +51,30 @@ def read_document(storage, field: str | None = None) -> tuple[bytes, str]:
     return data, ext
 
 
-def store(data: bytes, ext: str) -> tuple[str, str]:
-    """Write the file under UPLOAD_DIR as <sha[:2]>/<sha>.<ext>; return (relative path, sha)."""
+def address(data: bytes, ext: str) -> tuple[str, str]:
+    """Where store() puts these bytes, without writing them: (relative path, sha256)."""
     sha = hashlib.sha256(data).hexdigest()
-    relative = f"{sha[:2]}/{sha}.{ext}"
+    return f"{sha[:2]}/{sha}.{ext}", sha
+
+
+def store(data: bytes, ext: str) -> tuple[str, str]:
+    """Write the file under UPLOAD_DIR as <sha[:2]>/<sha>.<ext>; return (relative path, sha).
+    Call it once the request is otherwise sure to succeed: a file no row comes to reference
+    stays on disk until `flask uploads clean-orphans` removes it."""
+    relative, sha = address(data, ext)
     path = Path(current_app.config["UPLOAD_DIR"]) / relative
-    if not path.exists():
+    if path.exists():
+        # The same bytes again: the file is in use anew, so the orphan cleaner's grace period
+        # starts over and it can't remove the file while this row is being written.
+        os.utime(path)
+    else:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write aside, then rename: a reader never sees half a file, racing writers agree.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
     return relative, sha
-
-
-def save_document(storage, field: str | None = None) -> tuple[str, str]:
-    """read_document() then store(): (relative path, sha256)."""
-    return store(*read_document(storage, field))
 
 
 def absolute_path(relative: str) -> Path:

@@ -55,6 +55,14 @@ STATUS_LABELS = {
 }
 
 
+def anonymous_as(issue: Issue, actor) -> str | None:
+    """The label ("某业主 (3栋)") that stands for `actor` when they are the author of an
+    anonymous issue acting on it; None when the actor is shown by name."""
+    if issue.show_as == "anonymous" and actor is not None and actor.id == issue.author_id:
+        return issue.anonymous_label
+    return None
+
+
 def issue_compound(issue: Issue) -> Compound:
     return db.session.get(Compound, issue.compound_id)
 
@@ -108,7 +116,7 @@ def apply(issue: Issue, name: str, actor, *, note: str = "", data: dict | None =
     db.session.add(event)
     record(actor, compound, f"issue.{name}", issue,
            {"from": previous, "to": transition.target, "note": note, **(data or {})},
-           also=[event], actor_role=role)
+           also=[event], actor_role=role, anonymous_as=anonymous_as(issue, actor))
     notify_followers("issue", issue.id, compound.id, f"issue.{name}",
                      gettext("议题“%(title)s”状态变为“%(status)s”",
                              title=issue.title, status=STATUS_LABELS[transition.target]),

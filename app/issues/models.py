@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.schema import sql_in
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
+from app.core.uploads import UPLOAD_PATH
 from app.extensions import db
 
 STATUSES = ("open", "acknowledged", "on_agenda", "proposal", "dispatched", "answered",
@@ -82,9 +83,9 @@ class IssuePhoto(db.Model):
     __tablename__ = "issue_photos"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id"), index=True)
-    path: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(String(255), info=UPLOAD_PATH)
     sha256: Mapped[str] = mapped_column(String(64))
-    thumb_path: Mapped[str] = mapped_column(String(255))
+    thumb_path: Mapped[str] = mapped_column(String(255), info=UPLOAD_PATH)
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)

@@ -21,12 +21,25 @@ def sees_who(user, compound: Compound) -> bool:
     return is_staff(user, compound) or has_role(user, compound, *WHO_SEERS)
 
 
+def hides_author(issue: Issue, viewer, sees: bool) -> bool:
+    """Whether `viewer` reads 某业主 (3栋)/某居民 instead of the author of `issue`: when the
+    author chose to be anonymous, unless the viewer is staff, the party cell or the author."""
+    return (issue.show_as == "anonymous" and not sees
+            and getattr(viewer, "id", None) != issue.author_id)
+
+
 def author_name(issue: Issue, viewer, sees: bool) -> str:
-    """The name residents read: the display name, or 某业主 (3栋)/某居民 when the author
-    chose to be anonymous; staff, the party cell and the author always see who."""
-    if issue.show_as == "anonymous" and not sees and getattr(viewer, "id", None) != issue.author_id:
-        return issue.anonymous_label
-    return issue.author.display_name
+    """The name residents read: the display name, or the anonymous label."""
+    return issue.anonymous_label if hides_author(issue, viewer, sees) else issue.author.display_name
+
+
+def event_actor(issue: Issue, event: IssueEvent, viewer, sees: bool) -> tuple[str, str | None]:
+    """Who made a step on the issue's timeline, and in which role. The author's own steps
+    (confirming the resolution) are hidden as their name on the issue is, role included (a
+    council member of building 3 is as good as a name): they appear as the author (发起人)."""
+    if event.actor_id == issue.author_id and hides_author(issue, viewer, sees):
+        return issue.anonymous_label, "author"
+    return event.actor.display_name, event.actor_role
 
 
 def list_issues(compound: Compound, *, status: str = "", category: str = "",

@@ -16,9 +16,9 @@ from app.core.phones import normalize_mobile
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
 from app.extensions import db
-from app.issues.lifecycle import SECONDABLE, apply, issue_compound, issue_path
+from app.issues.lifecycle import SECONDABLE, anonymous_as, apply, issue_compound, issue_path
 from app.issues.models import RATINGS, Issue, IssueCategory, IssuePhoto, IssueSecond
-from app.issues.photos import MAX_PHOTOS, StoredPhoto
+from app.issues.photos import MAX_PHOTOS, PreparedPhoto
 from app.moderation.mutes import ensure_not_muted
 from app.notifications.services import follow, notify
 
@@ -67,9 +67,10 @@ def resident_by_mobile(compound: Compound, mobile: str | None) -> User:
 
 def post_issue(actor: User, compound: Compound, *, title: str, body: str, category: str,
                building_id: int | None = None, show_as: str = "name",
-               photos: list[StoredPhoto] = (), on_behalf_of: User | None = None) -> Issue:
+               photos: list[PreparedPhoto] = (), on_behalf_of: User | None = None) -> Issue:
     """A verified resident raises an issue; a grid worker may raise it for a resident (代办),
-    recorded as such."""
+    recorded as such. The photos are written to disk only once every check has passed, so a
+    refused issue leaves no file behind."""
     if on_behalf_of is not None:
         if not has_role(actor, compound, "grid"):
             raise PermissionDenied(_l("只有网格员可以代居民反映问题。"))
@@ -106,16 +107,18 @@ def post_issue(actor: User, compound: Compound, *, title: str, body: str, catego
                   second_count=0, created_at=now, updated_at=now)
     db.session.add(issue)
     db.session.flush()
+    stored = [photo.store() for photo in photos]
     rows = [IssuePhoto(issue_id=issue.id, path=p.path, sha256=p.sha256, thumb_path=p.thumb_path,
-                       width=p.width, height=p.height, position=i) for i, p in enumerate(photos)]
+                       width=p.width, height=p.height, position=i) for i, p in enumerate(stored)]
     db.session.add_all(rows)
     follow(author, compound.id, "issue", issue.id, audited=False)
     if on_behalf_of is not None:
         follow(actor, compound.id, "issue", issue.id, audited=False)
     record(actor, compound, "issue.create", issue,
-           {"category": category, "show_as": show_as, "photos": [p.sha256 for p in photos],
+           {"category": category, "show_as": show_as, "photos": [p.sha256 for p in stored],
             "on_behalf_of": author.id if on_behalf_of is not None else None},
-           also=rows, actor_role=primary_role(actor, compound))
+           also=rows, actor_role=primary_role(actor, compound),
+           anonymous_as=anonymous_as(issue, actor))
     return issue
 
 

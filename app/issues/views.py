@@ -1,16 +1,26 @@
 """Issue pages: the list with filters, raising an issue (photos included), the issue page, and
 the photos. Seconding, discussion and status changes live in views_discussion, which adds its
 routes to the same blueprint."""
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.compounds.access import has_role, require_member, roles_in
+from app.compounds.viewkit import user_key
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.uploads import absolute_path
-from app.extensions import db
+from app.extensions import db, limiter
 from app.issues import photos as photo_store
 from app.issues import queries, services
 from app.issues import views_discussion as _discussion_routes  # noqa: F401  (routes on bp)
@@ -31,7 +41,8 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 def _names():
     return {"status_labels": STATUS_LABELS, "status_css": STATUS_CSS,
             "action_labels": ACTION_LABELS, "rating_labels": RATING_LABELS,
-            "role_label": role_label, "author_name": queries.author_name}
+            "role_label": role_label, "author_name": queries.author_name,
+            "event_actor": queries.event_actor}
 
 
 @bp.get("/")
@@ -53,31 +64,64 @@ def index(compound_id: int):
         can_post=bool(roles_in(current_user, compound) & {"resident", "grid", "admin"}))
 
 
+def _attached(form: IssueForm) -> list:
+    return [f for f in request.files.getlist(form.photos.name) if f and f.filename]
+
+
+def _photo_error(form: IssueForm, message, filename: str = "") -> None:
+    text = f"{filename[:60]}：{message}" if filename else str(message)
+    form.photos.errors = [*form.photos.errors, text]
+
+
 def _photos_from_request(form: IssueForm) -> list:
-    """Photos kept from an earlier try (signed tokens) plus new uploads, each checked."""
-    kept = [p for p in (photo_store.from_token(t, current_user.id)
-                        for t in request.form.getlist("kept_photo")[:photo_store.MAX_PHOTOS]) if p]
-    for storage in request.files.getlist(form.photos.name):
-        if not storage or not storage.filename:
-            continue
-        if len(kept) >= photo_store.MAX_PHOTOS:
-            form.photos.errors = [*form.photos.errors, _("最多上传 6 张照片。")]
-            break
+    """Every attached photo checked from its header first (count, size, pixels each and
+    together), then decoded in memory; none is stored here. Refusals go on the field."""
+    files = _attached(form)
+    if len(files) > photo_store.MAX_PHOTOS:
+        _photo_error(form, _("最多上传 6 张照片。"))
+        return []
+    checked = []
+    for storage in files:
         try:
-            kept.append(photo_store.process(photo_store.read_upload(storage)))
+            checked.append((storage.filename, photo_store.check(
+                photo_store.read_upload(storage))))
         except ServiceError as exc:
-            form.photos.errors = [*form.photos.errors, f"{storage.filename[:60]}：{exc.message}"]
-    return kept
+            _photo_error(form, exc.message, storage.filename)
+    if form.photos.errors:
+        return []
+    try:
+        photo_store.check_total([upload for _name, upload in checked])
+    except ServiceError as exc:
+        _photo_error(form, exc.message)
+        return []
+    prepared = []
+    for name, upload in checked:
+        try:
+            prepared.append(photo_store.prepare(upload))
+        except ServiceError as exc:
+            _photo_error(form, exc.message, name)
+    return prepared
 
 
-def _form_page(compound, form, kept, grid, status=200):
-    tokens = [photo_store.token_for(p, current_user.id) for p in kept]
-    return render_template("issues/new.html", compound=compound, form=form, kept=tokens,
-                           grid=grid), status
+def _refused(compound, form, grid, status):
+    """The form again, as typed. Files can't travel back into a file field, and nothing of a
+    refused submit is stored: say so when photos were attached."""
+    if _attached(form) and not form.photos.errors:
+        _photo_error(form, _("照片还没有保存，请改正后重新选择照片。"))
+    return _form_page(compound, form, grid, status)
+
+
+def _form_page(compound, form, grid, status=200):
+    return render_template("issues/new.html", compound=compound, form=form, grid=grid), status
+
+
+def _post_limit() -> str:
+    return current_app.config["ISSUE_POST_LIMIT"]
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_post_limit, key_func=user_key, methods=["POST"])
 def new(compound_id: int):
     compound = require_member(compound_id)
     grid = has_role(current_user, compound, "grid")
@@ -86,11 +130,12 @@ def new(compound_id: int):
     form = IssueForm()
     form.set_choices(services.categories_for(compound), services.buildings_of(compound))
     if not form.is_submitted():
-        return _form_page(compound, form, [], grid)
-    valid = form.validate()
-    kept = _photos_from_request(form)
-    if not valid or form.photos.errors:
-        return _form_page(compound, form, kept, grid, 400)
+        return _form_page(compound, form, grid)
+    if not form.validate():  # the text first: a refused form never costs a decoded photo
+        return _refused(compound, form, grid, 400)
+    photos = _photos_from_request(form)
+    if form.photos.errors:
+        return _refused(compound, form, grid, 400)
     try:
         with unit_of_work():
             behalf = (services.resident_by_mobile(compound, form.on_behalf_mobile.data)
@@ -98,10 +143,10 @@ def new(compound_id: int):
             issue = services.post_issue(
                 current_user, compound, title=form.title.data, body=form.body.data or "",
                 category=form.category.data, building_id=form.building.data or None,
-                show_as=form.show_as.data, photos=kept, on_behalf_of=behalf)
+                show_as=form.show_as.data, photos=photos, on_behalf_of=behalf)
     except ServiceError as exc:
         show_error(form, exc)
-        return _form_page(compound, form, kept, grid, exc.status)
+        return _refused(compound, form, grid, exc.status)
     flash(_("议题已发布。邻居们可以附议和讨论了。"), "success")
     return redirect(url_for(".show", compound_id=compound.id, issue_id=issue.id))
 
@@ -133,14 +178,3 @@ def photo(compound_id: int, issue_id: int, photo_id: int, size: str = ""):
     if row is None or row.issue_id != issue_id or issue.compound_id != compound.id:
         abort(404)
     return _send(row.thumb_path if size else row.path)
-
-
-@bp.get("/uploads/<token>")
-@login_required
-def upload_preview(compound_id: int, token: str):
-    """The thumbnail of a photo accepted by a submit that failed, for its uploader only."""
-    require_member(compound_id)
-    stored = photo_store.from_token(token, current_user.id)
-    if stored is None:
-        abort(404)
-    return _send(stored.thumb_path)

@@ -146,3 +146,9 @@ class ProxyForm(FlaskForm):
         DataRequired(_l("请填写受托人的手机号。")), Length(max=20)])
     document = FileField(_l("书面委托书（PDF、JPEG 或 PNG）"))
     is_guardian = BooleanField(_l("受托人是业主的监护人（业主无民事行为能力）"))
+
+
+class ProxyRevokeForm(FlaskForm):
+    reason = StringField(_l("撤销理由"), filters=[_strip], validators=[
+        DataRequired(_l("请写明撤销委托的理由。")),
+        Length(max=200, message=_l("理由不能超过 200 个字。"))])

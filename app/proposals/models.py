@@ -19,6 +19,7 @@ from app.audit.coverage import require_coverage
 from app.core.schema import partial_unique, sql_in
 from app.core.time import utcnow
 from app.core.types import Area, UTCDateTime
+from app.core.uploads import UPLOAD_PATH
 from app.extensions import db
 
 KINDS = ("owners", "council", "consultation")
@@ -146,7 +147,7 @@ class Ballot(db.Model):
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proxy_id: Mapped[int | None] = mapped_column(ForeignKey("proxy_authorisations.id"))
     paper_ref: Mapped[str | None] = mapped_column(String(40))
-    scan_path: Mapped[str | None] = mapped_column(String(255))
+    scan_path: Mapped[str | None] = mapped_column(String(255), info=UPLOAD_PATH)
     scan_sha256: Mapped[str | None] = mapped_column(String(64))
     receipt: Mapped[str] = mapped_column(String(64), unique=True)
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -170,7 +171,7 @@ class SecretParticipation(db.Model):
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proxy_id: Mapped[int | None] = mapped_column(ForeignKey("proxy_authorisations.id"))
     paper_ref: Mapped[str | None] = mapped_column(String(40))
-    scan_path: Mapped[str | None] = mapped_column(String(255))
+    scan_path: Mapped[str | None] = mapped_column(String(255), info=UPLOAD_PATH)
     scan_sha256: Mapped[str | None] = mapped_column(String(64))
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     __table_args__ = (
@@ -228,7 +229,7 @@ class ProxyAuthorisation(db.Model):
     member_id: Mapped[int] = mapped_column(ForeignKey("electorate_members.id"))
     proxy_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     slot: Mapped[int] = mapped_column(Integer)
-    document_path: Mapped[str] = mapped_column(String(255))
+    document_path: Mapped[str] = mapped_column(String(255), info=UPLOAD_PATH)
     document_sha256: Mapped[str] = mapped_column(String(64))
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     is_guardian: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -280,7 +281,7 @@ class ProposalAttachment(db.Model):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     filename: Mapped[str] = mapped_column(String(120))  # shown to people, sanitised
-    stored_path: Mapped[str] = mapped_column(String(255))
+    stored_path: Mapped[str] = mapped_column(String(255), info=UPLOAD_PATH)
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(40))

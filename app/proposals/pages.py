@@ -56,15 +56,17 @@ def timeline(proposal: Proposal) -> list[tuple[ProposalEvent, str | None]]:
         .order_by(ProposalEvent.id)).tuples())  # the order they were recorded in
 
 
-def has_proxy_in(compound_id: int, user) -> bool:
-    """Does this person hold an authorisation for a proposal of the compound? (A proxy need not
-    live in the compound: they may open the proposal's vote and receipt pages.)"""
+def holds_live_proxy(compound_id: int, proposal_id: int, user) -> bool:
+    """Does this person hold a live (unrevoked) written authorisation for this proposal of
+    the compound? That, and only that, lets a proxy from outside the compound in: to this
+    proposal's page and its voting pages, never to the compound's other pages."""
     if not getattr(user, "is_authenticated", False):
         return False
     return db.session.scalar(
         select(ProxyAuthorisation.id)
         .join(Proposal, Proposal.id == ProxyAuthorisation.proposal_id)
-        .where(Proposal.compound_id == compound_id, ProxyAuthorisation.proxy_user_id == user.id,
+        .where(Proposal.id == proposal_id, Proposal.compound_id == compound_id,
+               ProxyAuthorisation.proxy_user_id == user.id,
                ProxyAuthorisation.revoked_at.is_(None)).limit(1)) is not None
 
 

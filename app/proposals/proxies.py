@@ -5,7 +5,7 @@ of the electorate; the proxy then votes for that member. One person may hold at 
 resolutions take no proxies."""
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -21,6 +21,7 @@ from app.proposals.lifecycle import proposal_compound
 from app.proposals.models import ElectorateMember, Proposal, ProxyAuthorisation
 
 NO_COUNCIL_PROXY = _l("议事会、业委会决议须由成员本人表决，不能委托。")
+REVOKE_REASON_MAX = 200
 
 
 def register(staff, proposal: Proposal, member: ElectorateMember, proxy_mobile: str,
@@ -68,6 +69,36 @@ def register(staff, proposal: Proposal, member: ElectorateMember, proxy_mobile: 
            {"proposal": proposal.id, "member": member.id, "proxy": proxy.id,
             "slot": auth.slot, "guardian": is_guardian, "document_sha256": sha},
            actor_role=primary_role(staff, compound))
+    return auth
+
+
+def revoke(staff, proposal: Proposal, authorisation_id: int, reason: str,
+           now: datetime | None = None) -> ProxyAuthorisation:
+    """Withdraw a written authorisation (the owner took it back, or it was registered in
+    error), with a written reason. From then on the proxy can neither vote for the member nor
+    open the proposal's pages; a ballot already cast under it stands (a ballot is final once
+    cast, DESIGN §3). The conditional UPDATE makes two revocations at once succeed once."""
+    compound = proposal_compound(proposal)
+    if not is_staff(staff, compound):
+        raise PermissionDenied(_l("只有社区工作人员可以撤销委托。"))
+    auth = db.session.get(ProxyAuthorisation, authorisation_id)
+    if auth is None or auth.proposal_id != proposal.id:
+        raise NotFound(_l("没有找到这份委托。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("请写明撤销委托的理由。"), field="reason")
+    if len(reason) > REVOKE_REASON_MAX:
+        raise ServiceError(_l("理由不能超过 200 个字。"), field="reason")
+    revoked = db.session.execute(
+        update(ProxyAuthorisation)
+        .where(ProxyAuthorisation.id == auth.id, ProxyAuthorisation.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow()).execution_options(synchronize_session=False))
+    if revoked.rowcount != 1:
+        raise Conflict(_l("这份委托已经撤销了。"))
+    db.session.refresh(auth)
+    record(staff, compound, "proxy.revoke", auth,
+           {"proposal": proposal.id, "member": auth.member_id, "proxy": auth.proxy_user_id,
+            "reason": reason}, actor_role=primary_role(staff, compound))
     return auth
 
 

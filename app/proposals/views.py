@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.compounds.access import has_role, require_member, require_role
+from app.compounds.access import has_role, is_member, require_member, require_role
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
@@ -27,6 +27,7 @@ from app.proposals.web import (
     advance_on_access,
     bp,
     load,
+    load_for_voter,
     turnout_context,
 )
 
@@ -110,7 +111,7 @@ def edit(compound_id: int, proposal_id: int):
 @bp.get("/<int:proposal_id>/")
 @login_required
 def show(compound_id: int, proposal_id: int):
-    compound, proposal = load(compound_id, proposal_id)
+    compound, proposal = load_for_voter(compound_id, proposal_id)
     advance_on_access(proposal)
     return render_show(compound, proposal)
 
@@ -190,6 +191,7 @@ def render_show(compound, proposal, *, failed=None, action_form=None, notice_for
         "actions": [a for a in actions if a != "publish_notice"], "failed": failed,
         "action_form": action_form, "reason_actions": REASON_ACTIONS,
         "note_actions": NOTE_ACTIONS, "is_staff": has_role(current_user, compound, "staff"),
+        "is_member": is_member(current_user, compound),
         "can_edit": proposal.state in services.EDITABLE
         and has_role(current_user, compound, *PROPOSERS),
         **turnout_context(proposal),

@@ -13,7 +13,7 @@ from app.core.uploads import absolute_path, max_bytes, read_document
 from app.proposals import attachments
 from app.proposals.forms import ActionForm, AttachmentForm, ProposalForm, proposal_form_data
 from app.proposals.lifecycle import PROPOSERS
-from app.proposals.web import bp, load
+from app.proposals.web import bp, load, load_for_voter
 
 
 def render_form(compound, proposal, form=None, *, attachment_form=None, status=200):
@@ -82,8 +82,9 @@ def attachment_remove(compound_id: int, proposal_id: int, attachment_id: int):
 @login_required
 def attachment_download(compound_id: int, proposal_id: int, attachment_id: int):
     """The stored file under the name it was uploaded with, for whoever may read the
-    proposal page; always a download, never rendered in the browser."""
-    compound, proposal = load(compound_id, proposal_id)
+    proposal page (a proxy holding an authorisation for it included); always a download,
+    never rendered in the browser."""
+    compound, proposal = load_for_voter(compound_id, proposal_id)
     attachment = attachments.find(proposal, attachment_id)
     if attachment is None:
         abort(404)

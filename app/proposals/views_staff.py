@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
-from app.core.uploads import MIME_TYPES, absolute_path, save_document
+from app.core.uploads import MIME_TYPES, absolute_path, address, read_document, store
 from app.proposals import ballots, pages, proxies
-from app.proposals.forms import PaperBallotForm, ProxyForm
+from app.proposals.forms import PaperBallotForm, ProxyForm, ProxyRevokeForm
 from app.proposals.labels import choice_items
 from app.proposals.web import bp, load, require_staff
 
@@ -29,11 +29,12 @@ def paper(compound_id: int, proposal_id: int):
     if not form.validate_on_submit():
         return render_paper(compound, proposal, form, 400 if form.errors else 200)
     try:
-        scan = save_document(form.scan.data, field="scan")
+        scan = read_document(form.scan.data, field="scan")
         with unit_of_work():
             member = ballots.find_member(proposal, form.member.data)
             receipt = ballots.cast_paper(current_user, proposal.id, member.id, form.choice.data,
-                                         paper_ref=form.paper_ref.data, scan=scan)
+                                         paper_ref=form.paper_ref.data, scan=address(*scan))
+            store(*scan)  # only once the ballot was accepted: a refused one leaves no file
     except ServiceError as exc:
         show_error(form, exc)
         return render_paper(compound, proposal, form, exc.status)
@@ -56,11 +57,12 @@ def proxy_register(compound_id: int, proposal_id: int):
     if not form.validate_on_submit():
         return render_proxies(compound, proposal, form, 400 if form.errors else 200)
     try:
-        document = save_document(form.document.data, field="document")
+        document = read_document(form.document.data, field="document")
         with unit_of_work():
             member = ballots.find_member(proposal, form.member.data)
-            proxies.register(current_user, proposal, member, form.proxy_mobile.data, document,
-                             is_guardian=form.is_guardian.data)
+            proxies.register(current_user, proposal, member, form.proxy_mobile.data,
+                             address(*document), is_guardian=form.is_guardian.data)
+            store(*document)  # only once the authorisation was accepted
     except ServiceError as exc:
         show_error(form, exc)
         return render_proxies(compound, proposal, form, exc.status)
@@ -69,10 +71,34 @@ def proxy_register(compound_id: int, proposal_id: int):
                             proposal_id=proposal.id))
 
 
-def render_proxies(compound, proposal, form, status):
+@bp.post("/<int:proposal_id>/proxies/<int:authorisation_id>/revoke")
+@login_required
+def proxy_revoke(compound_id: int, proposal_id: int, authorisation_id: int):
+    compound, proposal = load(compound_id, proposal_id)
+    require_staff(compound)
+    form = ProxyRevokeForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                proxies.revoke(current_user, proposal, authorisation_id, form.reason.data)
+        except ServiceError as exc:
+            show_error(form, exc)
+            status = exc.status
+        else:
+            flash(_("委托已撤销，受托人不能再为这位业主投票，也不能再查看这个议案。"), "success")
+            return redirect(url_for(".proxy_register", compound_id=compound.id,
+                                    proposal_id=proposal.id))
+    return render_proxies(compound, proposal, ProxyForm(formdata=None), status,
+                          revoke_form=form, failed_revoke=authorisation_id)
+
+
+def render_proxies(compound, proposal, form, status, *, revoke_form=None, failed_revoke=None):
     return render_template("proposals/proxies.html", compound=compound, proposal=proposal,
                            form=form, rows=proxies.authorisations(proposal),
-                           limit=compound.max_proxies_per_holder), status
+                           limit=compound.max_proxies_per_holder,
+                           revoke_form=revoke_form or ProxyRevokeForm(formdata=None),
+                           failed_revoke=failed_revoke), status
 
 
 @bp.get("/<int:proposal_id>/documents/<sha>")

@@ -16,7 +16,6 @@ from app.proposals.web import (
     advance_on_access,
     bp,
     is_closed,
-    load,
     load_for_voter,
     may_enter_vote,
     turnout_context,
@@ -33,7 +32,7 @@ def vote(compound_id: int, proposal_id: int):
     # The casting path loads nothing it does not need: the service checks the proposal (of
     # this compound), the voter and the choice in one statement. Anything else falls through
     # to the page, which gives the 404, 403 or refusal with the form as typed.
-    if form.validate_on_submit() and may_enter_vote(compound_id):
+    if form.validate_on_submit() and may_enter_vote(compound_id, proposal_id):
         try:
             with unit_of_work():
                 receipt = _cast(compound_id, proposal_id, form)
@@ -97,7 +96,7 @@ def receipt(compound_id: int, proposal_id: int):
 @login_required
 def turnout(compound_id: int, proposal_id: int):
     """The turnout partial, polled by htmx; without JavaScript, the proposal page."""
-    compound, proposal = load(compound_id, proposal_id)
+    compound, proposal = load_for_voter(compound_id, proposal_id)
     if not htmx:
         return redirect(url_for(".show", compound_id=compound.id, proposal_id=proposal.id,
                                 _anchor="turnout"))
@@ -109,8 +108,9 @@ def turnout(compound_id: int, proposal_id: int):
 @bp.get("/<int:proposal_id>/ballots")
 @login_required
 def ballot_list(compound_id: int, proposal_id: int):
-    """The public ballot list: receipts, unit numbers and areas, never names or phones."""
-    compound, proposal = load(compound_id, proposal_id)
+    """The public ballot list: receipts, unit numbers and areas, never names or phones (a
+    proxy checks the receipt of the ballot they cast here)."""
+    compound, proposal = load_for_voter(compound_id, proposal_id)
     advance_on_access(proposal)
     page = max(request.args.get("page", 1, type=int), 1)
     code = "".join(ch for ch in request.args.get("receipt", "").upper() if ch.isalnum())[:64]

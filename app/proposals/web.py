@@ -72,17 +72,20 @@ def load(compound_id: int, proposal_id: int) -> tuple[Compound, Proposal]:
 
 
 def load_for_voter(compound_id: int, proposal_id: int) -> tuple[Compound, Proposal]:
-    """As load(), but a proxy from outside the compound may come in to vote."""
+    """As load(), but a proxy from outside the compound may come in to the one proposal they
+    hold a live written authorisation for (its page, attachments, vote, receipt, turnout and
+    ballot list). Any other proposal, and every other page of the compound, stays 403."""
     compound = get_compound_or_404(compound_id)
-    if not may_enter_vote(compound):
+    if not may_enter_vote(compound, proposal_id):
         abort(403)
     return compound, proposal_of(compound, proposal_id)
 
 
-def may_enter_vote(compound: Compound | int) -> bool:
-    """A member of the compound, or a proxy from outside holding an authorisation in it."""
+def may_enter_vote(compound: Compound | int, proposal_id: int) -> bool:
+    """A member of the compound, or a proxy holding a live authorisation for this proposal."""
     compound_id = getattr(compound, "id", compound)
-    return is_member(current_user, compound_id) or pages.has_proxy_in(compound_id, current_user)
+    return (is_member(current_user, compound_id)
+            or pages.holds_live_proxy(compound_id, proposal_id, current_user))
 
 
 def require_staff(compound: Compound) -> None:

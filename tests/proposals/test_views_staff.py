@@ -95,6 +95,19 @@ def test_secret_paper_ballot_reference_is_unique_too(app, client, login_as):
     assert db.session.scalar(select(func.count(SecretParticipation.id))) == 1
 
 
+def test_refused_paper_ballots_and_proxies_store_no_scan(app, client, login_as):
+    """Each refusal carries a different file: none of them reaches the disk."""
+    w = World(n_owners=2)
+    p = open_now(w, w.proposal())
+    vote_now(p, w.owners[0])
+    login_as(w.staff)
+    assert _paper(client, p, member=w.units[0].number, data=PDF + b"1").status_code == 409
+    assert _paper(client, p, member="9-9-999", data=PDF + b"2").status_code == 404
+    assert _register(client, p, member=w.units[1].number, mobile="13800000000",
+                     data=PDF + b"3").status_code == 400
+    assert not [f for f in Path(app.config["UPLOAD_DIR"]).rglob("*") if f.is_file()]
+
+
 def _register(client, proposal, *, member, mobile, data=PDF):
     return client.post(url(proposal, "proxies"), content_type="multipart/form-data", data={
         "member": member, "proxy_mobile": mobile, "document": (io.BytesIO(data), "a.pdf")})
@@ -127,7 +140,8 @@ def test_proxy_registered_by_staff_votes_for_the_owner(app, client, login_as):
     login_as(neighbour)  # not a member of this compound, but holds authorisations
     page = _text(client.get(url(p, "vote")))
     assert w.units[0].number in page and w.units[1].number in page and "受委托" in page
-    assert client.get(url(p)).status_code == 403  # the rest of the compound stays closed
+    assert client.get(url(p)).status_code == 200  # the proposal they vote on, nothing else
+    assert client.get(f"/c/{w.compound.id}/proposals/").status_code == 403
     member = ballots.find_member(p, w.units[0].number)
     response = client.post(url(p, "vote"), data={"member_id": member.id, "choice": "no",
                                                  "as_proxy": "1"})
