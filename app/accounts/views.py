@@ -147,6 +147,7 @@ def _render_profile(status: int = 200, **forms):
     forms.setdefault("badge_form", BadgeForm(shows_party_badge=user.shows_party_badge))
     current = current_session_row()
     return render_template("accounts/profile.html", user=user, plain_form=PlainForm(),
+                           phone_proven=recovery.is_proven(user),
                            sessions=services.active_sessions(user),
                            current_id=current.id if current else None, **forms), status
 

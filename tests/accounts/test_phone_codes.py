@@ -25,6 +25,7 @@ def test_the_number_is_proven_by_typing_back_the_code(client, login_as):
     user = make_user(mobile="13700000001")
     db.session.commit()
     login_as(user)
+    assert "未验证" in client.get("/me").get_data(as_text=True)
     assert "获取新的验证码" in client.get("/me/phone").get_data(as_text=True)
     assert client.post("/me/phone/send").status_code == 302
     code = last_code(user.mobile)
@@ -33,6 +34,7 @@ def test_the_number_is_proven_by_typing_back_the_code(client, login_as):
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert recovery.is_proven(user)
     assert "已经验证" in client.get("/me/phone").get_data(as_text=True)
+    assert "未验证" not in client.get("/me").get_data(as_text=True)
     actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
     assert actions == ["phone_code.issued", "phone_code.used", "account.phone_verified"]
     assert verify().ok

@@ -111,7 +111,7 @@ def test_the_owner_lifts_the_wait_with_an_sms_code(app):
     x = make_user(mobile="13600000006")
     db.session.commit()
     attacker = app.test_client()
-    for i in range(6):
+    for _ in range(6):
         _login(attacker, x.mobile, WRONG, ip="10.6.6.6")
     owner = app.test_client()
     assert _login(owner, x.mobile, ip="10.0.0.9").status_code == 429
