@@ -80,7 +80,7 @@ def wait_message(seconds: int):
     if seconds < 60:
         wait = _l("%(n)s 秒", n=seconds)
     else:
-        wait = _l("%(n)s 分钟", n=math.ceil(seconds / 60))
+        wait = _l("%(n)s 分钟", n=max(1, round(seconds / 60)))
     return _l("这个手机号最近输错密码的次数较多，为保护账户，请 %(wait)s后再试。"
               "如果是您本人，可以用短信验证码立即解除限制。", wait=wait)
 

@@ -67,7 +67,6 @@ def _after_proof_url() -> str:
 
 
 def _request_page(kind: str, form, status: int):
-    """Step one of recovery or unlocking: the number to text a code to."""
     return render_template("accounts/code_request.html", form=form, kind=kind,
                            sms_on=recovery.sms_enabled()), status
 
@@ -117,24 +116,30 @@ def send_phone_code():
 
 # --- forgotten password ----------------------------------------------------------------------
 
+def _text_a_code(kind: str, send, next_endpoint: str):
+    """Step one of recovery or unlocking: text a code to the number typed, then on to step
+    two with the number filled in. The answer is the same whether or not it has an account."""
+    form = MobileForm()
+    if not form.validate_on_submit():
+        return _request_page(kind, form, _status(form))
+    number = normalize_mobile(form.mobile.data)
+    try:
+        with unit_of_work():
+            send(number)
+    except ServiceError as exc:
+        show_error(form, exc)
+        return _request_page(kind, form, exc.status)
+    session[RECOVERY_MOBILE] = number
+    flash(_("如果 %(mobile)s 已经注册，验证码已发到这个手机上，10 分钟内有效。",
+            mobile=mask_mobile(number)), "info")
+    return redirect(url_for(next_endpoint))
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @sms_per_number
 @sms_per_ip
 def forgot_password():
-    form = MobileForm()
-    if form.validate_on_submit():
-        number = normalize_mobile(form.mobile.data)
-        try:
-            with unit_of_work():
-                recovery.request_reset(number)
-        except ServiceError as exc:
-            show_error(form, exc)
-            return _request_page("reset", form, exc.status)
-        session[RECOVERY_MOBILE] = number
-        flash(_("如果 %(mobile)s 已经注册，验证码已发到这个手机上，10 分钟内有效。",
-                mobile=mask_mobile(number)), "info")
-        return redirect(url_for("accounts.reset_password"))
-    return _request_page("reset", form, _status(form))
+    return _text_a_code("reset", recovery.request_reset, "accounts.reset_password")
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
@@ -165,20 +170,7 @@ def reset_password():
 @sms_per_number
 @sms_per_ip
 def request_unlock():
-    form = MobileForm()
-    if form.validate_on_submit():
-        number = normalize_mobile(form.mobile.data)
-        try:
-            with unit_of_work():
-                recovery.request_unlock(number)
-        except ServiceError as exc:
-            show_error(form, exc)
-            return _request_page("unlock", form, exc.status)
-        session[RECOVERY_MOBILE] = number
-        flash(_("如果 %(mobile)s 已经注册，验证码已发到这个手机上，10 分钟内有效。",
-                mobile=mask_mobile(number)), "info")
-        return redirect(url_for("accounts.unlock"))
-    return _request_page("unlock", form, _status(form))
+    return _text_a_code("unlock", recovery.request_unlock, "accounts.unlock")
 
 
 @bp.route("/login/unlock/code", methods=["GET", "POST"])
