@@ -175,3 +175,27 @@ def test_racing_tries_are_capped_at_five(app):
     assert phone_codes.use(db.session.get(User, user_id), "verify", code,
                            actor=None) == phone_codes.EXHAUSTED
     assert verify().ok
+
+
+@pytest.mark.parametrize("app_overrides", [pool_for_threads(6)])
+def test_the_right_code_typed_twice_at_once_is_used_once(app):
+    user = make_user(mobile="13700000011")
+    db.session.commit()
+    recovery.request_reset(user.mobile)
+    db.session.commit()
+    code, user_id = last_code(user.mobile), user.id
+
+    def use():
+        with app.app_context():
+            try:
+                problem = phone_codes.use(db.session.get(User, user_id), "reset", code,
+                                          actor=None)
+                db.session.commit()
+                return problem
+            finally:
+                db.session.remove()
+
+    outcomes = run_together([use for _ in range(6)])
+    assert outcomes.count(None) == 1, outcomes
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "phone_code.used")) == 1
