@@ -29,8 +29,15 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    # Login throttles: per account tight, per IP loose (a whole compound may share one NAT address).
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    # Login throttles count failed passwords. An account from one address: tight. An account from
+    # all addresses together: after LOGIN_SLOWDOWN_AFTER failures within the window each further
+    # attempt waits longer (2 s, 4 s, ... up to LOGIN_SLOWDOWN_MAX_SECONDS) instead of locking
+    # the owner out; an SMS code lifts the wait for the owner's browser. Per IP loose (a whole
+    # compound may share one NAT address).
+    LOGIN_LIMIT_PER_ACCOUNT_AND_IP = "5 per 15 minutes"
+    LOGIN_SLOWDOWN_AFTER = 10
+    LOGIN_SLOWDOWN_WINDOW_SECONDS = 15 * 60
+    LOGIN_SLOWDOWN_MAX_SECONDS = 60
     LOGIN_LIMIT_PER_IP = "100 per 15 minutes"
     # Every registration attempt counts (a duplicate mobile tells whether a number is taken).
     REGISTER_LIMIT_PER_IP = "30 per hour"
@@ -40,6 +47,14 @@ class Config:
     # Issue photos, in decoded pixels: each, and all of one request together (app/issues/photos).
     PHOTO_MAX_PIXELS = 25_000_000
     PHOTO_MAX_TOTAL_PIXELS = 60_000_000
+    # One-time codes by SMS (phone verification, password recovery, login unlock). SMS_SENDER is
+    # "package.module:Class" with a send(mobile, text) method; empty means no SMS is sent.
+    # The development sender only logs the message; SMS_DEV_PAGE shows what it "sent" at /dev/sms.
+    SMS_SENDER = "app.core.senders:DevelopmentSmsSender"
+    SMS_DEV_PAGE = False
+    SMS_LIMIT_PER_NUMBER = "5 per hour"
+    SMS_LIMIT_PER_IP = "20 per hour"
+    CODE_CHECK_LIMIT_PER_IP = "60 per hour"
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
     UPLOAD_DIR = str(BASE_DIR / "instance" / "uploads")
     TESTING = False
@@ -55,6 +70,7 @@ class Config:
             "YISHI_LOCALE": "YISHI_LOCALE",
             "UPLOAD_DIR": "UPLOAD_DIR",
             "TRUSTED_PROXIES": "TRUSTED_PROXIES",
+            "SMS_SENDER": "SMS_SENDER",
         }
         for env_name, key in mapping.items():
             value = _env(env_name)
@@ -69,6 +85,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    SMS_DEV_PAGE = True  # no SMS gateway on a developer's machine: read the codes there
 
 
 class TestingConfig(Config):
@@ -85,6 +102,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No SMS gateway adapter ships yet: until SMS_SENDER names one, no code is sent, so owners'
+    # claims go to staff review and forgotten passwords to staff-issued reset codes.
+    SMS_SENDER = None
 
 
 CONFIGS = {

@@ -23,6 +23,9 @@ def _load_config(app: Flask, config) -> None:
     if config.__name__ == "ProductionConfig" and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("Refusing to start in production with the default SECRET_KEY; "
                            "set the SECRET_KEY environment variable.")
+    if config.__name__ == "ProductionConfig" and app.config.get("SMS_DEV_PAGE"):
+        raise RuntimeError("Refusing to start in production with SMS_DEV_PAGE on: it shows "
+                           "one-time codes to anyone who opens it.")
 
 
 def select_locale() -> str:

@@ -1,5 +1,10 @@
 """Import every domain's models so SQLAlchemy's registry and Alembic see all tables."""
-from app.accounts.models import User, UserSession  # noqa: F401
+from app.accounts.models import (  # noqa: F401
+    PhoneCode,
+    PhoneVerification,
+    User,
+    UserSession,
+)
 from app.audit.models import AuditEntry, AuditHead  # noqa: F401
 from app.compounds.models import (  # noqa: F401
     Building,

@@ -1,11 +1,12 @@
 """Builders for test data. They write rows directly (no audit entries) unless a test goes
 through a service on purpose."""
 import itertools
+import re
 import threading
 
 from werkzeug.security import generate_password_hash
 
-from app.accounts.models import User
+from app.accounts.models import PhoneVerification, User
 from app.audit.services import record
 from app.compounds.models import (
     Building,
@@ -38,6 +39,28 @@ def make_user(mobile=None, name=None, password=DEFAULT_PASSWORD, **kw) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def prove_phone(user) -> PhoneVerification:
+    """Record that `user` holds their number, as if they had typed back an SMS code."""
+    proof = PhoneVerification(user_id=user.id, mobile=user.mobile, method="sms_code")
+    db.session.add(proof)
+    db.session.flush()
+    return proof
+
+
+def sms_to(mobile: str) -> list[str]:
+    """Texts the development SMS sender 'sent' to `mobile` in this app, newest first."""
+    from app.core.senders import recent_sms
+
+    return [sms.text for sms in recent_sms() if sms.mobile == mobile]
+
+
+def last_code(mobile: str) -> str:
+    """The one-time code in the newest SMS to `mobile`."""
+    texts = sms_to(mobile)
+    assert texts, f"no SMS was sent to {mobile}"
+    return re.search(r"\d{6}", texts[0]).group()
 
 
 def make_compound(name=None, community=None) -> Compound:

@@ -2,9 +2,17 @@
 check again, so a call from elsewhere (CLI, staff 代办) gets the same rules."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TelField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Regexp,
+    ValidationError,
+)
 
 from app.accounts.passwords import MAX_LENGTH, password_problem
+from app.accounts.phone_codes import normalize_code
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
 
@@ -81,3 +89,37 @@ class DeleteAccountForm(FlaskForm):
     understood = BooleanField(
         _l("我了解：注销后无法恢复，我在各小区的认证和身份将被撤销"),
         validators=[DataRequired(_l("请确认您了解注销的后果。"))])
+
+
+SMS_CODE = r"^\d{6}$"
+
+
+def _code_field(label, pattern: str, message):
+    """A one-time code: digits only; spaces and dashes people type between them are dropped."""
+    return StringField(label, filters=[lambda v: normalize_code(v) if isinstance(v, str) else v],
+                       validators=[DataRequired(_l("请输入验证码。")),
+                                   Regexp(pattern, message=message)])
+
+
+class MobileForm(FlaskForm):
+    """Step one of recovery and unlocking: the number to text a code to."""
+
+    mobile = TelField(_l("手机号"), validators=[DataRequired(_l("请输入手机号。")), _valid_mobile])
+
+
+class PhoneCodeForm(FlaskForm):
+    code = _code_field(_l("短信验证码"), SMS_CODE, _l("验证码是 6 位数字。"))
+
+
+class UnlockForm(MobileForm):
+    code = _code_field(_l("短信验证码"), SMS_CODE, _l("验证码是 6 位数字。"))
+
+
+class ResetPasswordForm(MobileForm):
+    code = _code_field(_l("验证码或重置码"), r"^(\d{6}|\d{8})$",
+                       _l("请输入短信里的 6 位验证码，或社区工作人员给您的 8 位重置码。"))
+    password = PasswordField(_l("新密码"), validators=[
+        InputRequired(_l("请设置新密码。")), _strong_password])
+    confirm = PasswordField(_l("再次输入新密码"), validators=[
+        InputRequired(_l("请再次输入新密码。")),
+        EqualTo("password", message=_l("两次输入的密码不一致。"))])

@@ -5,8 +5,9 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from app.accounts.models import User, UserSession
+from app.accounts.models import PhoneCode, PhoneVerification, User, UserSession
 from app.accounts.passwords import verify_password
+from app.accounts.phone_codes import forget_codes_of
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.compounds.access import forget_roles, primary_role
@@ -56,6 +57,13 @@ def export_user_data(user: User) -> dict:
         },
         "sessions": [{"created_at": iso_utc(s.created_at), "revoked_at": iso_utc(s.revoked_at)}
                      for s in _rows(UserSession, user)],
+        "phone_verifications": [{"mobile": p.mobile, "method": p.method,
+                                 "verified_at": iso_utc(p.verified_at)}
+                                for p in _rows(PhoneVerification, user)],
+        # The codes themselves are not kept (only a keyed hash, left out like the password's).
+        "one_time_codes": [{"purpose": c.purpose, "created_at": iso_utc(c.created_at),
+                            "expires_at": iso_utc(c.expires_at), "used_at": iso_utc(c.used_at),
+                            "attempts": c.attempts} for c in _rows(PhoneCode, user)],
         "residencies": [{
             "compound": _compound_name(r.compound_id, names), "unit": r.unit.number,
             "relation": r.relation, "verified_at": iso_utc(r.verified_at),
@@ -132,6 +140,11 @@ def delete_account(user: User, password: str) -> User:
     for row in ended + staff:
         row.revoked_at = now
     user.mobile = f"x{user.id:010d}"  # 'x': normalize_mobile() never accepts it
+    # Proofs stay (the log covers them) but lose the number; codes are simply deleted.
+    proofs = _rows(PhoneVerification, user)
+    for proof in proofs:
+        proof.mobile = user.mobile
+    forget_codes_of(user)
     user.display_name = DELETED_NAME
     user.password_hash = "!" + secrets.token_hex(32)  # no "$": matches no password
     user.is_active_account = False
@@ -139,5 +152,5 @@ def delete_account(user: User, password: str) -> User:
     user.shows_party_badge = False
     record(user, None, "account.deleted", user,
            {"sessions_ended": len(ended), "staff_assignments_ended": len(staff)},
-           also=ended + staff)
+           also=ended + staff + proofs)
     return user

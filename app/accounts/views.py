@@ -3,7 +3,6 @@ import json
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     flash,
@@ -16,7 +15,8 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import services
+from app.accounts import recovery, services, throttle
+from app.accounts import views_recovery as _recovery_routes  # noqa: F401  (routes on bp)
 from app.accounts.forms import (
     BadgeForm,
     ChangePasswordForm,
@@ -28,12 +28,12 @@ from app.accounts.forms import (
 )
 from app.accounts.personal_data import delete_account, export_user_data
 from app.accounts.session import current_session_row, end_session, start_session
+from app.accounts.web import bp
 from app.core.db import unit_of_work
 from app.core.errors import Conflict, ServiceError
-from app.core.phones import normalize_mobile
 from app.extensions import limiter
 
-bp = Blueprint("accounts", __name__)
+__all__ = ["bp"]
 
 
 def _safe_next(target: str | None, default: str = "/") -> str:
@@ -44,11 +44,6 @@ def _safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
-
-
-def _account_key() -> str:
-    raw = request.form.get("mobile", "")
-    return "login-account:" + (normalize_mobile(raw) or raw.strip()[:20])
 
 
 _FAILED = "yishi.login_failed"  # marked on the request itself, so it can never outlive it
@@ -88,26 +83,38 @@ def register():
                 user = services.register_user(form.mobile.data, form.display_name.data,
                                               form.password.data, consented=form.consent.data)
                 _begin(user, via="register")
+                texted = recovery.sms_enabled()
+                if texted:
+                    recovery.send_verification(user)
         except ServiceError as exc:
             _field_error(form, exc)
             status = 409 if isinstance(exc, Conflict) else 400
         else:
-            flash(_("注册成功。下一步：认证您的房屋。"), "success")
-            return redirect(url_for("main.home"))
+            if not texted:
+                flash(_("注册成功。下一步：认证您的房屋。"), "success")
+                return redirect(url_for("main.home"))
+            flash(_("注册成功。我们已向 %(mobile)s 发送了 6 位验证码，请输入验证码证明这是您的"
+                    "手机号。", mobile=user.masked_mobile), "success")
+            return redirect(url_for("accounts.verify_phone"))
     return render_template("accounts/register.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_account_key, deduct_when=_login_failed, scope="login-account")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
                key_func=get_remote_address, deduct_when=_login_failed, scope="login-ip")
 def login():
+    """Failed passwords slow down this account from this address, and the account as a whole
+    (app.accounts.throttle); they never lock the owner out."""
     form = LoginForm(next=request.args.get("next"))
     if current_user.is_authenticated and not form.is_submitted():
         return redirect(_safe_next(form.next.data))
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+    account, address = throttle.account_key(form.mobile.data), get_remote_address()
+    wait = throttle.wait_seconds(account, address)
+    if wait:
+        form.form_errors.append(throttle.wait_message(wait))
+        return render_template("accounts/login.html", form=form, throttled=True), 429
     user = services.authenticate(form.mobile.data, form.password.data)
     with unit_of_work():
         if user is None:
@@ -116,6 +123,7 @@ def login():
             _begin(user, via="password")
     if user is None:
         request.environ[_FAILED] = True
+        throttle.record_failure(account, address)
         form.form_errors.append(_("手机号或密码错误。"))
         return render_template("accounts/login.html", form=form), 400
     return redirect(_safe_next(form.next.data))
@@ -139,6 +147,7 @@ def _render_profile(status: int = 200, **forms):
     forms.setdefault("badge_form", BadgeForm(shows_party_badge=user.shows_party_badge))
     current = current_session_row()
     return render_template("accounts/profile.html", user=user, plain_form=PlainForm(),
+                           phone_proven=recovery.is_proven(user),
                            sessions=services.active_sessions(user),
                            current_id=current.id if current else None, **forms), status
 

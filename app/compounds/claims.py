@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
+from app.accounts.recovery import is_proven
 from app.accounts.services import find_by_mobile, register_user
 from app.audit.services import record
 from app.compounds.access import forget_roles, is_staff, primary_role
@@ -32,6 +33,8 @@ from app.extensions import db
 REASON_MAX = 500
 BAD_CODE = _l("认证码不正确，或已被使用、已作废。请核对邀请函上的认证码，"
               "或向社区工作人员申请人工审核。")
+EXISTING_ACCOUNT = _l("这个手机号已经注册了账户。为防止冒用他人的号码，不能为已有账户代办认证："
+                      "请居民本人登录后认证房屋；忘记密码的，可以为其发放一次性重置码。")
 
 
 def _check_relation(relation: str) -> str:
@@ -84,8 +87,10 @@ def claim_by_code(user: User, code: str, relation: str) -> UnitClaim:
 
     Family members and tenants are verified at once. Holding the letter does not prove
     ownership (a tenant may hold it), so an owner is verified at once only when the account's
-    mobile is one of the unit's roster owners; otherwise the claim waits for staff. Only owners
-    cast the owner's ballot (民法典 第二百七十八条)."""
+    mobile is one of the unit's roster owners AND the person has proven they hold that number
+    (an SMS code typed back): anyone can register with the owner's number, only the owner
+    receives its texts. Otherwise the claim waits for staff. Only owners cast the owner's
+    ballot (民法典 第二百七十八条)."""
     relation = _check_relation(relation)
     normalized = normalize_code(code)
     if not normalized:
@@ -105,13 +110,17 @@ def claim_by_code(user: User, code: str, relation: str) -> UnitClaim:
             .execution_options(populate_existing=True)).scalar_one()
         unit = db.session.get(Unit, invite.unit_id)
         compound = db.session.get(Compound, unit.compound_id)
-        verified = relation != "owner" or on_roster(user, unit)
+        matched = relation == "owner" and on_roster(user, unit)
+        proven = matched and is_proven(user)
+        verified = relation != "owner" or proven
         claim = _add_claim(UnitClaim(
             compound_id=compound.id, unit_id=unit.id, user_id=user.id, relation=relation,
             method="code", status="approved" if verified else "pending",
             decided_at=now if verified else None))
         data = {"unit": unit.number, "relation": relation,
                 "result": "verified" if verified else "pending"}
+        if not verified:
+            data["why"] = "number_unproven" if matched else "not_on_roster"
         if verified:
             residency = _add_residency(claim, None)
             record(user, compound, "claim.code_used", residency, data, also=[claim, invite],
@@ -193,20 +202,24 @@ def reject_claim(actor: User, claim: UnitClaim, reason: str) -> UnitClaim:
 def proxy_register(staff: User, compound: Compound, unit: Unit, *, mobile: str,
                    display_name: str, password: str, relation: str) -> Residency:
     """代办: staff register an (often elderly) resident in person and verify them for a unit.
-    A new account records who registered it; an existing account is just verified."""
+    The new account records who registered it. A number that already has an account is
+    refused: whoever registered it may not be the person in front of staff (anyone can
+    register with someone else's number), so verifying it would hand them the home."""
     _require_staff(staff, compound)
     relation = _check_relation(relation)
     if unit.compound_id != compound.id:
         raise NotFound(_l("找不到这个房屋，请核对楼栋、单元和房号。"), field="room")
     role = primary_role(staff, compound)
     with db.session.begin_nested():
-        person = find_by_mobile(mobile)
-        new_account = person is None
-        if new_account:
-            if not password:
-                raise ServiceError(_l("请为新账户设置初始密码。"), field="password")
+        if find_by_mobile(mobile) is not None:  # the message; the unique index decides below
+            raise Conflict(EXISTING_ACCOUNT, field="mobile")
+        if not password:
+            raise ServiceError(_l("请为新账户设置初始密码。"), field="password")
+        try:
             person = register_user(mobile, display_name, password, consented=True,
                                    registered_by=staff, compound=compound, actor_role=role)
+        except Conflict:
+            raise Conflict(EXISTING_ACCOUNT, field="mobile") from None
         now = utcnow()
         claim = _add_claim(UnitClaim(
             compound_id=compound.id, unit_id=unit.id, user_id=person.id, relation=relation,
@@ -214,7 +227,7 @@ def proxy_register(staff: User, compound: Compound, unit: Unit, *, mobile: str,
         residency = _add_residency(claim, staff)
         record(staff, compound, "claim.proxy_verified", residency,
                {"unit": unit.number, "relation": relation, "on_behalf": True,
-                "new_account": new_account, "mobile": mask_mobile(person.mobile)},
+                "new_account": True, "mobile": mask_mobile(person.mobile)},
                also=[claim], actor_role=role)
     forget_roles()
     return residency

@@ -75,6 +75,11 @@ class ProxyRegisterForm(UnitFieldsForm):
                            validators=[DataRequired(_l("请先向居民说明隐私条款并取得同意。"))])
 
 
+class ResetCodeForm(FlaskForm):
+    mobile = TelField(_l("居民手机号"), filters=[_strip], validators=[
+        DataRequired(_l("请输入手机号。")), _mobile_if_given])
+
+
 def _reason_field(label):
     return TextAreaField(label, filters=[_strip], validators=[
         DataRequired(_l("请写明理由。")), Length(max=500, message=_l("理由请不超过 500 个字。"))])

@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.recovery import is_proven
 from app.compounds import claims as claim_services
 from app.compounds import roles as role_services
 from app.compounds.access import is_staff, require_member, roles_in
@@ -41,6 +42,7 @@ TEMPLATE_GLOBALS = {
     "relation_labels": dict(RELATION_CHOICES),
     "claim_status_labels": CLAIM_STATUS_LABELS,
     "claim_method_labels": CLAIM_METHOD_LABELS,
+    "claim_on_roster": lambda claim: claim_services.on_roster(claim.user, claim.unit),
 }
 
 # (endpoint, label, roles that see it); an endpoint another package may not have built yet is
@@ -54,6 +56,7 @@ COMPOUND_LINKS = (
     ("moderation.queue", _l("举报处理"), {"staff", "admin", "party_cell"}),
     ("compounds.claims_queue", _l("房屋认证审核"), {"staff", "admin"}),
     ("compounds.proxy_register", _l("代办注册"), {"staff", "admin"}),
+    ("compounds.reset_code", _l("发放密码重置码"), {"staff", "admin"}),
     ("compounds.roles", _l("角色管理"), {"staff", "admin"}),
     ("compounds.party_queue", _l("党员身份确认"), {"staff", "admin", "party_cell"}),
     ("compounds.roster", _l("房屋名册"), {"staff", "admin"}),
@@ -106,14 +109,24 @@ def claim_by_code():
                                                      form.relation.data)
         except ServiceError as exc:
             show_error(form, exc)
-            return render_template("compounds/claim_code.html", form=form), status_of(form, exc)
+            return _claim_page(form, status_of(form, exc))
         if claim.status == "approved":
             flash(_("认证成功，欢迎参与小区议事。"), "success")
             return redirect(url_for("compounds.overview", compound_id=claim.compound_id))
-        flash(_("认证码有效，但您的手机号不在该房屋的业主名册中，业主身份需要社区工作人员核实。"
-                "核实结果会显示在“我的认证申请”中。"), "info")
+        if claim_services.on_roster(current_user, claim.unit):
+            flash(_("认证码有效。您的手机号在业主名册中，但还没有通过短信验证：为防止有人冒用业主的"
+                    "手机号注册，没有验证的号码不能直接认证为业主，需要社区工作人员核实。"
+                    "核实结果会显示在“我的认证申请”中。"), "info")
+        else:
+            flash(_("认证码有效，但您的手机号不在该房屋的业主名册中，业主身份需要社区工作人员核实。"
+                    "核实结果会显示在“我的认证申请”中。"), "info")
         return redirect(url_for("compounds.my_claims"))
-    return render_template("compounds/claim_code.html", form=form), status_of(form)
+    return _claim_page(form, status_of(form))
+
+
+def _claim_page(form, status: int):
+    return render_template("compounds/claim_code.html", form=form,
+                           phone_proven=is_proven(current_user)), status
 
 
 @routes.route("/claim/request", methods=["GET", "POST"])

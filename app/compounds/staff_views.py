@@ -5,7 +5,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.recovery import proven_ids
 from app.compounds import claims as claim_services
+from app.compounds import reset_codes
 from app.compounds import roles as role_services
 from app.compounds.access import require_role
 from app.compounds.forms import (
@@ -14,6 +16,7 @@ from app.compounds.forms import (
     GrantRoleForm,
     ProxyRegisterForm,
     RejectClaimForm,
+    ResetCodeForm,
     RevokeRoleForm,
 )
 from app.compounds.models import Compound
@@ -42,7 +45,8 @@ def _queue(compound: Compound, failed: dict | None = None, status: int = 200):
     forms = {c.id: RejectClaimForm(prefix=f"r{c.id}", formdata=None) for c in pending}
     forms.update(failed or {})
     return render_template("compounds/claims_queue.html", compound=compound, claims=pending,
-                           reject_forms=forms, action_form=ActionForm()), status
+                           reject_forms=forms, action_form=ActionForm(),
+                           proven=proven_ids([c.user for c in pending])), status
 
 
 @routes.route("/<int:compound_id>/claims", methods=["GET"])
@@ -111,6 +115,27 @@ def proxy_register(compound_id: int):
             show_error(form, exc)
     return render_template("compounds/proxy_register.html", compound=compound,
                            form=form), status_of(form, exc)
+
+
+@routes.route("/<int:compound_id>/reset-code", methods=["GET", "POST"])
+@login_required
+def reset_code(compound_id: int):
+    """A one-time password reset code for a resident without a phone, shown once."""
+    compound = require_role(compound_id, *STAFF)
+    form = ResetCodeForm()
+    exc = issued = None
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                person, code = reset_codes.issue_reset_code(current_user, compound,
+                                                            form.mobile.data)
+            issued = {"name": person.display_name, "mobile": person.mobile, "code": code}
+            form = ResetCodeForm(formdata=None)
+        except ServiceError as error:
+            exc = error
+            show_error(form, exc)
+    return render_template("compounds/reset_code.html", compound=compound, form=form,
+                           issued=issued), status_of(form, exc)
 
 
 # --- roles ------------------------------------------------------------------------------------

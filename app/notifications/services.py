@@ -1,13 +1,16 @@
 """Following and notifying. Notifications are written in the same transaction as the change
-they announce, so a rolled-back change announces nothing."""
+they announce, and handed to the outside sender only once that transaction commits, so a
+rolled-back change announces nothing, in the app or outside it."""
 import logging
 from collections.abc import Iterable
+from functools import partial
 
-from flask import current_app
 from sqlalchemy import func, insert, select, update
 
 from app.audit.services import record
 from app.core.db import insert_unless_exists
+from app.core.outbox import after_commit
+from app.core.senders import load_sender
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications.models import Follow, Notification
@@ -24,13 +27,9 @@ class LoggingSender:
         log.info("notify user=%s link=%s: %s", user_id, link, message)
 
 
-def _sender():
-    spec = current_app.config.get("NOTIFICATION_SENDER")
-    if not spec:
-        return LoggingSender()
-    module_name, _, attr = spec.partition(":")
-    module = __import__(module_name, fromlist=[attr])
-    return getattr(module, attr)()
+def _deliver(sender, user_ids: list[int], message: str, link: str) -> None:
+    for uid in user_ids:
+        sender.send(uid, message, link)
 
 
 def follow(user, compound_id: int, object_type: str, object_id: int, *,
@@ -74,9 +73,8 @@ def notify(user_ids: Iterable[int], compound_id: int | None, kind: str, message:
     db.session.execute(insert(Notification), [
         {"user_id": uid, "compound_id": compound_id, "kind": kind, "message": str(message),
          "link": link, "created_at": now} for uid in ids])
-    sender = _sender()
-    for uid in ids:
-        sender.send(uid, str(message), link)
+    sender = load_sender("NOTIFICATION_SENDER", LoggingSender)
+    after_commit(partial(_deliver, sender, ids, str(message), link))
     return len(ids)
 
 

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User, UserSession
 from app.audit.models import AuditEntry
 from app.extensions import db
-from tests.factories import make_user
+from tests.factories import make_user, sms_to
 
 GOOD = {"mobile": "138 0013 8000", "display_name": "王阿姨", "password": "Jinhua-2026-pass",
         "confirm": "Jinhua-2026-pass", "consent": "y"}
@@ -26,16 +26,19 @@ def test_register_page_shows_privacy_notice_and_consent(client):
     assert 'name="consent"' in html and 'type="tel"' in html
 
 
-def test_register_creates_account_logs_in_and_redirects_home(client):
+def test_register_creates_account_logs_in_and_asks_for_the_sms_code(client):
     response = _post(client)
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/me/phone"
     user = db.session.scalar(select(User))
     assert user.mobile == "13800138000" and user.display_name == "王阿姨"
     assert user.privacy_consented_at is not None
     assert user.password_hash != GOOD["password"]
     assert _count(UserSession) == 1
     actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
-    assert actions == ["account.registered", "account.login"]
+    assert actions == ["account.registered", "account.login", "phone_code.issued"]
+    assert len(sms_to("13800138000")) == 1
+    page = client.get("/me/phone").get_data(as_text=True)
+    assert "验证手机号" in page and "以后再验证" in page
     home = client.get("/")
     assert "您好，王阿姨" in home.get_data(as_text=True)
 

@@ -13,12 +13,15 @@ from app.compounds.models import InviteCode, Residency, UnitClaim
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.extensions import db
 from tests.factories import (
+    last_code,
     make_compound,
     make_invite,
     make_resident,
     make_staff,
     make_unit,
     make_user,
+    own_client,
+    prove_phone,
     run_together,
 )
 
@@ -61,9 +64,10 @@ def test_qr_link_prefills_the_code(client, login_as):
     assert 'value="WXYZ7890"' in html
 
 
-def test_owner_with_roster_mobile_becomes_owner(client, login_as):
+def test_owner_with_proven_roster_mobile_becomes_owner(client, login_as):
     compound = make_compound()
     user = make_user(mobile="13912340001")
+    prove_phone(user)
     unit = make_unit(compound, owners=[("张三", "13900000002"), ("李四", "13912340001")])
     make_invite(unit, code="OWNR2345")
     db.session.commit()
@@ -72,6 +76,60 @@ def test_owner_with_roster_mobile_becomes_owner(client, login_as):
     assert roles_in(user, compound) == {"resident", "owner"}
     claim = db.session.scalar(select(UnitClaim).where(UnitClaim.user_id == user.id))
     assert (claim.status, claim.method) == ("approved", "code")
+    assert verify().ok
+
+
+def test_registering_with_the_owners_number_does_not_make_an_owner(client):
+    """Finding 2: whoever holds the letter registers with the roster owner's number. They
+    never receive the SMS code, so the roster match does not count and staff review it."""
+    compound = make_compound()
+    unit = make_unit(compound, owners=[("张三", "13912340002")])
+    invite = make_invite(unit, code="STEA2345")
+    db.session.commit()
+    client.post("/register", data={"mobile": "13912340002", "display_name": "冒名者",
+                                   "password": "Jinhua-2026-pass",
+                                   "confirm": "Jinhua-2026-pass", "consent": "y"})
+    impostor = db.session.scalar(select(User).where(User.mobile == "13912340002"))
+    page = client.get("/c/claim").get_data(as_text=True)
+    assert "您的手机号还没有验证" in page
+    response = _claim(client, "STEA2345", "owner")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/c/my-claims")
+    told = client.get("/c/my-claims").get_data(as_text=True)
+    assert "还没有通过短信验证" in told and "等待审核" in told
+    assert roles_in(impostor, compound) == frozenset()
+    assert _count(Residency) == 0
+    claim = db.session.scalar(select(UnitClaim))
+    assert (claim.status, claim.relation) == ("pending", "owner")
+    db.session.refresh(invite)
+    assert invite.used_by_id == impostor.id  # the letter is spent: no second try with it
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "claim.code_used"))
+    assert entry.data["why"] == "number_unproven"
+    # Staff see that the number was never proven.
+    staff = make_staff(compound)
+    db.session.commit()
+    queue = own_client(client.application, staff).get(f"/c/{compound.id}/claims")
+    assert "未经短信验证" in queue.get_data(as_text=True)
+    assert verify().ok
+
+
+def test_the_owner_proves_the_number_by_sms_then_claims_with_the_letter(client):
+    compound = make_compound()
+    unit = make_unit(compound, owners=[("张三", "13912340003")])
+    make_invite(unit, code="REAL2345")
+    db.session.commit()
+    client.post("/register", data={"mobile": "13912340003", "display_name": "张三",
+                                   "password": "Jinhua-2026-pass",
+                                   "confirm": "Jinhua-2026-pass", "consent": "y"})
+    # From the claim page (QR code filled in) to the proof and back, the code kept.
+    page = client.get("/c/claim?code=REAL2345").get_data(as_text=True)
+    assert "/me/phone?then=claim&amp;code=REAL2345" in page
+    response = client.post("/me/phone?then=claim&code=REAL2345",
+                           data={"code": last_code("13912340003")})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/c/claim?code=REAL2345"
+    assert _claim(client, "REAL2345", "owner").status_code == 302
+    owner = db.session.scalar(select(User).where(User.mobile == "13912340003"))
+    assert roles_in(owner, compound) == {"resident", "owner"}
     assert verify().ok
 
 
@@ -339,23 +397,25 @@ def test_proxy_registration_is_recorded_as_such(client, login_as):
     assert verify().ok
 
 
-def test_proxy_for_existing_account_only_verifies(client, login_as):
+@pytest.mark.parametrize("relation", ["owner", "family"])
+def test_proxy_for_an_existing_account_is_refused_and_says_why(client, login_as, relation):
+    """Finding 2: someone registered with the owner's number first; staff doing 代办 for the
+    real owner must not silently verify that account for the home."""
     compound = make_compound()
-    unit = make_unit(compound)
-    person = make_user(mobile="13755557777")
+    unit = make_unit(compound, owners=[("刘奶奶", "13755557777")])
+    squatter = make_user(mobile="13755557777")
     staff = make_staff(compound)
     db.session.commit()
-    old_hash = person.password_hash
+    old_hash = squatter.password_hash
     login_as(staff)
-    response = _proxy(client, compound, unit, mobile="13755557777", password="",
-                      relation="family")
-    assert response.status_code == 302
-    assert _count(User) == 2
-    db.session.refresh(person)
-    assert person.password_hash == old_hash and person.registered_by_id is None
-    assert roles_in(person, compound) == {"resident"}
-    assert _actions() == ["claim.proxy_verified"]
-    assert verify().ok
+    response = _proxy(client, compound, unit, mobile="13755557777", relation=relation)
+    assert response.status_code == 409
+    assert "不能为已有账户代办认证" in response.get_data(as_text=True)
+    assert _count(User) == 2 and _count(Residency) == 0 and _count(UnitClaim) == 0
+    db.session.refresh(squatter)
+    assert squatter.password_hash == old_hash
+    assert roles_in(squatter, compound) == frozenset()
+    assert _actions() == []
 
 
 def test_proxy_new_account_needs_a_password_and_consent(client, login_as):

@@ -1,5 +1,6 @@
 """The foundation as people meet it, in a phone-sized Chromium with CSRF on, on the seeded
-demo compound: a newcomer registers and claims a unit with the code on its letter, a second
+demo compound: a newcomer registers, types back the SMS code that proves their number and
+claims a unit with the code on its letter, a second
 newcomer asks staff for approval and staff approve through the login form, then every demo
 account logs in with its printed password. Every page on the way is axe-clean at 360 px."""
 import pytest
@@ -14,6 +15,7 @@ from tests.e2e.harness import (
     click_and_wait,
     screenshot,
 )
+from tests.factories import last_code
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +26,8 @@ def _look(page, name):
     assert_axe_clean(page)
 
 
-def _register(page, base, mobile, name):
+def _register(page, server, mobile, name):
+    base = server.url
     page.goto(base + "/register")
     page.get_by_label("手机号").fill(mobile)
     page.get_by_label("称呼").fill(name)
@@ -33,6 +36,12 @@ def _register(page, base, mobile, name):
     page.get_by_label("我已阅读并同意隐私说明").check()
     _look(page, f"register-{mobile}")
     click_and_wait(page, page.get_by_role("button", name="注册"))
+    assert page.url == base + "/me/phone", page.url
+    _look(page, f"verify-phone-{mobile}")
+    with server.app.app_context():
+        code = last_code(mobile)
+    page.get_by_label("短信验证码").fill(code)
+    click_and_wait(page, page.get_by_role("button", name="验证", exact=True))
     assert page.url.rstrip("/") == base, page.url
 
 
@@ -71,7 +80,7 @@ def test_register_claim_approve_and_every_role_logs_in(live_server, browser,
     base, cid = live_server.url, demo["compound"]
     newcomer = browser.new_context(**browser_context_args)
     page = newcomer.new_page()
-    _register(page, base, "13912340001", "新来的王阿姨")
+    _register(page, live_server, "13912340001", "新来的王阿姨")
     page.goto(base + f"/c/claim?code={demo['code']}")
     page.get_by_label("家庭成员").check()
     _look(page, "claim-code")
@@ -82,7 +91,7 @@ def test_register_claim_approve_and_every_role_logs_in(live_server, browser,
 
     asker = browser.new_context(**browser_context_args)
     page = asker.new_page()
-    _register(page, base, "13912340002", "小刘")
+    _register(page, live_server, "13912340002", "小刘")
     building, entrance, room = demo["second"]
     page.goto(base + f"/c/claim/request?compound_id={cid}")
     page.get_by_label("楼栋").select_option(label=building)
