@@ -1,7 +1,7 @@
 """phone codes (one-time SMS and staff reset codes, hashed) and phone verifications
 
-Revision ID: 0003a
-Revises: 0002_councils
+Revision ID: 0004_phone_codes
+Revises: 0003_secret_urn
 Create Date: 2026-12-05 11:20:45.758979
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0003a'
-down_revision = '0002_councils'
+revision = '0004_phone_codes'
+down_revision = '0003_secret_urn'
 branch_labels = None
 depends_on = None
 
