@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts import phone_codes, recovery
 from app.accounts.models import PhoneCode, PhoneVerification, User
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.core.time import utcnow
 from app.extensions import db
 from tests.factories import last_code, make_user, pool_for_threads, run_together, sms_to

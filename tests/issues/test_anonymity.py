@@ -5,7 +5,8 @@ author) still see who."""
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
-from app.audit.services import record, verify
+from app.audit.services import record
+from app.audit.verification import verify
 from app.extensions import db
 from app.issues import services
 from tests.issues.helpers import IssueWorld

@@ -6,7 +6,7 @@ import io
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.audit.services import verify
+from app.audit.verification import verify
 from app.extensions import db
 from app.proposals import ballots
 from app.proposals.models import Ballot, ProxyAuthorisation
