@@ -105,15 +105,19 @@ def turnout(compound_id: int, proposal_id: int):
                            proposal=proposal, **turnout_context(proposal))
 
 
-@bp.get("/<int:proposal_id>/ballots")
+@bp.route("/<int:proposal_id>/ballots", methods=["GET", "POST"])
 @login_required
 def ballot_list(compound_id: int, proposal_id: int):
     """The public ballot list: receipts, unit numbers and areas, never names or phones (a
-    proxy checks the receipt of the ballot they cast here)."""
+    proxy checks the receipt of the ballot they cast here). The lookup form posts the receipt
+    so that it stays out of URLs, access logs and browser history, where it could tie a
+    person to a secret vote's choice (a link with ?receipt= still works)."""
     compound, proposal = load_for_voter(compound_id, proposal_id)
     advance_on_access(proposal)
     page = max(request.args.get("page", 1, type=int), 1)
-    code = "".join(ch for ch in request.args.get("receipt", "").upper() if ch.isalnum())[:64]
+    typed = request.form.get("receipt") if request.method == "POST" else \
+        request.args.get("receipt")
+    code = "".join(ch for ch in (typed or "").upper() if ch.isalnum())[:64]
     closed = is_closed(proposal)
     context = {"compound": compound, "proposal": proposal, "closed": closed, "page": page,
                "page_size": pages.BALLOTS_PAGE_SIZE, "code": code,

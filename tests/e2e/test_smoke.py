@@ -61,7 +61,7 @@ def test_audit_trail_at_360px(live_server, context, page):
     response = page.goto(f"{live_server.url}/c/{compound_id}/audit")
     assert response.status == 200
     assert page.locator("#head-hash").is_visible()
-    assert page.locator(".audit-list > li").count() == 8
+    assert page.locator(".audit-list > li").count() == 9  # and the viewer's verified home
     assert_no_horizontal_scroll(page)
     screenshot(page, "audit-trail")
     assert_axe_clean(page)
