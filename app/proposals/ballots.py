@@ -222,7 +222,7 @@ def _store(vote: OpenVote, actor, choice: str, now: datetime, *, channel: str, p
     # (a paper reference already entered, a secret participation): the common web ballot
     # relies on ON CONFLICT alone and costs two round trips less.
     guarded = vote.is_secret or paper_ref is not None
-    superseded: list[Ballot] = []
+    also_written: list = []  # the sealed vote, or the ballot this one replaces
     try:
         with db.session.begin_nested() if guarded else nullcontext():
             if vote.is_secret:
@@ -231,10 +231,10 @@ def _store(vote: OpenVote, actor, choice: str, now: datetime, *, channel: str, p
                 db.session.flush()
                 # The choice goes into the urn sealed; it is opened, shuffled and counted
                 # only at close (app.proposals.sealing).
-                sealing.store_sealed(vote.id, choice, vote.member_area, receipt)
+                also_written = [sealing.store_sealed(vote.id, choice, vote.member_area, receipt)]
             else:
                 if vote.allows_changes:
-                    superseded = _supersede(vote, now)
+                    also_written = _supersede(vote, now)
                 values.update(choice=choice, receipt=receipt, superseded_at=None)
                 ballot_id = insert_unless_exists(Ballot, values, ["proposal_id", "member_id"],
                                                  where=Ballot.superseded_at.is_(None))
@@ -251,7 +251,7 @@ def _store(vote: OpenVote, actor, choice: str, now: datetime, *, channel: str, p
         details["receipt"] = receipt
     if channel == "web":
         follow(actor, vote.compound_id, "proposal", vote.id, audited=False)
-    record(actor, vote.compound_id, "ballot.cast", written, details, also=superseded,
+    record(actor, vote.compound_id, "ballot.cast", written, details, also=also_written,
            actor_role=actor_role)
     return receipt
 

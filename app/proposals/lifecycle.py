@@ -69,7 +69,7 @@ def proposal_compound(proposal: Proposal) -> Compound:
 
 
 def apply(proposal: Proposal, name: str, actor, *, reason: str = "", data: dict | None = None,
-          now: datetime | None = None, also=(), sets=()) -> ProposalEvent:
+          now: datetime | None = None, also=(), sets=(), removed=()) -> ProposalEvent:
     """Move `proposal` along transition `name`, or refuse and change nothing."""
     transition = TRANSITIONS[name]
     compound = proposal_compound(proposal)
@@ -96,7 +96,7 @@ def apply(proposal: Proposal, name: str, actor, *, reason: str = "", data: dict 
     db.session.add(event)
     record(actor, compound, f"proposal.{name}", proposal,
            {"from": previous, "to": transition.target, "reason": reason, **(data or {})},
-           also=[event, *also], sets=sets, actor_role=role)
+           also=[event, *also], sets=sets, removed=removed, actor_role=role)
     notify_followers("proposal", proposal.id, compound.id, f"proposal.{name}",
                      gettext("议案“%(title)s”进入“%(state)s”阶段",
                              title=proposal.title, state=STATE_LABELS[transition.target]),

@@ -297,6 +297,6 @@ class ProposalAttachment(db.Model):
 
 
 # The rows that decide a vote: `flask audit verify` reports any of them no entry vouches for.
-require_coverage(Proposal, ProposalOption, Ballot, SecretParticipation, ProxyAuthorisation,
-                 ProposalResult)
+require_coverage(Proposal, ProposalOption, Ballot, SecretParticipation, SealedVote,
+                 ProxyAuthorisation, ProposalResult)
 require_coverage(ElectorateMember, ElectorateUnit, SecretVote, SecretTotal, scope="proposal_id")

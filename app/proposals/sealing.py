@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
+from app.audit.services import removal
 from app.core.errors import ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
@@ -81,10 +82,15 @@ def _unseal(proposal_id: int, blob: bytes, key: bytes) -> dict:
     return json.loads(AESGCM(key).decrypt(nonce, body, _aad(proposal_id)).rstrip(b" "))
 
 
-def store_sealed(proposal_id: int, choice: str, area: Decimal, receipt: str) -> None:
+def store_sealed(proposal_id: int, choice: str, area: Decimal, receipt: str) -> SealedVote:
+    """Write one sealed vote; returns it (not added to the session) for the audit entry of
+    the ballot, which vouches for the ciphertext: a sealed row added, swapped or removed by
+    hand is reported by `flask audit verify`."""
     kid, blob = seal(proposal_id, choice, area, receipt)
-    db.session.execute(insert(SealedVote).values(
-        id=secrets.randbits(62), proposal_id=proposal_id, key_id=kid, sealed=blob))
+    values = {"id": secrets.randbits(62), "proposal_id": proposal_id, "key_id": kid,
+              "sealed": blob}
+    db.session.execute(insert(SealedVote).values(**values))
+    return SealedVote(**values)
 
 
 def _hundredths(area) -> int:
@@ -95,12 +101,15 @@ URN_MISMATCH = _l("无记名投票的密封选票与参与名单不一致，不�
 URN_LOCKED = _l("无记名投票的密封选票无法用当前密钥打开，不能开票。请联系系统管理员恢复密钥。")
 
 
-def open_urn(proposal_id: int) -> list[SecretVote]:
+def open_urn(proposal_id: int) -> tuple[list[SecretVote], list[dict]]:
     """Decrypt every sealed vote of the proposal, write the anonymous votes (shuffled, random
-    ids) and the totals per choice, delete the sealed rows. Returns the votes written."""
+    ids) and the totals per choice, delete the sealed rows. Returns the votes written and the
+    removal covers of the sealed rows, for the audit entry of the close."""
     key = _key()
-    sealed = db.session.execute(select(SealedVote.key_id, SealedVote.sealed).where(
+    rows = db.session.scalars(select(SealedVote).where(
         SealedVote.proposal_id == proposal_id)).all()
+    removed = [removal(row) for row in rows]
+    sealed = [(row.key_id, row.sealed) for row in rows]
     participants = db.session.scalar(select(func.count(SecretParticipation.id)).where(
         SecretParticipation.proposal_id == proposal_id))
     if len(sealed) != participants:
@@ -117,6 +126,9 @@ def open_urn(proposal_id: int) -> list[SecretVote]:
         current_app.logger.error("proposal %s: sealed votes do not open with the configured "
                                  "key", proposal_id)
         raise ServiceError(URN_LOCKED, status=409)
+    if len({vote["r"] for vote in opened}) != len(opened):  # a sealed row copied by hand
+        current_app.logger.error("proposal %s: a sealed vote appears twice", proposal_id)
+        raise ServiceError(URN_MISMATCH, status=409)
     secrets.SystemRandom().shuffle(opened)
     for vote in opened:
         votes.append(SecretVote(id=secrets.randbits(62), proposal_id=proposal_id,
@@ -129,7 +141,7 @@ def open_urn(proposal_id: int) -> list[SecretVote]:
                         for choice, (count, area) in sorted(totals.items())])
     db.session.execute(delete(SealedVote).where(SealedVote.proposal_id == proposal_id))
     db.session.flush()
-    return votes
+    return votes, removed
 
 
 def totals(proposal_id: int) -> dict[str, tuple[int, int]]:

@@ -193,7 +193,7 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
         raise ServiceError(_l("投票尚未截止。"), status=409)
     # A secret ballot's urn is opened now, in this transaction: the anonymous votes and the
     # totals are written and the sealed rows deleted (app.proposals.sealing).
-    opened = sealing.open_urn(proposal.id) if proposal.is_secret else []
+    opened, unsealed = sealing.open_urn(proposal.id) if proposal.is_secret else ([], [])
     result = results.compute(proposal)
     compound = proposal_compound(proposal)
     days = compound.objection_days if proposal.kind == "owners" else 0
@@ -205,9 +205,11 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
     db.session.flush()
     urn = [(SecretVote, {"proposal_id": proposal.id}),
            (SecretTotal, {"proposal_id": proposal.id})] if proposal.is_secret else []
-    return apply(proposal, "close_voting", None, now=now, also=[row], sets=urn, data={
-        "passed": result.get("passed"), "result": row.id, "secret_votes": len(opened),
-        "objection_ends_at": proposal.objection_ends_at.isoformat()})
+    return apply(proposal, "close_voting", None, now=now, also=[row], sets=urn,
+                 removed=unsealed, data={
+                     "passed": result.get("passed"), "result": row.id,
+                     "secret_votes": len(opened),
+                     "objection_ends_at": proposal.objection_ends_at.isoformat()})
 
 
 def advance_due(proposal: Proposal, now: datetime | None = None) -> bool:

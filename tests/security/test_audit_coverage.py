@@ -9,10 +9,11 @@ from sqlalchemy import select, text
 from app.audit.verification import verify
 from app.compounds.models import RoleGrant
 from app.compounds.roles import revoke_role
+from app.core.errors import ServiceError
 from app.core.time import utcnow
 from app.extensions import db
 from app.proposals import services
-from app.proposals.models import ElectorateMember, Proposal
+from app.proposals.models import ElectorateMember, Proposal, SealedVote
 from app.proposals.periods import earliest_voting_start
 from tests.proposals.helpers import T0, World
 from tests.proposals.web import open_now, vote_now
@@ -118,3 +119,34 @@ def test_legitimate_rewrites_verify(app):
     db.session.commit()
     result = verify()
     assert result.ok, result.problems
+
+
+@pytest.mark.parametrize(("tamper", "reported"), [
+    ("DELETE FROM sealed_votes WHERE id = (SELECT min(id) FROM sealed_votes)", "row is missing"),
+    ("INSERT INTO sealed_votes (id, proposal_id, key_id, sealed) "
+     "SELECT 77, proposal_id, key_id, sealed FROM sealed_votes LIMIT 1", "no audit entry covers"),
+])
+def test_the_sealed_urn_is_vouched_for_while_voting_is_open(app, tamper, reported):
+    w = World(n_owners=3)
+    p = open_now(w, w.proposal(is_secret=True))
+    for owner in w.owners:
+        vote_now(p, owner, "no")
+    assert verify().ok
+    db.session.execute(text(tamper))
+    assert any("sealed_votes id=" in x and reported in x for x in _problems())
+
+
+def test_a_copied_sealed_vote_is_not_counted_twice(app):
+    """A database writer who knows their own sealed row copies it over a neighbour's: the
+    counts still match, but the receipt inside appears twice and the close refuses."""
+    w = World(n_owners=2)
+    p = open_now(w, w.proposal(is_secret=True))
+    for owner, choice in zip(w.owners, ["yes", "no"], strict=True):
+        vote_now(p, owner, choice)
+    first, second = db.session.scalars(select(SealedVote.id).order_by(SealedVote.id)).all()
+    db.session.execute(text("UPDATE sealed_votes SET sealed = (SELECT sealed FROM sealed_votes "
+                            "WHERE id = :a) WHERE id = :b"), {"a": first, "b": second})
+    db.session.commit()
+    p = db.session.get(Proposal, p.id)
+    with pytest.raises(ServiceError, match="不一致"):
+        services.close_voting(p, now=p.voting_closes_at)
