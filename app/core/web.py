@@ -4,6 +4,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.core.control_chars import request_has_forbidden_characters
 from app.core.errors import ServiceError
 from app.core.i18n import form_translations
 from app.core.i18n import lazy_gettext as _l
@@ -36,6 +37,13 @@ def render_error(status: int, message=None):
 
 
 def init_web(app: Flask) -> None:
+    @app.before_request
+    def refuse_control_characters():
+        # The one place control characters are refused (the rule: app.core.control_chars).
+        if request_has_forbidden_characters():
+            return render_error(400)
+        return None
+
     @app.before_request
     def shared_form_translations():
         if request.endpoint != "static":

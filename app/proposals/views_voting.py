@@ -8,6 +8,7 @@ from app.compounds.access import is_member
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
+from app.core.ids import arg_page
 from app.extensions import htmx
 from app.proposals import ballots, pages, proxies
 from app.proposals.forms import VoteForm
@@ -112,7 +113,7 @@ def ballot_list(compound_id: int, proposal_id: int):
     """The public ballot list: receipts, unit numbers and areas, never names or phones."""
     compound, proposal = load(compound_id, proposal_id)
     advance_on_access(proposal)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_page()
     code = "".join(ch for ch in request.args.get("receipt", "").upper() if ch.isalnum())[:64]
     closed = is_closed(proposal)
     context = {"compound": compound, "proposal": proposal, "closed": closed, "page": page,

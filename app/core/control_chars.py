@@ -1,0 +1,54 @@
+"""Control characters: refused once for the whole app, before any view sees the request.
+
+The rule:
+- NUL is never legitimate anywhere (PostgreSQL cannot even store it in text: a 500).
+- The path, the query string (names and values), form field names and uploaded file names
+  carry no control character at all: nothing a person types there needs one, and a tab or a
+  newline there is how a URL or a header gets rewritten on its way (`/\\t/evil` is `//evil`
+  to a browser).
+- Form values may carry tab, CR and LF, which a textarea legitimately sends, and no other C0
+  control or DEL. A single-line field (every field that is not a textarea) refuses those three
+  as well, with a message beside the field (`single_line`, applied to every form by
+  app.core.forms.Form). Uploaded file contents are not values and are not looked at.
+- A redirect target taken from the request is checked on its own (app.core.redirects).
+
+A request that breaks the rule gets the ordinary 400 page and changes nothing."""
+import re
+
+from flask import request
+from wtforms.validators import ValidationError
+from wtforms.widgets import HiddenInput, TextArea
+
+from app.core.i18n import lazy_gettext as _l
+
+ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What a textarea may send: tab, LF, CR and no other control character.
+CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LINE_BREAKS_OR_TABS = re.compile(r"[\t\r\n]")
+
+
+def request_has_forbidden_characters() -> bool:
+    if ANY_CONTROL.search(request.path):
+        return True
+    for name, value in request.args.items(multi=True):
+        if ANY_CONTROL.search(name) or ANY_CONTROL.search(value):
+            return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    for name, value in request.form.items(multi=True):
+        if ANY_CONTROL.search(name) or CONTROL_EXCEPT_LINES.search(value):
+            return True
+    for name, upload in request.files.items(multi=True):
+        if ANY_CONTROL.search(name) or ANY_CONTROL.search(upload.filename or ""):
+            return True
+    return False
+
+
+def single_line(form, field) -> None:
+    """Validator added to every field: text typed in a single-line box holds no line break and
+    no tab (a browser's <input> drops line breaks, so one there was sent by a script). Hidden
+    fields are left to the code that reads them (a `next` goes through safe_next)."""
+    if isinstance(field.widget, TextArea | HiddenInput) or not isinstance(field.data, str):
+        return
+    if LINE_BREAKS_OR_TABS.search(field.data):
+        raise ValidationError(_l("这一栏只能填写一行文字，不能包含换行或制表符。"))
