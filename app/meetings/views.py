@@ -12,7 +12,7 @@ from app.compounds.access import has_role, require_member
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
-from app.core.ids import arg_id
+from app.core.ids import arg_id, parse_id
 from app.core.time import CHINA, utcnow
 from app.meetings import minutes as minutes_services
 from app.meetings import pages, rules, services, tasks
@@ -124,8 +124,8 @@ def attendance(compound_id: int, meeting_id: int):
         abort(400)
     statuses = {}
     for key, value in request.form.items():
-        if key.startswith("a-") and key[2:].isdigit():
-            statuses[int(key[2:])] = value
+        if key.startswith("a-"):
+            statuses[parse_id(key[2:]) or 0] = value  # 0: no such row, the service refuses
     try:
         with unit_of_work():
             services.record_attendance(current_user, compound, meeting, statuses)

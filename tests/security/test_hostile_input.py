@@ -6,11 +6,16 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit.models import AuditEntry
+from app.core.time import utcnow
 from app.extensions import db
 from app.issues.models import Comment
+from app.meetings import services as meetings
+from app.meetings.models import Attendance
+from app.proposals import ballots
 from app.proposals.models import Ballot
 from tests.factories import make_user
 from tests.issues.helpers import IssueWorld
+from tests.meetings.helpers import MeetingWorld
 from tests.proposals.helpers import World
 from tests.proposals.web import open_now, url
 
@@ -73,6 +78,39 @@ def test_an_id_field_refuses_a_reply_to_a_comment_no_column_holds(client, login_
                            data={"body": "同意", "parent_id": str(2**63)})
     assert response.status_code == 400
     assert _count(Comment) == 0
+
+
+def test_a_vote_for_an_option_number_no_column_holds_is_refused(client, login_as, app):
+    world = World(n_owners=1)
+    proposal = open_now(world, world.proposal(matter=4, options=["甲物业", "乙物业"]))
+    owner = world.owners[0]
+    member = ballots.members_for_voter(proposal, owner)[0]
+    login_as(owner)
+    for bad in (f"opt{2**31}", f"opt{2**63}", "opt" + "9" * 5000):
+        response = client.post(url(proposal, "vote"), data={"member_id": member.id, "choice": bad})
+        assert response.status_code == 400
+    assert _count(Ballot) == 0
+
+
+def test_numbers_past_what_int_reads_in_meeting_forms_are_refused(app, client, login_as):
+    """Attendance rows and agenda positions travel in field names and hidden fields."""
+    world = MeetingWorld()
+    meeting = world.convene()
+    world.held(meeting)
+    base = f"/c/{world.compound.id}/meetings/{meeting.id}"
+    app.config["CLOCK_OFFSET_SECONDS"] = (meeting.starts_at - utcnow()).total_seconds() + 600
+    login_as(world.recorder)
+    huge = "9" * 5000
+    row = meetings.attendance_of(meeting)[0]
+    before = row.status
+    response = client.post(f"{base}/attendance", data={f"a-{huge}": "present"})
+    assert response.status_code == 302  # back to the meeting with the service's message
+    db.session.expire_all()
+    assert db.session.get(Attendance, row.id).status == before
+    for position in (str(2**63), huge):
+        response = client.post(f"{base}/minutes/edit", data={
+            "items-0-position": position, "items-0-discussion": "讨论了南门选址"})
+        assert response.status_code < 500
 
 
 @pytest.mark.parametrize("field", ["display_name", "mobile", "password"])
