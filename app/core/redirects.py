@@ -1,7 +1,7 @@
 """Where a redirect taken from user input may lead: only to a path of this site."""
 from urllib.parse import urlsplit
 
-from app.core.control_chars import ANY_CONTROL
+from app.core.input_rules import ANY_CONTROL
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

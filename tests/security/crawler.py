@@ -27,6 +27,7 @@ HOSTILE_VALUES = (str(2**31), str(2**63), CONTROL, "/\t/evil.example")
 # Tried in one field at a time with the form's own values in the others, so that a refusal of
 # another field cannot hide what this one does.
 ONE_FIELD_AT_A_TIME = ("a\x00b", str(2**63))
+HUGE_NUMBERS = (str(2**63), "9" * 5000)
 # Values for path segments that are not ids (an action name, a token, a file name).
 HOSTILE_SEGMENTS = (CONTROL, "..")
 
@@ -207,6 +208,22 @@ class Crawler:
         if seen_by != who.name:
             return
         for name in names:
-            for value in ONE_FIELD_AT_A_TIME:
+            for value in ONE_FIELD_AT_A_TIME + _with_huge_numbers(form.values.get(name, "")):
                 self._relogin(who, "POST")
                 self.send(who, "POST", action, data={**form.values, name: value})
+            for hostile_name in _with_huge_numbers(name):  # ids in names: a-<row id>
+                self._relogin(who, "POST")
+                values = {k: v for k, v in form.values.items() if k != name}
+                self.send(who, "POST", action,
+                          data={**values, hostile_name: form.values.get(name, "")})
+
+
+def _with_huge_numbers(text: str) -> tuple[str, ...]:
+    """`text` with its last number replaced by one no column holds and by one past what int()
+    reads ("opt2" → "opt9223372036854775808"): ids and positions hide inside values and
+    names."""
+    found = list(re.finditer(r"\d+", text))
+    if not found:
+        return ()
+    start, end = found[-1].span()
+    return tuple(text[:start] + digits + text[end:] for digits in HUGE_NUMBERS)

@@ -90,7 +90,10 @@ class _PageParser(HTMLParser):
             self._form = None
         elif tag == "select":
             self._select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._form is not None and self._textarea:
+            # As browsers do: a newline right after <textarea> is not part of the value.
+            text = self._form.values[self._textarea]
+            self._form.values[self._textarea] = text.removeprefix("\r\n").removeprefix("\n")
             self._textarea = None
 
 

@@ -103,14 +103,18 @@ def test_numbers_past_what_int_reads_in_meeting_forms_are_refused(app, client, l
     huge = "9" * 5000
     row = meetings.attendance_of(meeting)[0]
     before = row.status
-    response = client.post(f"{base}/attendance", data={f"a-{huge}": "present"})
+    response = client.post(f"{base}/attendance", data={f"a-{2**31}": "present"})
     assert response.status_code == 302  # back to the meeting with the service's message
+    assert client.post(f"{base}/attendance", data={f"a-{huge}": "present"}).status_code == 400
     db.session.expire_all()
     assert db.session.get(Attendance, row.id).status == before
     for position in (str(2**63), huge):
         response = client.post(f"{base}/minutes/edit", data={
             "items-0-position": position, "items-0-discussion": "讨论了南门选址"})
         assert response.status_code < 500
+    response = client.post(f"{base}/minutes/edit", data={
+        f"items-{huge}-position": "1", f"items-{huge}-discussion": "讨论了南门选址"})
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize("field", ["display_name", "mobile", "password"])

