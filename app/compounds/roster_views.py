@@ -26,8 +26,7 @@ STAFF = ("staff",)  # require_role lets admins through as well
 def roster(compound_id: int):
     compound = require_role(compound_id, *STAFF)
     totals = roster_services.building_totals(compound)
-    selected = arg_id("building") or (totals[0].building.id if totals
-                                                          else None)
+    selected = arg_id("building") or (totals[0].building.id if totals else None)
     building = roster_services.get_building(compound, selected) if selected else None
     return render_template(
         "compounds/roster.html", compound=compound, totals=totals, building=building,

@@ -46,7 +46,8 @@ class IdConverter(IntegerConverter):
 
     regex = r"\d{1,10}"
 
-    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):  # noqa: A002
+    # werkzeug passes a rule's converter arguments under these names.
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
 
 
