@@ -27,6 +27,7 @@ HOSTILE_VALUES = (str(2**31), str(2**63), CONTROL, "/\t/evil.example")
 # Tried in one field at a time with the form's own values in the others, so that a refusal of
 # another field cannot hide what this one does.
 ONE_FIELD_AT_A_TIME = ("a\x00b", str(2**63))
+# Put in place of the numbers inside a form's own values and names (optN, a-<id>).
 HUGE_NUMBERS = (str(2**63), "9" * 5000)
 # Values for path segments that are not ids (an action name, a token, a file name).
 HOSTILE_SEGMENTS = (CONTROL, "..")
@@ -180,8 +181,8 @@ class Crawler:
                     self._relogin(who, method)
                     self.send(who, method, self.path(rule, {m["name"]: value}),
                               data=form.values if form else None)
-            if not (who.member or not rule.rule.startswith("/c/<int:compound_id>")):
-                continue
+            if rule.rule.startswith("/c/<int:compound_id>") and not who.member:
+                continue  # turned away at the compound's door, as the ids above showed
             if "GET" in rule.methods:
                 self._hostile_query(who, rule)
             if "POST" in rule.methods:
@@ -208,7 +209,8 @@ class Crawler:
         if seen_by != who.name:
             return
         for name in names:
-            for value in ONE_FIELD_AT_A_TIME + _with_huge_numbers(form.values.get(name, "")):
+            own = _with_huge_numbers(form.values.get(name, ""))
+            for value in dict.fromkeys(ONE_FIELD_AT_A_TIME + own):
                 self._relogin(who, "POST")
                 self.send(who, "POST", action, data={**form.values, name: value})
             for hostile_name in _with_huge_numbers(name):  # ids in names: a-<row id>
