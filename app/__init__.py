@@ -57,6 +57,11 @@ def create_app(config=None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
+    from app.core.ids import IdConverter
+
+    # Before any blueprint: every `<int:...>` in a route becomes a bounded id (app.core.ids).
+    app.url_map.converters["int"] = IdConverter
+
     from app.accounts.views import bp as accounts_bp
     from app.audit.views import bp as audit_bp
     from app.compounds.views import bp as compounds_bp

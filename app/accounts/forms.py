@@ -1,6 +1,5 @@
 """Forms of the accounts domain. Field checks here give every message at once; the services
 check again, so a call from elsewhere (CLI, staff 代办) gets the same rules."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TelField
 from wtforms.validators import (
     DataRequired,
@@ -13,6 +12,7 @@ from wtforms.validators import (
 
 from app.accounts.passwords import MAX_LENGTH, password_problem
 from app.accounts.phone_codes import normalize_code
+from app.core.forms import Form
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
 
@@ -42,7 +42,7 @@ def _name_field():
         filters=[lambda v: v.strip() if isinstance(v, str) else v])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     mobile = TelField(_l("手机号"), validators=[DataRequired(_l("请输入手机号。")), _valid_mobile])
     display_name = _name_field()
     password = PasswordField(_l("密码"), validators=[InputRequired(_l("请设置密码。")),
@@ -54,26 +54,26 @@ class RegisterForm(FlaskForm):
                            validators=[DataRequired(_l("请阅读并同意隐私说明。"))])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     mobile = TelField(_l("手机号"), validators=[DataRequired(_l("请输入手机号。"))])
     password = PasswordField(_l("密码"), validators=[InputRequired(_l("请输入密码。")),
                                                      _not_too_long()])
     next = HiddenField()
 
 
-class DisplayNameForm(FlaskForm):
+class DisplayNameForm(Form):
     display_name = _name_field()
 
 
-class BadgeForm(FlaskForm):
+class BadgeForm(Form):
     shows_party_badge = BooleanField(_l("在我的名字旁显示党员标识"))
 
 
-class PlainForm(FlaskForm):
+class PlainForm(Form):
     """A button-only POST (log out other sessions): the CSRF token is the whole form."""
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     old_password = PasswordField(_l("当前密码"), validators=[
         InputRequired(_l("请输入当前密码。")), _not_too_long()])
     password = PasswordField(_l("新密码"), validators=[
@@ -83,7 +83,7 @@ class ChangePasswordForm(FlaskForm):
         EqualTo("password", message=_l("两次输入的密码不一致。"))])
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(_l("当前密码"), validators=[
         InputRequired(_l("请输入当前密码。")), _not_too_long()])
     understood = BooleanField(
@@ -101,13 +101,13 @@ def _code_field(label, pattern: str, message):
                                    Regexp(pattern, message=message)])
 
 
-class MobileForm(FlaskForm):
+class MobileForm(Form):
     """Step one of recovery and unlocking: the number to text a code to."""
 
     mobile = TelField(_l("手机号"), validators=[DataRequired(_l("请输入手机号。")), _valid_mobile])
 
 
-class PhoneCodeForm(FlaskForm):
+class PhoneCodeForm(Form):
     code = _code_field(_l("短信验证码"), SMS_CODE, _l("验证码是 6 位数字。"))
 
 

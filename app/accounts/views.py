@@ -1,6 +1,5 @@
 """Register, log in and out, profile, password, personal data."""
 import json
-from urllib.parse import urlsplit
 
 from flask import (
     Response,
@@ -31,19 +30,12 @@ from app.accounts.session import current_session_row, end_session, start_session
 from app.accounts.web import bp
 from app.core.db import unit_of_work
 from app.core.errors import Conflict, ServiceError
+from app.core.redirects import safe_next
 from app.extensions import limiter
 
 __all__ = ["bp"]
 
 
-def _safe_next(target: str | None, default: str = "/") -> str:
-    """Only a local path: never send someone on to another site after logging in."""
-    if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
 
 
 _FAILED = "yishi.login_failed"  # marked on the request itself, so it can never outlive it
@@ -107,7 +99,7 @@ def login():
     (app.accounts.throttle); they never lock the owner out."""
     form = LoginForm(next=request.args.get("next"))
     if current_user.is_authenticated and not form.is_submitted():
-        return redirect(_safe_next(form.next.data))
+        return redirect(safe_next(form.next.data))
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form), 400 if form.errors else 200
     account, address = throttle.account_key(form.mobile.data), get_remote_address()
@@ -126,7 +118,7 @@ def login():
         throttle.record_failure(account, address)
         form.form_errors.append(_("手机号或密码错误。"))
         return render_template("accounts/login.html", form=form), 400
-    return redirect(_safe_next(form.next.data))
+    return redirect(safe_next(form.next.data))
 
 
 @bp.post("/logout")

@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from app.audit.queries import compound_trail
@@ -6,6 +6,7 @@ from app.audit.services import head_hash
 from app.compounds.access import require_member
 from app.compounds.roles import ROLE_LABELS
 from app.core.i18n import lazy_gettext as _l
+from app.core.ids import arg_id
 from app.issues.queries import sees_who
 
 bp = Blueprint("audit", __name__)
@@ -150,7 +151,7 @@ OBJECT_LABELS = {
 @login_required
 def trail(compound_id: int):
     compound = require_member(compound_id)
-    before = request.args.get("before", type=int)
+    before = arg_id("before")
     page = compound_trail(compound.id, before=before,
                           sees_anonymous=sees_who(current_user, compound),
                           viewer_id=current_user.id)

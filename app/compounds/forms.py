@@ -1,5 +1,4 @@
 """Forms of the compounds domain. Services check again, so every rule holds whatever the caller."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.core.forms import Form
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
 
@@ -35,17 +35,17 @@ def _relation_field():
                       validators=[InputRequired(_l("请选择与房屋的关系。"))])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button-only POST (approve, confirm, declare): the CSRF token is the whole form."""
 
 
-class ClaimCodeForm(FlaskForm):
+class ClaimCodeForm(Form):
     code = StringField(_l("认证码"), filters=[_strip], validators=[
         DataRequired(_l("请输入认证码。")), Length(max=32, message=_l("认证码不正确。"))])
     relation = _relation_field()
 
 
-class UnitFieldsForm(FlaskForm):
+class UnitFieldsForm(Form):
     """楼栋-单元-房号 of a unit in a known compound; building choices are set by the view."""
 
     building = SelectField(_l("楼栋"), coerce=int,
@@ -75,7 +75,7 @@ class ProxyRegisterForm(UnitFieldsForm):
                            validators=[DataRequired(_l("请先向居民说明隐私条款并取得同意。"))])
 
 
-class ResetCodeForm(FlaskForm):
+class ResetCodeForm(Form):
     mobile = TelField(_l("居民手机号"), filters=[_strip], validators=[
         DataRequired(_l("请输入手机号。")), _mobile_if_given])
 
@@ -85,21 +85,21 @@ def _reason_field(label):
         DataRequired(_l("请写明理由。")), Length(max=500, message=_l("理由请不超过 500 个字。"))])
 
 
-class RejectClaimForm(FlaskForm):
+class RejectClaimForm(Form):
     """Rejecting, declining and revoking always come with a written reason."""
 
     reason = _reason_field(_l("驳回理由"))
 
 
-class DeclinePartyForm(FlaskForm):
+class DeclinePartyForm(Form):
     reason = _reason_field(_l("不予确认的理由"))
 
 
-class RevokeRoleForm(FlaskForm):
+class RevokeRoleForm(Form):
     reason = _reason_field(_l("撤销理由"))
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(Form):
     member = SelectField(_l("选择本小区成员"), coerce=int, default=0, validators=[Optional()])
     mobile = TelField(_l("或输入手机号"), filters=[_strip], validators=[Optional(),
                                                                        _mobile_if_given])
@@ -108,12 +108,12 @@ class GrantRoleForm(FlaskForm):
 
 # --- rosters and invite letters ---------------------------------------------------------------
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(Form):
     file = FileField(_l("名册文件（Excel .xlsx 或 CSV）"), validators=[
         FileRequired(_l("请选择要上传的名册文件。"))], render_kw={"accept": ".xlsx,.csv"})
 
 
-class IssueCodesForm(FlaskForm):
+class IssueCodesForm(Form):
     """Issue invite codes for one building; the view sets the building choices."""
 
     building = SelectField(_l("楼栋"), coerce=int, validators=[InputRequired(_l("请选择楼栋。"))])

@@ -24,6 +24,7 @@ from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
+from app.core.ids import arg_page, parse_id
 from app.extensions import db, limiter
 from app.meetings.tasks import overview_context as meetings_overview
 from app.notices.queries import running_notices
@@ -79,7 +80,7 @@ def compound_links(compound: Compound, held) -> list[tuple[object, str]]:
 def overview(compound_id: int):
     compound = require_member(compound_id)
     held = roles_in(current_user, compound)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_page()
     members = members_of(compound, page)
     return render_template(
         "compounds/overview.html", compound=compound, held=held,
@@ -133,7 +134,8 @@ def _claim_page(form, status: int):
 @login_required
 def request_claim():
     """Step 1: find the compound by name (?q=); step 2: the unit and relation."""
-    compound = db.session.get(Compound, request.values.get("compound_id", 0, type=int))
+    compound_id = parse_id(request.values.get("compound_id"))
+    compound = db.session.get(Compound, compound_id) if compound_id else None
     if compound is None:
         q = request.args.get("q", "").strip()[:40]
         return render_template("compounds/claim_request.html", form=None, q=q,

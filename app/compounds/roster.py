@@ -4,7 +4,6 @@ Nothing reaches the units until the whole file is clean and staff confirm (the u
 as clean rows in RosterUpload in between). Units are never deleted by an import: a unit missing
 from the file is reported, not removed. Services flush and never commit."""
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +16,7 @@ from app.audit.services import record
 from app.compounds.access import primary_role
 from app.compounds.models import Building, Compound, Holding, HoldingOwner, RosterUpload, Unit
 from app.compounds.roster_parse import HEADERS, SOURCE_LABELS, ParseResult, parse_roster
+from app.core import xlsx
 from app.core.db import get_scoped
 from app.core.errors import Conflict
 from app.core.i18n import lazy_gettext as _l
@@ -344,9 +344,7 @@ def get_building(compound: Compound, building_id: int) -> Building:
 def export_xlsx(compound: Compound) -> bytes:
     """The roster in the import's own format, so exporting and importing again changes
     nothing."""
-    from openpyxl import Workbook
-
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     sheet.title = "名册"
     sheet.append(list(HEADERS.values()))
@@ -357,12 +355,7 @@ def export_xlsx(compound: Compound) -> bytes:
                       "、".join(name for name, _ in owners),
                       "、".join(mobile for _, mobile in owners),
                       "是" if unit.is_developer_held else "否"])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text stays text: a name is never run as a formula
         sheet.cell(sheet.max_row, 4).number_format = "0.00"
     for column, width in zip("ABCDEFGH", (8, 8, 10, 10, 10, 18, 26, 12), strict=True):
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.save(book)

@@ -3,7 +3,7 @@ Registered on the compounds blueprint by app.compounds.views. Staff of this comp
 community (and admins) only: everyone else gets 403 before anything is read."""
 from urllib.parse import quote
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +14,7 @@ from app.compounds.forms import ActionForm, IssueCodesForm, RosterUploadForm
 from app.compounds.viewkit import RouteTable
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
+from app.core.ids import arg_id
 from app.extensions import db
 
 routes = RouteTable()
@@ -25,8 +26,7 @@ STAFF = ("staff",)  # require_role lets admins through as well
 def roster(compound_id: int):
     compound = require_role(compound_id, *STAFF)
     totals = roster_services.building_totals(compound)
-    selected = request.args.get("building", type=int) or (totals[0].building.id if totals
-                                                          else None)
+    selected = arg_id("building") or (totals[0].building.id if totals else None)
     building = roster_services.get_building(compound, selected) if selected else None
     return render_template(
         "compounds/roster.html", compound=compound, totals=totals, building=building,

@@ -1,7 +1,7 @@
 """Pages for community staff and the party cell: the verification queue, 代办 registration,
 roles, and confirming party declarations. Registered on the compounds blueprint by
 app.compounds.views. Every route checks the role in *this* compound before anything else."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -31,6 +31,7 @@ from app.compounds.viewkit import RouteTable, status_of
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
+from app.core.ids import arg_page
 
 routes = RouteTable()
 STAFF = ("staff",)  # require_role lets admins through as well
@@ -141,7 +142,7 @@ def reset_code(compound_id: int):
 # --- roles ------------------------------------------------------------------------------------
 
 def _roles_page(compound: Compound, grant_form=None, failed=None, status: int = 200):
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_page()
     members = members_of(compound, page)
     grants = role_services.active_grants(compound)
     revoke_forms = {g.id: RevokeRoleForm(prefix=f"g{g.id}", formdata=None) for g in grants}

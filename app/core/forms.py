@@ -1,5 +1,19 @@
-"""Form helpers shared by every domain's views."""
+"""The base of every form, and helpers shared by every domain's views."""
+from flask_wtf import FlaskForm
+
 from app.core.errors import ServiceError
+from app.core.input_rules import single_line
+
+
+class Form(FlaskForm):
+    """Every form of the app: a single-line field refuses line breaks and tabs (the rule is in
+    app.core.input_rules; the request as a whole was checked before the view)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            field.validators = [*field.validators, single_line]
+            return field
 
 
 def show_error(form, exc: ServiceError) -> None:

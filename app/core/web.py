@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 from app.core.errors import ServiceError
 from app.core.i18n import form_translations
 from app.core.i18n import lazy_gettext as _l
+from app.core.input_rules import request_breaks_input_rules
 from app.core.phones import mask_mobile, mask_name
 from app.core.time import china_time
 from app.extensions import db
@@ -36,6 +37,14 @@ def render_error(status: int, message=None):
 
 
 def init_web(app: Flask) -> None:
+    @app.before_request
+    def refuse_what_no_request_may_carry():
+        # The one place control characters and absurd field names are refused (the rules:
+        # app.core.input_rules).
+        if request_breaks_input_rules():
+            return render_error(400)
+        return None
+
     @app.before_request
     def shared_form_translations():
         if request.endpoint != "static":

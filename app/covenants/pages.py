@@ -1,9 +1,10 @@
 """Rendering the covenant and version pages, shared by the pages themselves and by forms that
 come back with errors (so what was typed stays)."""
-from flask import render_template, request
+from flask import render_template
 from flask_login import current_user
 
 from app.compounds.access import has_role, roles_in
+from app.core.ids import arg_id
 from app.covenants import household, queries
 from app.covenants.adoption import RESULT_PUBLIC, passed
 from app.covenants.diff import summary
@@ -50,7 +51,7 @@ def render_version(compound, covenant, version, *, comment_form=None, articles_f
     comment_form = comment_form or CommentForm(formdata=None)
     chosen = comment_form.article.data
     if chosen is None:
-        chosen = request.args.get("article", 0, type=int)
+        chosen = arg_id("article") or 0
     if articles_form is None:
         articles_form = ArticlesForm(formdata=None)
         articles_form.articles.data = "\n\n".join(queries.bodies(version))

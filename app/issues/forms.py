@@ -1,5 +1,4 @@
 """Forms of the issue pages. The services check every rule again."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -12,8 +11,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
+from app.core.forms import Form
 from app.core.i18n import lazy_gettext as _l
+from app.core.ids import IdField
 from app.issues.labels import RATING_LABELS
 
 
@@ -21,7 +23,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     title = StringField(_l("标题"), filters=[_strip], validators=[
         DataRequired(_l("请填写标题。")), Length(max=120, message=_l("标题不能超过 120 个字。"))])
     body = TextAreaField(_l("详细情况"), validators=[
@@ -40,21 +42,21 @@ class IssueForm(FlaskForm):
             (b.id, _l("%(name)s栋", name=b.name)) for b in buildings]
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(_l("评论"), validators=[
         DataRequired(_l("请填写评论内容。")),
         Length(max=5000, message=_l("评论请不超过 5000 字。"))])
-    parent_id = HiddenField()
+    parent_id = IdField(widget=HiddenInput())
     official = BooleanField(_l("作为官方回复发布"))
 
 
-class EditCommentForm(FlaskForm):
+class EditCommentForm(Form):
     body = TextAreaField(_l("评论"), validators=[
         DataRequired(_l("请填写评论内容。")),
         Length(max=5000, message=_l("评论请不超过 5000 字。"))])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     note = TextAreaField(_l("说明"), validators=[
         Optional(), Length(max=2000, message=_l("内容请不超过 2000 字。"))])
     due_date = DateField(_l("办结期限"), validators=[Optional()])
@@ -62,7 +64,7 @@ class ActionForm(FlaskForm):
                         validators=[Optional()])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A button that only needs the CSRF token."""
 
     token = HiddenField()

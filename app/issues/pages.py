@@ -1,9 +1,10 @@
 """Rendering the issue page, shared by the page itself and by discussion forms that come back
 with errors (so what was typed stays)."""
-from flask import render_template, request
+from flask import render_template
 from flask_login import current_user
 
 from app.compounds.access import has_role, roles_in
+from app.core.ids import arg_page
 from app.issues import lifecycle, queries
 from app.issues.comments import OFFICIAL_ROLES, REVISION_READERS
 from app.issues.forms import ActionForm, CommentForm, EmptyForm
@@ -29,7 +30,7 @@ def render_show(compound, issue, *, comment_form=None, failed=None, action_form=
                 status=200):
     """The issue page; `failed`/`action_form` bring back a status change that did not happen,
     with what was typed and the errors next to their fields."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_page()
     thread = queries.thread(issue, compound, page)
     return render_template(
         "issues/show.html", thread=thread, page=page,

@@ -19,6 +19,7 @@ from app.compounds.viewkit import user_key
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
+from app.core.ids import arg_id, arg_page
 from app.core.uploads import absolute_path
 from app.extensions import db, limiter
 from app.issues import photos as photo_store
@@ -52,8 +53,8 @@ def index(compound_id: int):
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     category = request.args.get("category", "")[:16]
-    building_id = request.args.get("building", 0, type=int)
-    page = max(request.args.get("page", 1, type=int), 1)
+    building_id = arg_id("building") or 0
+    page = arg_page()
     issues, total = queries.list_issues(compound, status=status, category=category,
                                         building_id=building_id, page=page)
     return render_template(

@@ -61,7 +61,7 @@ def comment(compound_id: int, issue_id: int):
     compound, issue = _load(compound_id, issue_id)
     form = CommentForm()
     if form.validate_on_submit():
-        parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
+        parent_id = form.parent_id.data
         try:
             with unit_of_work():
                 parent = comments.get_comment(issue, parent_id) if parent_id else None

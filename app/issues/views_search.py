@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app.compounds.access import require_member
 from app.core.errors import ServiceError
+from app.core.ids import arg_id, arg_page
 from app.extensions import htmx
 from app.issues import queries, search, services
 from app.issues.models import STATUSES
@@ -19,8 +20,8 @@ def search_page(compound_id: int):
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     category = request.args.get("category", "")[:16]
-    building_id = request.args.get("building", 0, type=int)
-    page = max(request.args.get("page", 1, type=int), 1)
+    building_id = arg_id("building") or 0
+    page = arg_page()
     error = None
     try:
         words = search.parse_query(q)

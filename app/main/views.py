@@ -2,16 +2,14 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from app.compounds.services import compounds_for
+from app.core.redirects import safe_next
 
 bp = Blueprint("main", __name__)
 
 
-def _safe_next(default: str = "/") -> str:
-    target = request.form.get("next") or request.args.get("next") or default
-    # Only local paths: never bounce a user to another site.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    return target
+def _back() -> str:
+    """The page the preference was changed on (its own path, sent by the form)."""
+    return safe_next(request.form.get("next") or request.args.get("next"))
 
 
 @bp.get("/")
@@ -26,14 +24,14 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         session.permanent = True
-    return redirect(_safe_next())
+    return redirect(_back())
 
 
 @bp.post("/prefs/large-text")
 def toggle_large_text():
     session["large_text"] = not session.get("large_text", False)
     session.permanent = True
-    return redirect(_safe_next())
+    return redirect(_back())
 
 
 @bp.get("/privacy")

@@ -1,5 +1,4 @@
 """Forms of the meeting pages. The services check every rule again."""
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,9 +15,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from app.core.forms import Form
 from app.core.i18n import lazy_gettext as _l
+from app.core.ids import IdField
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -35,7 +36,7 @@ class CheckboxList(SelectMultipleField):
         pass
 
 
-class ConveneForm(FlaskForm):
+class ConveneForm(Form):
     body = RadioField(_l("会议类型"), validators=[InputRequired(_l("请选择会议类型。"))])
     title = StringField(_l("会议名称"), filters=[_strip], validators=[
         DataRequired(_l("请填写会议名称。")), Length(max=120)])
@@ -52,15 +53,15 @@ class ConveneForm(FlaskForm):
     is_urgent = BooleanField(_l("紧急会议（不足通知期）"))
     urgent_reason = TextAreaField(_l("紧急召开的理由"), filters=[_strip],
                                   validators=[Optional(), Length(max=500)])
-    demand_id = HiddenField()
+    demand_id = IdField(widget=HiddenInput())
 
 
-class AttendeeForm(FlaskForm):
+class AttendeeForm(Form):
     mobile = TelField(_l("手机号"), filters=[_strip], validators=[
         DataRequired(_l("请输入手机号。")), Length(max=20)])
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     class Meta:
         csrf = False
 
@@ -72,18 +73,18 @@ class ItemForm(FlaskForm):
     due = DateField(_l("完成期限"), validators=[Optional()])
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     items = FieldList(FormField(ItemForm))
     reason = TextAreaField(_l("更正理由（必填）"), filters=[_strip],
                            validators=[Optional(), Length(max=500)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     comment = TextAreaField(_l("意见"), validators=[
         DataRequired(_l("请填写意见。")), Length(max=2000)])
 
 
-class DemandForm(FlaskForm):
+class DemandForm(Form):
     body = RadioField(_l("提议召开"), choices=[("council", _l("议事会会议")),
                                            ("committee", _l("业委会会议"))],
                       validators=[InputRequired(_l("请选择会议类型。"))])
@@ -91,12 +92,12 @@ class DemandForm(FlaskForm):
         DataRequired(_l("请写明要商议的事项。")), Length(max=200)])
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     status = SelectField(_l("状态"))
     note = StringField(_l("进展说明"), filters=[_strip], validators=[Optional(), Length(max=500)])
 
 
-class RulesForm(FlaskForm):
+class RulesForm(Form):
     council = IntegerField(_l("议事会会议提前通知天数"), validators=[
         InputRequired(), NumberRange(0, 60)])
     committee = IntegerField(_l("业委会会议提前通知天数"), validators=[
@@ -107,5 +108,5 @@ class RulesForm(FlaskForm):
         InputRequired(), NumberRange(1, 60)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A button that only needs the CSRF token."""

@@ -12,6 +12,7 @@ from app.compounds.access import has_role, require_member
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
+from app.core.ids import arg_id, parse_id
 from app.core.time import CHINA, utcnow
 from app.meetings import minutes as minutes_services
 from app.meetings import pages, rules, services, tasks
@@ -68,7 +69,7 @@ def new(compound_id: int):
         abort(403)
     if request.method == "GET":
         form.recorder.data = current_user.id
-        form.demand_id.data = request.args.get("demand", "")[:12]
+        form.demand_id.data = arg_id("demand")
         if request.args.get("body") in dict(form.body.choices):
             form.body.data = request.args["body"]
         return _convene_page(compound, form)
@@ -81,7 +82,7 @@ def new(compound_id: int):
         free_items=(form.free_items.data or "").splitlines(),
         invitee_ids=form.invitees.data or [], is_urgent=form.is_urgent.data,
         urgent_reason=form.urgent_reason.data or "",
-        demand_id=int(form.demand_id.data) if (form.demand_id.data or "").isdigit() else None)
+        demand_id=form.demand_id.data)
     try:
         with unit_of_work():
             meeting = services.convene(current_user, compound, data)
@@ -123,8 +124,8 @@ def attendance(compound_id: int, meeting_id: int):
         abort(400)
     statuses = {}
     for key, value in request.form.items():
-        if key.startswith("a-") and key[2:].isdigit():
-            statuses[int(key[2:])] = value
+        if key.startswith("a-"):
+            statuses[parse_id(key[2:]) or 0] = value  # 0: no such row, the service refuses
     try:
         with unit_of_work():
             services.record_attendance(current_user, compound, meeting, statuses)

@@ -9,6 +9,7 @@ from app.core.db import get_scoped, unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
+from app.core.ids import arg_id, parse_id
 from app.core.time import utcnow
 from app.meetings import minutes as svc
 from app.meetings import pages, services
@@ -66,7 +67,7 @@ def _items_from(form: MinutesForm, meeting) -> list[svc.ItemText]:
     titles = {a.position: a.title for a in meeting.agenda}
     items = []
     for entry in form.items.entries:
-        position = int(entry.position.data) if (entry.position.data or "").isdigit() else 0
+        position = parse_id(entry.position.data) or 0
         items.append(svc.ItemText(position, titles.get(position, ""), entry.discussion.data,
                                   entry.decision.data, entry.responsible.data, entry.due.data))
     return items
@@ -202,8 +203,8 @@ def diff(compound_id: int, meeting_id: int):
     if len(revisions) < 2:
         abort(404)
     by_id = {r.id: r for r in revisions}
-    old = by_id.get(request.args.get("a", type=int)) or revisions[-2]
-    new = by_id.get(request.args.get("b", type=int)) or revisions[-1]
+    old = by_id.get(arg_id("a")) or revisions[-2]
+    new = by_id.get(arg_id("b")) or revisions[-1]
     lines = diff_lines(old.source, new.source)
     return render_template("meetings/diff.html", compound=compound, meeting=meeting,
                            minutes=row, revisions=revisions, old=old, new=new, lines=lines,

@@ -1,9 +1,9 @@
 """Forms of the moderation pages. Each form has a prefix so that several can share a page
 (field names like "hide-reason"); the services check every rule again."""
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.core.forms import Form
 from app.core.i18n import lazy_gettext as _l
 from app.moderation.mutes import MUTE_DAYS
 
@@ -17,11 +17,11 @@ def _reason(label, message):
         DataRequired(message), Length(max=500, message=_l("理由请不超过 500 个字。"))])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = _reason(_l("举报理由"), _l("请写明举报理由。"))
 
 
-class HideForm(FlaskForm):
+class HideForm(Form):
     reason = _reason(_l("隐藏理由（将公开显示在原位置）"),
                      _l("请写明隐藏理由，它会公开显示在原位置。"))
 
@@ -29,14 +29,14 @@ class HideForm(FlaskForm):
         super().__init__(*args, prefix="hide", **kwargs)
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(Form):
     reason = _reason(_l("恢复理由"), _l("请写明恢复理由。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="restore", **kwargs)
 
 
-class DismissForm(FlaskForm):
+class DismissForm(Form):
     note = TextAreaField(_l("说明（可不填，举报人会看到处理结果）"), filters=[_strip],
                          validators=[Optional(), Length(max=500)])
 
@@ -47,7 +47,7 @@ class DismissForm(FlaskForm):
 MUTE_CHOICES = [(str(d), _l("%(n)s 天", n=d)) for d in MUTE_DAYS]
 
 
-class MuteForm(FlaskForm):
+class MuteForm(Form):
     days = RadioField(_l("禁言时长"), choices=MUTE_CHOICES,
                       validators=[InputRequired(_l("请选择禁言时长。"))])
     reason = _reason(_l("禁言理由"), _l("请写明禁言理由。"))
@@ -56,7 +56,7 @@ class MuteForm(FlaskForm):
         super().__init__(*args, prefix="mute", **kwargs)
 
 
-class LiftForm(FlaskForm):
+class LiftForm(Form):
     reason = _reason(_l("解除理由"), _l("请写明解除禁言的理由。"))
 
     def __init__(self, *args, **kwargs):

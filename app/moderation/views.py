@@ -12,6 +12,7 @@ from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
+from app.core.ids import arg_page
 from app.extensions import db
 from app.issues.queries import author_name, sees_who
 from app.moderation import mutes, queries, services
@@ -186,7 +187,7 @@ def lift(compound_id: int, mute_id: int):
 @login_required
 def log(compound_id: int):
     compound = require_member(compound_id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_page()
     rows, total = queries.log_page(compound, page)
     return render_template("moderation/log.html", compound=compound, rows=rows, total=total,
                            page=page, page_size=queries.LOG_PAGE_SIZE)

@@ -1,5 +1,4 @@
 """Forms of the notice pages. The services check every rule again."""
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     HiddenField,
@@ -10,6 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.core.forms import Form
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import CHINA
 from app.notices.labels import KIND_LABELS
@@ -37,7 +37,7 @@ def _reason(label):
         DataRequired(_l("请写明理由。")), Length(max=1000, message=_l("理由请不超过 1000 字。"))])
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(Form):
     kind = RadioField(_l("公告类型"), choices=list(KIND_LABELS.items()), default="general",
                       validators=[InputRequired(_l("请选择公告类型。"))])
     title = _title()
@@ -69,17 +69,17 @@ class NoticeForm(FlaskForm):
             field.data = value.astimezone(CHINA).replace(tzinfo=None) if value else None
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     title = _title()
     body = _body()
     reason = _reason(_l("更正理由（将与更正前的内容一起公开）"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = _reason(_l("撤回理由（将公开显示）"))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A button that only needs the CSRF token."""
 
     token = HiddenField()

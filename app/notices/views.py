@@ -10,6 +10,7 @@ from app.compounds.access import require_member
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
+from app.core.ids import arg_id, arg_page
 from app.notices import queries, reads, services
 from app.notices import views_actions as _action_routes  # noqa: F401  (routes on bp)
 from app.notices.forms import NoticeForm
@@ -32,7 +33,7 @@ def _names():
 def index(compound_id: int):
     compound = require_member(compound_id)
     publisher = services.may_publish(current_user, compound)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_page()
     listing = queries.list_notices(compound, drafts=publisher, page=page)
     shown = [n.id for n in listing.current + listing.past if n.status != "draft"]
     return render_template(
@@ -60,7 +61,7 @@ def new(compound_id: int):
     form = NoticeForm()
     form.set_proposals(services.linkable_proposals(compound))
     if not form.is_submitted():
-        form.proposal.data = request.args.get("proposal_id", 0, type=int)
+        form.proposal.data = arg_id("proposal_id") or 0
         if form.proposal.data:
             form.kind.data = "vote_result"
         return _form_page(compound, form)

@@ -18,6 +18,7 @@ from app.compounds.models import Compound, Holding, Residency, Unit
 from app.core.db import insert_unless_exists
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
+from app.core.ids import parse_id
 from app.core.phones import normalize_mobile
 from app.core.sanitize import clean_text
 from app.core.time import iso_utc, utcnow
@@ -81,9 +82,9 @@ _OPEN_VOTE_LOCKED = _OPEN_VOTE.with_for_update(read=True, of=_proposals)
 def _option_position(choice: str) -> int:
     """The position option_choice() wrote into `choice`; -1 for anything not written so
     ("opt01" included: the tally knows only the canonical form)."""
-    digits = choice[3:] if choice.startswith("opt") else ""
-    if digits.isdigit() and option_choice(int(digits)) == choice:
-        return int(digits)
+    position = parse_id(choice[3:]) if choice.startswith("opt") else None
+    if position is not None and option_choice(position) == choice:
+        return position
     return -1
 
 

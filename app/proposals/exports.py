@@ -1,13 +1,12 @@
 """Exports of a vote: the Excel 表决结果统计表, the QR code of the printable page, and the public
 JSON from which anyone can recount the result (`flask tally compute`)."""
-import io
 import json
 
 import segno
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from app.core import xlsx
 from app.proposals import pages, results
 from app.proposals.labels import (
     CHANNEL_LABELS,
@@ -111,7 +110,7 @@ def _ballot_sheets(wb, proposal, closed: bool) -> None:
 def workbook(compound, proposal, closed: bool) -> bytes:
     """表决结果统计表: a summary sheet (each figure against its threshold) and the ballots
     (unit, area and — after close only — the choice)."""
-    wb = Workbook()
+    wb = xlsx.new_workbook()
     _summary(wb.active, compound, proposal, pages.stored_result(proposal), closed)
     _ballot_sheets(wb, proposal, closed)
     for ws in wb.worksheets:
@@ -121,6 +120,4 @@ def workbook(compound, proposal, closed: bool) -> bytes:
         for row in ws.iter_rows():
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.save(wb)

@@ -1,13 +1,11 @@
 """Forms of the proposal pages. The services check every rule again."""
 from types import SimpleNamespace
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -16,7 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.core.forms import Form
 from app.core.i18n import lazy_gettext as _l
+from app.core.ids import IdField
 from app.proposals.labels import COUNCIL_BODY_LABELS, KIND_LABELS, MATTER_LABELS, matter_label
 from app.proposals.tally import SPECIAL_MATTERS
 
@@ -37,7 +37,7 @@ def _matter_choices():
     return choices
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     title = StringField(_l("议案标题"), filters=[_strip], validators=[
         DataRequired(_l("请填写议案标题。")),
         Length(max=120, message=_l("标题不能超过 120 个字。"))])
@@ -75,7 +75,7 @@ class ProposalForm(FlaskForm):
         }
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("选择文件（PDF、JPEG 或 PNG）"))
 
 
@@ -91,14 +91,14 @@ def proposal_form_data(proposal) -> SimpleNamespace:
         ballot_text=proposal.ballot_text, voting_method=proposal.voting_method)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A lifecycle button; withdrawing and returning need the written reason."""
 
     reason = TextAreaField(_l("理由"), filters=[_strip], validators=[
         Optional(), Length(max=2000, message=_l("理由不能超过 2000 个字。"))])
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(Form):
     opens_at = DateTimeLocalField(_l("投票开始时间（北京时间）"), format=DATETIME_FORMATS,
                                   validators=[InputRequired(_l("请填写投票开始时间。"))])
     closes_at = DateTimeLocalField(_l("投票截止时间（北京时间）"), format=DATETIME_FORMATS,
@@ -106,8 +106,8 @@ class NoticeForm(FlaskForm):
     temporary = BooleanField(_l("临时会议（按本小区议事规则缩短公告期）"))
 
 
-class VoteForm(FlaskForm):
-    member_id = IntegerField(validators=[InputRequired()])
+class VoteForm(Form):
+    member_id = IdField(validators=[InputRequired()])
     as_proxy = HiddenField(default="")
     # The casting service checks the choice against the proposal's ballot inside its one
     # statement (app.proposals.ballots.open_vote), so the form needs no look-up of its own.
@@ -115,12 +115,12 @@ class VoteForm(FlaskForm):
                         validators=[InputRequired(_l("请选择一项后再提交。"))])
 
 
-class ObjectionForm(FlaskForm):
+class ObjectionForm(Form):
     body = TextAreaField(_l("异议内容"), filters=[_strip], validators=[
         DataRequired(_l("请写明异议内容。")), Length(max=5000, message=_l("请不超过 5000 个字。"))])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     answer = TextAreaField(_l("答复"), filters=[_strip], validators=[
         DataRequired(_l("请填写答复内容。")), Length(max=5000, message=_l("请不超过 5000 个字。"))])
 
@@ -130,7 +130,7 @@ def _member_field():
                        validators=[DataRequired(_l("请填写房号或手机号。")), Length(max=40)])
 
 
-class PaperBallotForm(FlaskForm):
+class PaperBallotForm(Form):
     member = _member_field()
     paper_ref = StringField(_l("纸质票编号"), filters=[_strip], validators=[
         DataRequired(_l("请填写纸质票上的编号。")),
@@ -140,7 +140,7 @@ class PaperBallotForm(FlaskForm):
     scan = FileField(_l("纸质票扫描件或照片（PDF、JPEG 或 PNG）"))
 
 
-class ProxyForm(FlaskForm):
+class ProxyForm(Form):
     member = _member_field()
     proxy_mobile = TelField(_l("受托人手机号（须已注册）"), filters=[_strip], validators=[
         DataRequired(_l("请填写受托人的手机号。")), Length(max=20)])
@@ -148,7 +148,7 @@ class ProxyForm(FlaskForm):
     is_guardian = BooleanField(_l("受托人是业主的监护人（业主无民事行为能力）"))
 
 
-class ProxyRevokeForm(FlaskForm):
+class ProxyRevokeForm(Form):
     reason = StringField(_l("撤销理由"), filters=[_strip], validators=[
         DataRequired(_l("请写明撤销委托的理由。")),
         Length(max=200, message=_l("理由不能超过 200 个字。"))])

@@ -1,5 +1,6 @@
 """Display names of the proposal domain's codes, in one place for pages and exports."""
 from app.core.i18n import lazy_gettext as _l
+from app.core.ids import parse_id
 
 KIND_LABELS = {
     "owners": _l("业主共同决定"),
@@ -61,8 +62,8 @@ def matter_label(matter: int | None) -> str:
 
 def choice_label(proposal, choice: str) -> str:
     """同意/反对/弃权, or the text of option optN."""
-    if choice.startswith("opt") and choice[3:].isdigit():
-        position = int(choice[3:])
+    position = parse_id(choice[3:]) if choice.startswith("opt") else None
+    if position is not None:
         for option in proposal.options:
             if option.position == position:
                 return option.label

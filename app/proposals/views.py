@@ -3,7 +3,7 @@ buttons, and the voting notice. Voting, results and staff pages live in their ow
 which add their routes to the same blueprint."""
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +11,7 @@ from app.compounds.access import has_role, is_member, require_member, require_ro
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
+from app.core.ids import arg_id, arg_page
 from app.core.time import utcnow
 from app.issues import services as issue_services
 from app.proposals import attachments, pages, services
@@ -55,7 +56,7 @@ ACTIONS.update(
 @login_required
 def index(compound_id: int):
     compound = require_member(compound_id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_page()
     proposals, total = pages.list_for(
         compound, include_drafts=has_role(current_user, compound, *DRAFT_READERS), page=page)
     return render_template("proposals/index.html", compound=compound, proposals=proposals,
@@ -69,7 +70,7 @@ def new(compound_id: int):
     compound = require_role(compound_id, *PROPOSERS)
     # ?origin_issue_id=: the proposal takes up an on-agenda issue (议题 → 议案).
     issue = issue_services.issue_for_proposal(current_user, compound,
-                                              request.args.get("origin_issue_id", type=int))
+                                              arg_id("origin_issue_id"))
     form = ProposalForm(data={"title": issue.title, "body": issue.body_source} if issue else None)
     if form.validate_on_submit():
         origin = {"origin": "issue", "origin_issue_id": issue.id} if issue else {}

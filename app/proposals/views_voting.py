@@ -8,6 +8,7 @@ from app.compounds.access import is_member
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
+from app.core.ids import arg_page
 from app.extensions import htmx
 from app.proposals import ballots, pages, proxies
 from app.proposals.forms import VoteForm
@@ -114,7 +115,7 @@ def ballot_list(compound_id: int, proposal_id: int):
     person to a secret vote's choice (a link with ?receipt= still works)."""
     compound, proposal = load_for_voter(compound_id, proposal_id)
     advance_on_access(proposal)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_page()
     typed = request.form.get("receipt") if request.method == "POST" else \
         request.args.get("receipt")
     code = "".join(ch for ch in (typed or "").upper() if ch.isalnum())[:64]
