@@ -7,7 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, send_file, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.compounds.access import is_staff
+from app.compounds.access import is_member, is_staff
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
@@ -17,7 +17,14 @@ from app.proposals import attachments, exports, pages, services
 from app.proposals.forms import ActionForm, AnswerForm, ObjectionForm
 from app.proposals.labels import choice_items
 from app.proposals.presenters import explain
-from app.proposals.web import advance_on_access, bp, is_closed, load, require_staff
+from app.proposals.web import (
+    advance_on_access,
+    bp,
+    is_closed,
+    load,
+    load_for_voter,
+    require_staff,
+)
 
 VOTING_AND_AFTER = ("voting", "objection", "published", "implementation",
                     "implementation_published", "closed")
@@ -26,7 +33,8 @@ VOTING_AND_AFTER = ("voting", "objection", "published", "implementation",
 @bp.get("/<int:proposal_id>/result")
 @login_required
 def result(compound_id: int, proposal_id: int):
-    compound, proposal = load(compound_id, proposal_id)
+    """The result, for the compound and for a proxy who voted on it under authorisation."""
+    compound, proposal = load_for_voter(compound_id, proposal_id)
     advance_on_access(proposal)
     return render_result(compound, proposal)
 
@@ -35,8 +43,10 @@ def render_result(compound, proposal, *, objection_form=None, answer_form=None,
                   answer_for=None, status=200):
     stored = pages.stored_result(proposal)
     staff = is_staff(current_user, compound)
+    # Objections are the compound's members' (a proxy from outside reads the result only).
     window_open = (proposal.state == "objection" and proposal.objection_ends_at is not None
-                   and utcnow() < proposal.objection_ends_at)
+                   and utcnow() < proposal.objection_ends_at
+                   and is_member(current_user, compound))
     return render_template(
         "proposals/result.html", compound=compound, proposal=proposal, stored=stored,
         view=explain(stored.result, choice_items(proposal)) if stored else None,

@@ -41,8 +41,9 @@ def test_outside_proxy_reaches_only_the_authorised_proposal(app, client, login_a
     # The attack: the proxy opening another proposal of the compound.
     for tail in ("vote", "", "ballots", "receipt", "result", "export.json"):
         assert client.get(url(other, tail)).status_code == 403, tail
-    for tail in ("", "vote", "ballots", "receipt"):
+    for tail in ("", "vote", "ballots", "receipt", "result"):
         assert client.get(url(held, tail)).status_code == 200, tail
+    assert "提出异议" not in client.get(url(held, "result")).get_data(as_text=True)
     member = ballots.find_member(other, w.units[0].number)
     response = client.post(url(other, "vote"), data={"member_id": member.id, "choice": "no",
                                                      "as_proxy": "1"})
@@ -70,7 +71,7 @@ def test_revoking_the_authorisation_closes_the_proposal_to_the_proxy(app, client
     assert response.status_code == 409 and "已经撤销" in response.get_data(as_text=True)
 
     login_as(neighbour)
-    for tail in ("", "vote", "ballots", "receipt"):
+    for tail in ("", "vote", "ballots", "receipt", "result"):
         assert client.get(url(held, tail)).status_code == 403, tail
     member = ballots.find_member(held, w.units[0].number)
     response = client.post(url(held, "vote"), data={"member_id": member.id, "choice": "no",
