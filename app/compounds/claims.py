@@ -29,6 +29,7 @@ from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile
 from app.core.time import utcnow
 from app.extensions import db
+from app.notifications.services import notify
 
 REASON_MAX = 500
 BAD_CODE = _l("认证码不正确，或已被使用、已作废。请核对邀请函上的认证码，"
@@ -178,6 +179,9 @@ def approve_claim(actor: User, claim: UnitClaim) -> Residency:
         record(actor, compound, "claim.approved", residency,
                {"claim_id": claim.id, "unit": claim.unit.number, "relation": claim.relation},
                also=[claim], actor_role=primary_role(actor, compound))
+    notify([claim.user_id], compound.id, "claim.approved",
+           _l("您的房屋 %(unit)s 已通过认证，可以参加本小区的议事和表决了。",
+              unit=claim.unit.number), f"/c/{compound.id}/", important=True)
     forget_roles()
     return residency
 
@@ -196,6 +200,9 @@ def reject_claim(actor: User, claim: UnitClaim, reason: str) -> UnitClaim:
         record(actor, compound, "claim.rejected", claim,
                {"unit": claim.unit.number, "reason": reason},
                actor_role=primary_role(actor, compound))
+    notify([claim.user_id], compound.id, "claim.rejected",
+           _l("您的房屋 %(unit)s 认证申请未通过：%(reason)s", unit=claim.unit.number,
+              reason=reason), "/c/claim", important=True)
     return claim
 
 

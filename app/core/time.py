@@ -33,3 +33,8 @@ def china_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(CHINA).strftime(fmt)
+
+
+def china_date(value: datetime):
+    """The calendar day in China of a UTC timestamp."""
+    return value.astimezone(CHINA).date()

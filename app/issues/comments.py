@@ -59,14 +59,17 @@ def post_comment(actor, issue: Issue, body: str, *, parent: Comment | None = Non
            comment, {"issue_id": issue.id, "parent_id": comment.parent_id},
            actor_role=primary_role(actor, compound))
     link = f"{issue_path(issue)}#c{comment.id}"
+    told = []
     if parent is not None:
+        told.append(parent.author_id)
         notify([parent.author_id], compound.id, "comment.reply",
                gettext("有人回复了您在“%(title)s”下的评论", title=issue.title), link,
                skip=actor.id)
     kind = "issue.official_reply" if comment.is_official else "issue.comment"
     message = (gettext("议题“%(title)s”有了官方回复", title=issue.title) if comment.is_official
                else gettext("议题“%(title)s”有新评论", title=issue.title))
-    notify_followers("issue", issue.id, compound.id, kind, message, link, actor=actor)
+    notify_followers("issue", issue.id, compound.id, kind, message, link, actor=actor,
+                     told=told)
     return comment
 
 

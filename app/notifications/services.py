@@ -5,15 +5,17 @@ import logging
 from collections.abc import Iterable
 from functools import partial
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, case, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.audit.services import record
 from app.core.db import insert_unless_exists
 from app.core.outbox import after_commit
 from app.core.senders import load_sender
-from app.core.time import utcnow
+from app.core.time import china_date, utcnow
 from app.extensions import db
-from app.notifications.models import Follow, Notification
+from app.notifications.models import FOLDED, Follow, Notification
 
 log = logging.getLogger("yishi.notifications")
 
@@ -64,34 +66,82 @@ def followers(object_type: str, object_id: int) -> list[int]:
 
 
 def notify(user_ids: Iterable[int], compound_id: int | None, kind: str, message: str,
-           link: str = "", *, skip: int | None = None) -> int:
-    """One notification per person (the actor, `skip`, hears nothing of their own act)."""
+           link: str = "", *, skip: int | None = None, important: bool = False,
+           once_key: str | None = None) -> int:
+    """One notification per person (the actor, `skip`, hears nothing of their own act).
+
+    `important` ones stand alone and are counted apart. A routine one about an item (`link`,
+    without its #fragment) joins the person's unread one about the same item from the same
+    day: one line per item per day, its message and link the latest, `repeats` counting them.
+    With `once_key` a person gets it at most once ever (a reminder); returns how many were
+    written."""
     ids = sorted({uid for uid in user_ids if uid != skip})
     if not ids:
         return 0
     now = utcnow()
-    db.session.execute(insert(Notification), [
-        {"user_id": uid, "compound_id": compound_id, "kind": kind, "message": str(message),
-         "link": link, "created_at": now} for uid in ids])
+    folds = bool(link) and not important and once_key is None
+    rows = [{"user_id": uid, "compound_id": compound_id, "kind": kind, "message": str(message),
+             "link": link, "created_at": now, "is_important": important, "repeats": 1,
+             "fold_key": link.split("#", 1)[0] if folds else None,
+             "fold_day": china_date(now) if folds else None, "once_key": once_key}
+            for uid in ids]
+    if folds:
+        db.session.execute(_folding_insert(), rows)
+    elif once_key is not None:
+        ids = [uid for uid, row in zip(ids, rows, strict=True)
+               if insert_unless_exists(Notification, row, ["user_id", "once_key"],
+                                       where=text("once_key IS NOT NULL")) is not None]
+    else:
+        db.session.execute(insert(Notification), rows)
+    if not ids:
+        return 0
     sender = load_sender("NOTIFICATION_SENDER", LoggingSender)
     after_commit(partial(_deliver, sender, ids, str(message), link))
     return len(ids)
 
 
+def _folding_insert():
+    """INSERT … ON CONFLICT on the unread fold of (person, item, day): the same statement on
+    both databases, the unique index deciding, never a look-up first."""
+    dialect = db.session.get_bind().dialect.name
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(Notification)
+    return stmt.on_conflict_do_update(
+        index_elements=["user_id", "fold_key", "fold_day"], index_where=text(FOLDED),
+        set_={"message": stmt.excluded.message, "kind": stmt.excluded.kind,
+              "link": stmt.excluded.link,
+              "created_at": stmt.excluded.created_at,
+              "repeats": Notification.__table__.c.repeats + 1})
+
+
 def notify_followers(object_type: str, object_id: int, compound_id: int, kind: str,
-                     message: str, link: str = "", *, actor=None) -> int:
-    return notify(followers(object_type, object_id), compound_id, kind, message, link,
-                  skip=getattr(actor, "id", None))
+                     message: str, link: str = "", *, actor=None, told=()) -> int:
+    """Followers hear of it, except the actor and those `told` already of the same event in
+    words of their own (the author of the comment replied to)."""
+    told = set(told)
+    return notify([uid for uid in followers(object_type, object_id) if uid not in told],
+                  compound_id, kind, message, link, skip=getattr(actor, "id", None))
+
+
+def unread_counts(user) -> tuple[int, int]:
+    """(unread, of which important), in one statement: the header shows both."""
+    row = db.session.execute(select(
+        func.count(Notification.id),
+        func.count(Notification.id).filter(Notification.is_important.is_(True)))
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return unread_counts(user)[0]
 
 
 def recent(user, limit: int = 50) -> list[Notification]:
+    """Unread important ones first, then everything newest first."""
+    unread_important = and_(Notification.is_important.is_(True), Notification.read_at.is_(None))
     return list(db.session.scalars(select(Notification).where(
-        Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)))
+        Notification.user_id == user.id).order_by(
+        case((unread_important, 0), else_=1), Notification.created_at.desc(),
+        Notification.id.desc()).limit(limit)))
 
 
 def mark_all_read(user) -> int:

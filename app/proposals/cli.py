@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from app.core.db import unit_of_work
 from app.extensions import db
 from app.proposals.models import Proposal
+from app.proposals.reminders import remind_closing
 from app.proposals.services import advance_if_due, due_proposals
 from app.proposals.tally import TallyError
 from app.proposals.tally_file import compute_document
@@ -41,8 +42,9 @@ proposals_cli = AppGroup("proposals", help="Proposals and their votes.")
 
 @proposals_cli.command("close-due")
 def close_due_command() -> None:
-    """Open and close every vote whose time has come (run it from cron every few minutes).
-    One transaction per proposal: one failure does not hold back the others."""
+    """Open and close every vote whose time has come, and remind voters who have not voted of
+    a vote closing within a day (run it from cron every few minutes). One transaction per
+    proposal: one failure does not hold back the others."""
     failed = 0
     for proposal_id in [p.id for p in due_proposals()]:
         db.session.rollback()
@@ -57,6 +59,10 @@ def close_due_command() -> None:
             continue
         if before != after:
             click.echo(f"proposal {proposal_id}: {before} -> {after}")
+    with unit_of_work():
+        reminded = remind_closing()
+    if reminded:
+        click.echo(f"reminded {reminded} voter(s) of a vote closing within a day")
     click.echo(f"done: {failed} failed" if failed else "done")
     if failed:
         sys.exit(1)

@@ -12,7 +12,7 @@ from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications.services import follow
-from app.proposals import electorate, results, sealing
+from app.proposals import electorate, reminders, results, sealing
 from app.proposals.lifecycle import PROPOSERS, apply, proposal_compound
 from app.proposals.models import (
     ElectorateMember,
@@ -172,8 +172,10 @@ def open_voting(proposal: Proposal, now: datetime | None = None):
         raise ServiceError(_l("还没到投票开始时间。"), status=409)
     voters = electorate.snapshot(proposal)
     scope = {"proposal_id": proposal.id}
-    return apply(proposal, "open_voting", None, now=now, data={"voters": voters},
-                 sets=[(ElectorateMember, scope), (ElectorateUnit, scope)])
+    event = apply(proposal, "open_voting", None, now=now, data={"voters": voters},
+                  sets=[(ElectorateMember, scope), (ElectorateUnit, scope)])
+    reminders.announce_opening(proposal)
+    return event
 
 
 def _lock(proposal: Proposal) -> Proposal:
