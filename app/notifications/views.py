@@ -11,8 +11,9 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @bp.app_context_processor
 def unread_notifications():
     if current_user.is_authenticated:
-        return {"unread_notifications": services.unread_count(current_user)}
-    return {"unread_notifications": 0}
+        unread, important = services.unread_counts(current_user)
+        return {"unread_notifications": unread, "important_notifications": important}
+    return {"unread_notifications": 0, "important_notifications": 0}
 
 
 @bp.get("/")
