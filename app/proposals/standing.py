@@ -7,7 +7,7 @@ standings() works for a whole page of proposals in a fixed number of statements.
 ballot the time comes from SecretParticipation, which is public (who took part); nothing here
 touches the choice or the receipt of a secret ballot."""
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, false, or_, select, union_all
@@ -16,7 +16,7 @@ from app.compounds.access import roles_in
 from app.compounds.models import Holding, Residency, Unit
 from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
-from app.proposals.ballots import _entitled
+from app.proposals.ballots import entitled_voter
 from app.proposals.labels import COUNCIL_BODY_LABELS
 from app.proposals.models import (
     Ballot,
@@ -69,14 +69,12 @@ class Standing:
 
 @dataclass
 class _Seats:
-    """A person's seats in one proposal's electorate."""
+    """A person's seats in one proposal's electorate; co_owned: they own a unit whose
+    household votes through another, designated co-owner."""
 
-    own: set = None
-    proxied: set = None
+    own: set = field(default_factory=set)
+    proxied: set = field(default_factory=set)
     co_owned: bool = False
-
-    def __post_init__(self):
-        self.own, self.proxied = set(), set()
 
 
 def standing(proposal: Proposal, user, compound=None) -> Standing | None:
@@ -86,7 +84,7 @@ def standing(proposal: Proposal, user, compound=None) -> Standing | None:
 
 def standings(proposals, user, compound=None) -> dict[int, Standing]:
     """{proposal id: Standing} for the proposals whose vote has opened, in at most four
-    statements whatever their number (roles come from the request cache)."""
+    statements whatever their number, and the person's roles (cached for the request)."""
     relevant = [p for p in proposals if p.state in VOTED_STATES]
     if not relevant or not getattr(user, "is_authenticated", False):
         return {}
@@ -141,7 +139,7 @@ def _owner_seats(proposal_ids: list[int], user, seats: dict) -> None:
     for row in rows:
         by_member[(row[0], row[1], row[2], row[3])].append((row[4], row[5]))
     for (member_id, proposal_id, key, snapshot_mobile), units in by_member.items():
-        entitled = key.startswith(("h", "unit")) and _entitled(
+        entitled = key.startswith(("h", "unit")) and entitled_voter(
             {u[0] for u in units}, units[0][1], snapshot_mobile) == user.mobile
         if entitled:
             seats[proposal_id].own.add(member_id)
