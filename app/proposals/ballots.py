@@ -116,7 +116,7 @@ def open_vote(proposal_id: int, member_id: int, choice: str, now: datetime,
                     row.member_id, row.area)
 
 
-def _entitled(current_holdings: set, current_mobile: str | None,
+def entitled_voter(current_holdings: set, current_mobile: str | None,
               snapshot_mobile: str | None) -> str | None:
     """If every unit of a frozen member has passed to one holding (a unit sold mid-vote), that
     holding's designated voter votes; otherwise the one designated when voting opened. A ballot
@@ -135,7 +135,7 @@ def entitled_mobile(member: ElectorateMember) -> str | None:
         .join(ElectorateUnit, ElectorateUnit.unit_id == Unit.id)
         .outerjoin(Holding, Holding.id == Unit.holding_id)
         .where(ElectorateUnit.member_id == member.id)).all()
-    return _entitled({r[0] for r in rows}, rows[0][1] if rows else None,
+    return entitled_voter({r[0] for r in rows}, rows[0][1] if rows else None,
                      member.designated_mobile)
 
 
@@ -167,7 +167,7 @@ def may_cast_in_person(proposal: Proposal | OpenVote, member_id: int, user) -> b
     rows = connection.execute(_OWNER_PARTY_UNITS, params).all()
     if not rows or not any(r[2] for r in rows) or not rows[0][4].startswith(("h", "unit")):
         return False
-    return _entitled({r[0] for r in rows}, rows[0][1], rows[0][3]) == user.mobile
+    return entitled_voter({r[0] for r in rows}, rows[0][1], rows[0][3]) == user.mobile
 
 
 def members_for_voter(proposal: Proposal, user) -> list[ElectorateMember]:

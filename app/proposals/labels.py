@@ -74,3 +74,10 @@ def choice_items(proposal) -> list[tuple[str, str]]:
     """(value, label) of every choice on the ballot, in order."""
     from app.proposals.ballots import choices_of
     return [(c, choice_label(proposal, c)) for c in choices_of(proposal)]
+
+
+def group_receipt(code: str | None) -> str:
+    """CBC6 C999 ...: a receipt code in groups of four, easier to read aloud and copy by hand
+    (the lookup ignores the spaces)."""
+    code = code or ""
+    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))

@@ -14,7 +14,7 @@ from app.core.forms import show_error
 from app.core.ids import arg_id, arg_page
 from app.core.time import utcnow
 from app.issues import services as issue_services
-from app.proposals import attachments, pages, services
+from app.proposals import attachments, pages, services, standing
 from app.proposals import views_result as _result_routes  # noqa: F401  (routes on bp)
 from app.proposals import views_staff as _staff_routes  # noqa: F401
 from app.proposals import views_voting as _voting_routes  # noqa: F401
@@ -60,6 +60,8 @@ def index(compound_id: int):
     proposals, total = pages.list_for(
         compound, include_drafts=has_role(current_user, compound, *DRAFT_READERS), page=page)
     return render_template("proposals/index.html", compound=compound, proposals=proposals,
+                           standings=standing.standings(proposals, current_user, compound),
+                           verdicts=standing.verdicts(proposals),
                            total=total, page=page, page_size=pages.PAGE_SIZE,
                            can_create=has_role(current_user, compound, *PROPOSERS))
 
@@ -193,6 +195,7 @@ def render_show(compound, proposal, *, failed=None, action_form=None, notice_for
         "action_form": action_form, "reason_actions": REASON_ACTIONS,
         "note_actions": NOTE_ACTIONS, "is_staff": has_role(current_user, compound, "staff"),
         "is_member": is_member(current_user, compound),
+        "standing": standing.standing(proposal, current_user, compound),
         "can_edit": proposal.state in services.EDITABLE
         and has_role(current_user, compound, *PROPOSERS),
         **turnout_context(proposal),

@@ -13,7 +13,7 @@ from app.core.forms import show_error
 from app.core.uploads import MIME_TYPES, absolute_path, address, read_document, store
 from app.proposals import ballots, pages, proxies
 from app.proposals.forms import PaperBallotForm, ProxyForm, ProxyRevokeForm
-from app.proposals.labels import choice_items
+from app.proposals.labels import choice_items, group_receipt
 from app.proposals.web import bp, load, require_staff
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -39,7 +39,7 @@ def paper(compound_id: int, proposal_id: int):
         show_error(form, exc)
         return render_paper(compound, proposal, form, exc.status)
     flash(_("纸质票 %(ref)s 已录入，回执码 %(code)s（只显示这一次，请抄在纸质票存根上）。",
-            ref=form.paper_ref.data, code=receipt), "success")
+            ref=form.paper_ref.data, code=group_receipt(receipt)), "success")
     return redirect(url_for(".paper", compound_id=compound.id, proposal_id=proposal.id))
 
 

@@ -10,7 +10,7 @@ from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.ids import arg_page
 from app.extensions import htmx
-from app.proposals import ballots, pages, proxies
+from app.proposals import ballots, pages, proxies, standing
 from app.proposals.forms import VoteForm
 from app.proposals.labels import choice_items
 from app.proposals.web import (
@@ -73,8 +73,12 @@ def render_vote(compound, proposal, form, *, status=200):
                        if m.id not in own_ids]
     items = [(m, False) for m in own] + [(m, True) for m in proxied]
     voted = ballots.voted_member_ids(proposal, [m.id for m, _ in items])
+    outsider = None
+    if proposal.state == "voting" and not items:
+        outsider = standing.standing(proposal, current_user, compound).reason
     return render_template(
         "proposals/vote.html", compound=compound, proposal=proposal, items=items, voted=voted,
+        outsider_reason=outsider,
         choices=choice_items(proposal), form=form,
         failed_member=form.member_id.data if form.is_submitted() else None), status
 
@@ -90,7 +94,7 @@ def receipt(compound_id: int, proposal_id: int):
     elif stored:
         session[RECEIPT_KEY] = stored  # another proposal's receipt, not yet seen
     return render_template("proposals/receipt.html", compound=compound, proposal=proposal,
-                           code=code)
+                           code=code, mine=standing.my_open_receipts(proposal, current_user))
 
 
 @bp.get("/<int:proposal_id>/turnout")

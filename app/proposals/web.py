@@ -1,6 +1,9 @@
 """The proposals blueprint and what its views share: access checks, loading a proposal of a
 compound, the first-access open/close, and the names templates use."""
+from datetime import timezone
+
 from flask import Blueprint, abort
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.compounds.access import get_compound_or_404, has_role, is_member, require_member
@@ -10,7 +13,7 @@ from app.core.db import write_transaction
 from app.core.errors import ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_name
-from app.core.time import utcnow
+from app.core.time import CHINA, utcnow
 from app.proposals import pages, results, services
 from app.proposals.attachments import human_size
 from app.proposals.labels import (
@@ -22,6 +25,7 @@ from app.proposals.labels import (
     STATE_CSS,
     choice_items,
     choice_label,
+    group_receipt,
     matter_label,
 )
 from app.proposals.lifecycle import PROPOSERS, STATE_LABELS
@@ -44,6 +48,20 @@ def _names():
             "council_body_labels": COUNCIL_BODY_LABELS, "matter_label": matter_label,
             "choice_label": choice_label, "role_label": _role_label, "masked": mask_name,
             "created_label": CREATED_LABEL, "attachment_kinds": ATTACHMENT_KINDS}
+
+
+bp.add_app_template_filter(group_receipt, "receipt_code")
+
+
+@bp.app_template_filter("day_time")
+def _day_time_filter(value) -> str:
+    """12月5日 18:30 (China time), as a person says it."""
+    if value is None:
+        return ""
+    local = value.astimezone(CHINA) if value.tzinfo else value.replace(
+        tzinfo=timezone.utc).astimezone(CHINA)
+    return _("%(month)s月%(day)s日 %(time)s", month=local.month, day=local.day,
+             time=local.strftime("%H:%M"))
 
 
 @bp.app_template_filter("filesize")

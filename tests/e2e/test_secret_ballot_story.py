@@ -32,7 +32,7 @@ def _vote(story, who, label):
     page.goto(f"{story.base}/{story.ids['proposal']}/vote")
     page.get_by_label(label).check()
     click_and_wait(page, page.get_by_role("button", name="提交选票"))
-    code = page.get_by_label("回执码").inner_text().strip()
+    code = page.get_by_label("回执码").inner_text().replace(" ", "")  # shown in groups of 4
     return ctx, page, code
 
 

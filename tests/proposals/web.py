@@ -5,6 +5,7 @@ from datetime import timedelta
 from app.core.time import utcnow
 from app.extensions import db
 from app.proposals import ballots, services
+from app.proposals.labels import group_receipt as shown  # noqa: F401  (a receipt as pages show it)
 from app.proposals.periods import earliest_voting_start
 
 
