@@ -13,6 +13,7 @@ from tests.e2e.harness import (
     assert_axe_clean,
     assert_no_horizontal_scroll,
     click_and_wait,
+    open_header_menu,
     screenshot,
 )
 from tests.factories import last_code
@@ -53,6 +54,7 @@ def _login(page, base, mobile, password):
 
 
 def _logout(page):
+    open_header_menu(page)
     click_and_wait(page, page.get_by_role("button", name="退出"))
 
 
