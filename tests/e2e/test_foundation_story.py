@@ -96,7 +96,7 @@ def test_register_claim_approve_and_every_role_logs_in(live_server, browser,
     _register(page, live_server, "13912340002", "小刘")
     building, entrance, room = demo["second"]
     page.goto(base + f"/c/claim/request?compound_id={cid}")
-    page.get_by_label("楼栋").select_option(label=building)
+    page.get_by_label("楼栋").select_option(label=f"{building}栋")
     page.get_by_label("单元").fill(entrance)
     page.get_by_label("房号").fill(room)
     page.get_by_label("租户").check()
