@@ -157,3 +157,32 @@ def test_header_is_one_row_in_both_languages(live_server, browser, browser_conte
     _assert_header_one_row(page, "en")
     screenshot(page, f"tap-header-en-{'in' if signed_in else 'out'}")
     context.close()
+
+
+FIRST_SCREEN = 740  # the phone's viewport height
+
+
+def _top(page, selector):
+    return page.locator(selector).first.evaluate("el => el.getBoundingClientRect().top")
+
+
+def test_content_comes_first_on_a_phone(live_server, page, context, demo_world):
+    """The issue list shows issues on the first screen with its filters folded behind 筛选
+    (open while one is in force); the proposal page leads with its state and the vote, the
+    legal terms (《民法典》) after the text."""
+    login_browser(context, live_server, demo_world[OWNER])
+    base = f"{live_server.url}/c/{demo_world['compound']}"
+    page.goto(f"{base}/issues/")
+    assert page.locator("details.filters").get_attribute("open") is None
+    assert _top(page, ".issue-list a") < FIRST_SCREEN
+    screenshot(page, "tap-issue-list")
+    page.goto(f"{base}/issues/?status=open")
+    assert page.locator("details.filters").get_attribute("open") is not None
+    assert page.locator("#f-status").input_value() == "open"
+
+    page.goto(f"{base}/proposals/{demo_world['proposal']}")
+    vote = _top(page, "#turnout a.button")
+    assert vote < FIRST_SCREEN
+    assert _top(page, "#body-h") < _top(page, ".facts")
+    assert vote < _top(page, ".facts")
+    screenshot(page, "tap-proposal-page")
