@@ -16,7 +16,13 @@ from app.compounds.demo import demo_compound, seed_demo
 from app.extensions import db
 from app.issues.services import post_issue
 from app.proposals import services as proposals
-from tests.e2e.harness import assert_axe_clean, click_and_wait, login_browser, screenshot
+from tests.e2e.harness import (
+    assert_axe_clean,
+    click_and_wait,
+    login_browser,
+    open_header_menu,
+    screenshot,
+)
 from tests.proposals.web import open_now
 
 pytestmark = pytest.mark.e2e
@@ -156,6 +162,16 @@ def test_header_is_one_row_in_both_languages(live_server, browser, browser_conte
     assert page.locator("html").get_attribute("lang") == "en"
     _assert_header_one_row(page, "en")
     screenshot(page, f"tap-header-en-{'in' if signed_in else 'out'}")
+    if signed_in:
+        open_header_menu(page)
+    click_and_wait(page, page.get_by_role("button", name="Large text"))
+    assert "large-text" in (page.locator("body").get_attribute("class") or "")
+    _assert_header_one_row(page, "en, large text")
+    screenshot(page, f"tap-header-en-large-{'in' if signed_in else 'out'}")
+    if signed_in:
+        open_header_menu(page)
+    click_and_wait(page, page.get_by_role("button", name="中文"))
+    _assert_header_one_row(page, "zh, large text")
     context.close()
 
 
