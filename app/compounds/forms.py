@@ -45,15 +45,26 @@ class ClaimCodeForm(Form):
     relation = _relation_field()
 
 
-class UnitFieldsForm(Form):
-    """楼栋-单元-房号 of a unit in a known compound; building choices are set by the view."""
+def _building_id(value):
+    """The building select's value: its first option 请选择 is empty (None), so that nobody is
+    filed under the first building by not touching the list."""
+    return int(value) if value not in (None, "") else None
 
-    building = SelectField(_l("楼栋"), coerce=int,
+
+class UnitFieldsForm(Form):
+    """楼栋-单元-房号 of a unit in a known compound; the view sets the buildings."""
+
+    building = SelectField(_l("楼栋"), coerce=_building_id,
                            validators=[InputRequired(_l("请选择楼栋。"))])
     entrance = StringField(_l("单元"), filters=[_strip], validators=[
         DataRequired(_l("请填写单元号。")), Length(max=10)])
     room = StringField(_l("房号"), filters=[_strip], validators=[
         DataRequired(_l("请填写房号。")), Length(max=20)])
+
+    def set_buildings(self, buildings) -> None:
+        """请选择 first, then "1栋" ("Building 1") for each building of the compound."""
+        self.building.choices = [("", _l("请选择"))] + [
+            (b.id, _l("%(name)s栋", name=b.name)) for b in buildings]
 
 
 class RequestClaimForm(UnitFieldsForm):

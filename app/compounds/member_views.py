@@ -141,7 +141,7 @@ def request_claim():
         return render_template("compounds/claim_request.html", form=None, q=q,
                                results=search_compounds(q) if q else [])
     form = RequestClaimForm(compound_id=compound.id)
-    form.building.choices = [(b.id, b.name) for b in buildings_of(compound)]
+    form.set_buildings(buildings_of(compound))
     if form.validate_on_submit():
         try:
             with unit_of_work():

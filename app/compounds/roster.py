@@ -345,9 +345,7 @@ def export_xlsx(compound: Compound) -> bytes:
     """The roster in the import's own format, so exporting and importing again changes
     nothing."""
     book = xlsx.new_workbook()
-    sheet = book.active
-    sheet.title = "名册"
-    sheet.append(list(HEADERS.values()))
+    sheet = _roster_sheet(book)
     for unit in units_of(compound):
         owners = _owners_of(unit)
         sheet.append([unit.building.name, unit.entrance, unit.room, unit.area,
@@ -356,6 +354,30 @@ def export_xlsx(compound: Compound) -> bytes:
                       "、".join(mobile for _, mobile in owners),
                       "是" if unit.is_developer_held else "否"])
         sheet.cell(sheet.max_row, 4).number_format = "0.00"
+    return xlsx.save(book)
+
+
+# One made-up unit with two co-owners, shown on the template's second sheet: the importer reads
+# only the first sheet, so the example never becomes a unit.
+TEMPLATE_EXAMPLE = ("1", "1", "101", "89.50", "登记", "张三、李四", "13800000000、13900000000",
+                    "否")
+
+
+def template_xlsx() -> bytes:
+    """An empty roster to fill in: the import's header on the first sheet, a filled-in example
+    row on the second (示例)."""
+    book = xlsx.new_workbook()
+    _roster_sheet(book)
+    example = _roster_sheet(book, book.create_sheet(), title="示例")
+    example.append(list(TEMPLATE_EXAMPLE))
+    return xlsx.save(book)
+
+
+def _roster_sheet(book, sheet=None, title="名册"):
+    """A sheet with the roster's header row (the names the importer looks for) and widths."""
+    sheet = sheet or book.active
+    sheet.title = title
+    sheet.append(list(HEADERS.values()))
     for column, width in zip("ABCDEFGH", (8, 8, 10, 10, 10, 18, 26, 12), strict=True):
         sheet.column_dimensions[column].width = width
-    return xlsx.save(book)
+    return sheet

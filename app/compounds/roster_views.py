@@ -18,6 +18,7 @@ from app.core.ids import arg_id
 from app.extensions import db
 
 routes = RouteTable()
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAFF = ("staff",)  # require_role lets admins through as well
 
 
@@ -86,14 +87,23 @@ def roster_apply(compound_id: int, upload_id: int):
     return redirect(url_for("compounds.roster", compound_id=compound.id))
 
 
+@routes.route("/<int:compound_id>/roster/template.xlsx", methods=["GET"])
+@login_required
+def roster_template(compound_id: int):
+    """An empty roster in the import's format, for staff who start from nothing."""
+    require_role(compound_id, *STAFF)
+    return Response(roster_services.template_xlsx(), mimetype=XLSX_MIMETYPE,
+                    headers={"Content-Disposition": "attachment; filename=roster-template.xlsx; "
+                             f"filename*=UTF-8''{quote('名册模板.xlsx')}"})
+
+
 @routes.route("/<int:compound_id>/roster/export.xlsx", methods=["GET"])
 @login_required
 def roster_export(compound_id: int):
     compound = require_role(compound_id, *STAFF)
     content = roster_services.export_xlsx(compound)
     named = quote(f"{compound.name}名册.xlsx")
-    return Response(content, mimetype="application/vnd.openxmlformats-officedocument."
-                                      "spreadsheetml.sheet",
+    return Response(content, mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": f"attachment; filename=roster-"
                              f"{compound.id}.xlsx; filename*=UTF-8''{named}",
                              "Cache-Control": "no-store"})

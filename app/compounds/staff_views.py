@@ -98,7 +98,7 @@ def proxy_register(compound_id: int):
     """代办: register an elderly resident in person and verify them for their unit."""
     compound = require_role(compound_id, *STAFF)
     form = ProxyRegisterForm()
-    form.building.choices = [(b.id, b.name) for b in buildings_of(compound)]
+    form.set_buildings(buildings_of(compound))
     exc = None
     if form.validate_on_submit():
         try:

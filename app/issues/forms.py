@@ -32,7 +32,7 @@ class IssueForm(Form):
     building = SelectField(_l("涉及楼栋（可不选）"), coerce=int, default=0)
     show_as = RadioField(_l("发布时显示"), default="name", choices=[
         ("name", _l("我的名字")), ("anonymous", _l("匿名（显示为“某业主 (楼栋)”或“某居民”）"))])
-    photos = MultipleFileField(_l("照片（最多 6 张）"))
+    photos = MultipleFileField(_l("照片（最多 6 张）"), render_kw={"accept": "image/*"})
     on_behalf_mobile = TelField(_l("代哪位居民反映（居民手机号）"), filters=[_strip],
                                 validators=[Optional(), Length(max=20)])
 

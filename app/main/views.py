@@ -1,4 +1,12 @@
-from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
 from flask_login import current_user
 
 from app.compounds.services import compounds_for
@@ -37,3 +45,10 @@ def toggle_large_text():
 @bp.get("/privacy")
 def privacy():
     return render_template("main/privacy.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links to; answer it from static."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)

@@ -1,4 +1,5 @@
 """Verification stories: claim by code, request + staff decision, 代办 registration."""
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -307,6 +308,26 @@ def test_request_for_unknown_unit_is_refused(client, login_as):
         "compound_id": compound.id, "building": unit.building_id, "entrance": "9",
         "room": "999", "relation": "tenant"})
     assert response.status_code == 404 and "找不到这个房屋" in response.get_data(as_text=True)
+    assert _count(UnitClaim) == 0
+
+
+def test_request_form_building_list_starts_with_choose_and_reads_1_dong(client, login_as):
+    """请选择 first (empty, required), then "3栋": nobody is filed under the first building by
+    leaving the list alone, and an untouched list is refused in words, with nothing stored."""
+    compound = make_compound()
+    unit = make_unit(compound, building="3")
+    login_as(make_user())
+    db.session.commit()
+    html = client.get(f"/c/claim/request?compound_id={compound.id}").get_data(as_text=True)
+    select_html = html[html.index('<select id="building"'):html.index("</select>")]
+    assert "required" in select_html.split(">")[0]
+    options = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>', select_html)
+    assert options == [("", "请选择"), (str(unit.building_id), "3栋")]
+    response = client.post("/c/claim/request", data={
+        "compound_id": compound.id, "building": "", "entrance": unit.entrance,
+        "room": unit.room, "relation": "owner"})
+    assert response.status_code == 400 and "请选择楼栋。" in response.get_data(as_text=True)
+    assert "coerce" not in response.get_data(as_text=True)
     assert _count(UnitClaim) == 0
 
 

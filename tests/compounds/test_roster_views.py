@@ -11,6 +11,7 @@ from app.audit.models import AuditEntry
 from app.audit.verification import verify
 from app.compounds import roster
 from app.compounds.models import Building, InviteCode, RosterUpload, Unit
+from app.compounds.roster_parse import parse_roster
 from app.extensions import db
 from tests.factories import (
     grant,
@@ -162,6 +163,35 @@ def test_letters_page_lists_units_without_codes(client, login_as, staffed):
     assert "3-1-301" in page and "为这些房屋生成邀请码" in page
 
 
+def test_template_round_trips_through_the_importer(client, login_as, staffed):
+    """The blank template offered on the import page has the importer's own header: alone it
+    is "only a header"; with its example row (second sheet) copied under the header it parses
+    into that unit, two co-owners in order; the example sheet itself is never read."""
+    compound, staff = staffed
+    login_as(staff)
+    page = client.get(f"/c/{compound.id}/roster/import").get_data(as_text=True)
+    assert f'href="/c/{compound.id}/roster/template.xlsx"' in page
+    response = client.get(f"/c/{compound.id}/roster/template.xlsx")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    blank = parse_roster("template.xlsx", response.data)
+    assert [str(p.message) for p in blank.problems] == ["文件里只有表头，没有房屋数据。"]
+
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["名册", "示例"]
+    example = list(book["示例"].iter_rows(values_only=True))
+    assert example[0] == next(book["名册"].iter_rows(values_only=True))
+    book["名册"].append(example[1])
+    filled = io.BytesIO()
+    book.save(filled)
+    parsed = parse_roster("filled.xlsx", filled.getvalue())
+    assert parsed.ok, parsed.problems
+    assert len(parsed.rows) == 1
+    row = parsed.rows[0]
+    assert (row["building"], row["entrance"], row["room"]) == ("1", "1", "101")
+    assert row["owners"] == [["张三", "13800000000"], ["李四", "13900000000"]]
+    assert _upload(client, compound, filled.getvalue(), "filled.xlsx").status_code == 302
+
+
 def _routes(compound, upload_id, building_id):
     base = f"/c/{compound.id}"
     return [
@@ -171,6 +201,7 @@ def _routes(compound, upload_id, building_id):
         ("get", f"{base}/roster/import/{upload_id}", None),
         ("post", f"{base}/roster/import/{upload_id}/apply", None),
         ("get", f"{base}/roster/export.xlsx", None),
+        ("get", f"{base}/roster/template.xlsx", None),
         ("get", f"{base}/letters", None),
         ("post", f"{base}/letters/issue", "building"),
         ("get", f"{base}/letters/{building_id}", None),

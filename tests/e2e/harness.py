@@ -68,6 +68,11 @@ def click_and_wait(page, locator) -> None:
         locator.click()
 
 
+def open_header_menu(page) -> None:
+    """Signed in, 我的账户, 大字, the language switch and 退出 sit in the header's 更多 menu."""
+    page.locator(".header-menu > summary").click()
+
+
 class BrowserStory:
     """One person per browser context in a story test: `as_(who)` logs a new phone in,
     `look(page, name)` takes the next numbered screenshot and checks width and axe, and

@@ -14,6 +14,7 @@ from tests.e2e.harness import (
     assert_no_horizontal_scroll,
     click_and_wait,
     login_browser,
+    open_header_menu,
     screenshot,
 )
 
@@ -98,6 +99,7 @@ def test_error_pages_are_friendly_and_accessible(live_server, context, page, dem
         assert_no_horizontal_scroll(page)
         screenshot(page, f"pages-error-{status}")
         assert_axe_clean(page)
+    open_header_menu(page)
     click_and_wait(page, page.get_by_role("button", name="English"))
     response = page.goto(base + "/no/such/page")
     assert response.status == 404 and "not" in page.content().lower()

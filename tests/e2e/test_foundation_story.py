@@ -13,6 +13,7 @@ from tests.e2e.harness import (
     assert_axe_clean,
     assert_no_horizontal_scroll,
     click_and_wait,
+    open_header_menu,
     screenshot,
 )
 from tests.factories import last_code
@@ -53,6 +54,7 @@ def _login(page, base, mobile, password):
 
 
 def _logout(page):
+    open_header_menu(page)
     click_and_wait(page, page.get_by_role("button", name="退出"))
 
 
@@ -94,7 +96,7 @@ def test_register_claim_approve_and_every_role_logs_in(live_server, browser,
     _register(page, live_server, "13912340002", "小刘")
     building, entrance, room = demo["second"]
     page.goto(base + f"/c/claim/request?compound_id={cid}")
-    page.get_by_label("楼栋").select_option(label=building)
+    page.get_by_label("楼栋").select_option(label=f"{building}栋")
     page.get_by_label("单元").fill(entrance)
     page.get_by_label("房号").fill(room)
     page.get_by_label("租户").check()

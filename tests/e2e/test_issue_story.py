@@ -170,6 +170,7 @@ def test_issue_from_photo_to_rated_resolution(live_server, browser, browser_cont
     # The council sees it on its agenda: the issues waiting for the council's discussion.
     ctx, page = story.as_("council")
     page.goto(f"{story.base}/issues/")
+    page.locator("details.filters > summary").click()  # the filters are folded behind 筛选
     page.get_by_label("状态", exact=True).select_option("on_agenda")
     click_and_wait(page, page.get_by_role("button", name="筛选"))
     assert "status=on_agenda" in page.url

@@ -14,6 +14,7 @@ from tests.e2e.harness import (
     assert_no_horizontal_scroll,
     click_and_wait,
     login_browser,
+    open_header_menu,
     screenshot,
 )
 from tests.factories import (
@@ -103,6 +104,7 @@ def test_forgotten_password_by_sms_and_the_unlock_pages(live_server, page, world
     page.get_by_label("密码").fill(PASSWORD)
     click_and_wait(page, page.get_by_role("button", name="登录"))
     assert "忘了密码的老李" in page.content()
+    open_header_menu(page)
     click_and_wait(page, page.get_by_role("button", name="退出"))
     page.goto(base + "/login/unlock")
     _look(page, "unlock-request")

@@ -41,6 +41,14 @@ def test_resident_posts_and_sees_it(client, login_as, w):
     assert "车库漏水" in page and "B2 入口" in page
 
 
+def test_photo_input_offers_the_camera_and_gallery(client, login_as, w):
+    """accept="image/*": a phone offers its camera and photos, not a file browser."""
+    login_as(w.owners[0])
+    html = client.get(f"{base(w)}/new").get_data(as_text=True)
+    photo_input = html[html.index('<input accept="image/*"'):].split(">")[0]
+    assert 'type="file"' in photo_input and 'name="photos"' in photo_input
+
+
 def test_tenant_may_post_outsider_and_property_may_not(client, login_as, w):
     login_as(w.tenant)
     assert post_issue(client, w).status_code == 302

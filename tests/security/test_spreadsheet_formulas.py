@@ -15,7 +15,8 @@ from tests.proposals.web import open_now, url
 # Each fits a name column (40 characters).
 HOSTILE = ['=HYPERLINK("http://evil.example","看")', "+1+cmd|' /C calc'!A0",
            "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
-XLSX_ENDPOINTS = {"proposals.export_xlsx", "compounds.roster_export"}
+XLSX_ENDPOINTS = {"proposals.export_xlsx", "compounds.roster_export",
+                  "compounds.roster_template"}
 APP = Path(__file__).resolve().parents[2] / "app"
 
 
@@ -70,3 +71,12 @@ def test_formulas_in_owner_names_are_text_in_the_roster_export(client, login_as,
     response = client.get(f"/c/{world.compound.id}/roster/export.xlsx")
     assert response.status_code == 200
     _assert_no_formula_and_hostile_text_is_text(response.data, [h.strip() for h in HOSTILE])
+
+
+def test_the_roster_template_holds_no_formula(client, login_as, app):
+    """It holds no typed text, only the header and a made-up example, but from the one writer."""
+    world = World(n_owners=1)
+    login_as(world.staff)
+    response = client.get(f"/c/{world.compound.id}/roster/template.xlsx")
+    assert response.status_code == 200
+    _assert_no_formula_and_hostile_text_is_text(response.data, [])
