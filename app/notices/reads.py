@@ -36,7 +36,8 @@ class Reach:
     registered: int  # units with at least one verified resident
 
     def rate(self, part: int, whole: int) -> int | None:
-        return round(100 * part / whole) if whole else None
+        # Half up, as people round by hand (Python's round() would make 2.5% read 2%).
+        return (100 * part * 2 + whole) // (2 * whole) if whole else None
 
 
 def household_of(user, notice: Notice) -> Household:
