@@ -36,7 +36,7 @@ def test_member_sees_entries_newest_first_with_role_and_masked_name(client, logi
     assert head_hash() in html  # under 如何核验, with each entry's own fingerprint
     first = db.session.execute(db.text("SELECT hash FROM audit_entries WHERE seq = 1")).scalar()
     assert first in html and "<summary>如何核验</summary>" in html
-    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", html)
+    assert re.search(r"\d{1,2}月\d{1,2}日 \d{2}:\d{2}<", html)
 
 
 def test_times_are_shown_in_china_time(client, login_as):
@@ -46,7 +46,7 @@ def test_times_are_shown_in_china_time(client, login_as):
     db.session.commit()
     html = login_as(viewer).get(f"/c/{compound.id}/audit").get_data(as_text=True)
     hour = (entry.created_at.hour + 8) % 24
-    assert re.search(rf" {hour:02d}:{entry.created_at.minute:02d}:", html)
+    assert re.search(rf"日 {hour:02d}:{entry.created_at.minute:02d}<", html)
 
 
 def test_other_compound_member_gets_403_and_anonymous_must_log_in(client, login_as):
