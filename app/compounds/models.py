@@ -129,6 +129,12 @@ class Unit(db.Model):
         return f"{self.building.name}-{self.entrance}-{self.room}"
 
 
+def household_units(compound_id: int):
+    """The units that are a household (户): every unit of the roster except those the developer
+    still holds. The covenant's signatures and the notices' read rate count against the same."""
+    return (Unit.compound_id == compound_id) & Unit.is_developer_held.is_(False)
+
+
 class InviteCode(db.Model):
     """The one-time code printed on a unit's invite letter."""
 

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.compounds.access import primary_role, roles_in
-from app.compounds.models import Residency, Unit
+from app.compounds.models import Residency, Unit, household_units
 from app.compounds.roles import PARTY
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
@@ -87,9 +87,8 @@ def withdraw(actor, covenant: Covenant) -> CovenantSignature:
 
 
 def total_households(compound) -> int:
-    """Units with a household: every unit of the roster except those the developer holds."""
     return db.session.scalar(select(func.count(Unit.id)).where(
-        Unit.compound_id == compound.id, Unit.is_developer_held.is_(False))) or 0
+        household_units(compound.id))) or 0
 
 
 def signed_households(version: CovenantVersion | None) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy import exists, func, select
 
 from app.audit.services import record
 from app.compounds.access import primary_role, roles_in
-from app.compounds.models import Compound, Residency, Unit
+from app.compounds.models import Compound, Residency, Unit, household_units
 from app.core.db import insert_unless_exists
 from app.core.errors import Conflict, PermissionDenied
 from app.core.i18n import lazy_gettext as _l
@@ -32,11 +32,12 @@ class Household:
 class Reach:
     reads: int
     acks: int
-    households: int  # units of the compound
+    households: int  # households of the compound (compounds.models.household_units)
     registered: int  # units with at least one verified resident
 
     def rate(self, part: int, whole: int) -> int | None:
-        return round(100 * part / whole) if whole else None
+        # Half up, as people round by hand (Python's round() would make 2.5% read 2%).
+        return (100 * part * 2 + whole) // (2 * whole) if whole else None
 
 
 def household_of(user, notice: Notice) -> Household:
@@ -111,12 +112,13 @@ def counts(notice_ids: list[int]) -> dict[int, tuple[int, int]]:
 
 
 def households(compound: Compound) -> tuple[int, int]:
-    """(units of the compound, units with a verified resident) in one statement."""
+    """(households of the compound, those with a verified resident) in one statement: the
+    households the covenant page counts too."""
     registered = (select(func.count(func.distinct(Residency.unit_id))).where(
         Residency.compound_id == compound.id, Residency.revoked_at.is_(None))
         .scalar_subquery())
     row = db.session.execute(select(func.count(Unit.id), registered).where(
-        Unit.compound_id == compound.id)).one()
+        household_units(compound.id))).one()
     return row[0], row[1]
 
 

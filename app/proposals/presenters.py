@@ -1,11 +1,12 @@
 """A result in plain words: every figure against its threshold, for the result page, the
 printable page and the spreadsheet. Comparisons are the tally's own exact ones; percentages
-are for reading only (two decimals, never used to decide anything).
+are for reading only (two decimals rounded half up, as people round by hand: 2/3 reads 66.67%;
+never used to decide anything).
 
 Text that takes user input (an option's label) is built with gettext, never lazy_gettext:
 Flask-Babel's lazy strings declare themselves safe HTML (__html__) and would skip escaping."""
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from flask_babel import gettext as _
@@ -51,7 +52,7 @@ def hundredths(text) -> int:
 def percent(part: int, whole: int) -> str:
     if whole == 0:
         return "—"
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{value}%"
 
 

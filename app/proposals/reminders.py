@@ -8,7 +8,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from app.compounds.models import Residency
-from app.core.time import china_time, utcnow
+from app.core.time import cn_time, utcnow
 from app.extensions import db
 from app.notifications.services import notify
 from app.proposals.models import (
@@ -24,7 +24,7 @@ REMIND_BEFORE = timedelta(hours=24)
 
 def _closes(proposal: Proposal) -> str:
     """12月5日 18:30, China time."""
-    return china_time(proposal.voting_closes_at, "%-m月%-d日 %H:%M")
+    return cn_time(proposal.voting_closes_at)
 
 
 def _vote_path(proposal: Proposal) -> str:

@@ -9,7 +9,7 @@ from app.compounds.models import Compound
 from app.core.errors import PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
-from app.core.time import utcnow
+from app.core.time import china_time, utcnow
 from app.extensions import db
 from app.notifications.services import follow
 from app.proposals import electorate, reminders, results, sealing
@@ -153,7 +153,7 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
     if opens_at < earliest:
         raise ServiceError(
             _l("表决公告须在投票开始前至少 %(days)s 日发布；最早可于 %(when)s 开始投票。",
-               days=days, when=earliest.strftime("%Y-%m-%d %H:%M")), field="opens_at")
+               days=days, when=china_time(earliest)), field="opens_at")
     if closes_at <= opens_at:
         raise ServiceError(_l("投票截止时间必须晚于开始时间。"), field="closes_at")
     proposal.voting_opens_at, proposal.voting_closes_at = opens_at, closes_at

@@ -117,7 +117,7 @@ def test_meeting_from_notice_to_corrected_minutes(live_server, browser, browser_
             ctx.close()
     click_and_wait(page, page.get_by_role("button", name="公开纪要"))
     assert "纪要已公开" in page.content()
-    head = page.locator("#audit-head").inner_text()
+    head = page.locator("#audit-head").text_content()
     assert len(head) == 64
     story.look(page, "minutes-published")
     ctx.close()

@@ -60,6 +60,8 @@ def test_audit_trail_at_360px(live_server, context, page):
     login_browser(context, live_server, viewer_id)
     response = page.goto(f"{live_server.url}/c/{compound_id}/audit")
     assert response.status == 200
+    assert not page.locator("#head-hash").is_visible()  # folded under 如何核验
+    page.locator("summary", has_text="如何核验").first.click()
     assert page.locator("#head-hash").is_visible()
     assert page.locator(".audit-list > li").count() == 9  # and the viewer's verified home
     assert_no_horizontal_scroll(page)

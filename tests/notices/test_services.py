@@ -10,6 +10,7 @@ from app.audit.models import AuditEntry
 from app.audit.verification import verify
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.time import utcnow
+from app.covenants.household import total_households
 from app.extensions import db
 from app.notices import queries, reads, services
 from app.notices.models import Notice, NoticeAck, NoticeRead, NoticeRevision
@@ -201,6 +202,15 @@ def test_reads_are_per_household(w):
     reach = reads.reach(notice)
     assert (reach.reads, reach.households, reach.registered) == (2, 6, 5)
     assert reach.rate(reach.reads, reach.households) == 33
+
+
+def test_notices_and_the_covenant_count_the_same_households(w):
+    notice = w.published()
+    make_unit(w.compound, building="7")
+    make_unit(w.compound, building="8", developer=True)  # unsold: no household yet
+    db.session.commit()
+    reach = reads.reach(notice)
+    assert reach.households == total_households(w.compound) == 6
 
 
 def test_one_read_per_household_is_a_database_constraint(w):

@@ -90,6 +90,7 @@ def test_print_page_has_large_type_and_a_qr_code_back_to_the_result(app, client,
     assert 'src="data:image/svg+xml' in page
     assert f"http://localhost{url(p, 'result')}" in page
     assert "表决结果：通过" in page
+    assert '<details class="how-to-verify" open>' in page  # on paper nothing folds away
 
 
 def test_json_export_recounts_to_the_result_page_figures(app, client, login_as, tmp_path):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, insert, select, update
 
-from app.core.time import utcnow
+from app.core.time import cn_time, utcnow
 from app.extensions import db
 from app.proposals import ballots, services
 from app.proposals.models import (
@@ -129,7 +129,7 @@ def test_withdraw_needs_a_reason_and_the_timeline_shows_who_when_why(app, client
     assert "与第 3 号议案重复" in page and "已撤回" in page
     assert "党**" in page and "党支部书记" not in page  # masked actor name
     assert "小区党支部" in page  # role label
-    assert event.created_at.astimezone(CST).strftime("%Y-%m-%d %H:%M") in page
+    assert cn_time(event.created_at) in page  # 12月5日 18:30, China time
 
 
 def test_notice_form_shows_earliest_opening_and_refuses_earlier(app, client, login_as):
@@ -138,7 +138,7 @@ def test_notice_form_shows_earliest_opening_and_refuses_earlier(app, client, log
     login_as(w.committee)
     page = _text(client.get(url(p)))
     earliest = earliest_voting_start(utcnow(), 15).astimezone(CST)
-    assert "发布表决公告" in page and earliest.strftime("%Y-%m-%d %H:%M") in page
+    assert "发布表决公告" in page and cn_time(earliest) in page
     too_early = (earliest - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     closes = (earliest + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(url(p, "notice"), data={"opens_at": too_early, "closes_at": closes})
