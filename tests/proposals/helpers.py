@@ -34,6 +34,17 @@ class World:
             self.units.append(unit)
         db.session.commit()
 
+    def co_owners(self, room="808"):
+        """A unit held by a couple, both verified owners: (wife, husband, unit). The wife, first
+        on the roster, is the holding's designated voter."""
+        wife, husband = make_user(name="王芳"), make_user(name="李强")
+        unit = make_unit(self.compound, room=room, owners=[(wife.display_name, wife.mobile),
+                                                         (husband.display_name, husband.mobile)])
+        make_resident(wife, unit)
+        make_resident(husband, unit)
+        db.session.commit()
+        return wife, husband, unit
+
     def proposal(self, kind="owners", matter=1, **kw):
         p = services.create(self.party, self.compound, title="更换电梯", body="**理由**",
                             kind=kind, matter=matter if kind == "owners" else None, **kw)

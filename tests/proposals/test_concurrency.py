@@ -13,7 +13,7 @@ from app.accounts.session import SESSION_KEY, _hash
 from app.extensions import db
 from app.proposals import ballots
 from app.proposals.models import Ballot, ProxyAuthorisation, SealedVote, SecretParticipation
-from tests.factories import make_resident, make_unit, make_user, pool_for_threads, run_together
+from tests.factories import make_user, pool_for_threads, run_together
 from tests.proposals.helpers import World
 from tests.proposals.web import open_now, url
 
@@ -86,12 +86,7 @@ def test_200_concurrent_casts_of_one_owners_ballot(app, secret):
 
 def test_designated_co_owner_races_staff_entering_a_paper_ballot(app):
     w = World(n_owners=1)
-    wife, husband = make_user(name="王芳"), make_user(name="李强")
-    unit = make_unit(w.compound, room="808", owners=[(wife.display_name, wife.mobile),
-                                                   (husband.display_name, husband.mobile)])
-    make_resident(wife, unit)
-    make_resident(husband, unit)
-    db.session.commit()
+    wife, husband, unit = w.co_owners()
     p = open_now(w, w.proposal())
     member_id = ballots.members_for_voter(p, wife)[0].id
     wife_token, staff_token, husband_token = _token(wife), _token(w.staff), _token(husband)

@@ -73,12 +73,7 @@ def test_tenant_family_staff_and_outsiders_are_told_why_they_have_no_ballot(app)
 
 def test_the_co_owner_who_is_not_designated_is_told_who_votes(app):
     w = World(n_owners=1)
-    wife, husband = make_user(name="王芳"), make_user(name="李强")
-    unit = make_unit(w.compound, room="808", owners=[(wife.display_name, wife.mobile),
-                                                   (husband.display_name, husband.mobile)])
-    make_resident(wife, unit)
-    make_resident(husband, unit)
-    db.session.commit()
+    wife, husband, _unit = w.co_owners()
     p = open_now(w, w.proposal())
     assert _of(p, wife).kind == "to_vote"
     s = _of(p, husband)

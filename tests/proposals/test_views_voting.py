@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.proposals import ballots, services
 from app.proposals.models import Ballot, SecretParticipation, SecretVote
-from tests.factories import make_resident, make_unit, make_user
+from tests.factories import make_resident
 from tests.proposals.helpers import World
 from tests.proposals.web import open_now, shown, url, vote_now
 
@@ -70,12 +70,7 @@ def test_invalid_choice_and_foreign_member_are_refused(app, client, login_as):
 
 def test_only_the_designated_co_owner_votes_for_a_shared_unit(app, client, login_as):
     w = World(n_owners=1)
-    wife, husband = make_user(name="王芳"), make_user(name="李强")
-    unit = make_unit(w.compound, room="808", owners=[(wife.display_name, wife.mobile),
-                                                   (husband.display_name, husband.mobile)])
-    make_resident(wife, unit)
-    make_resident(husband, unit)
-    db.session.commit()
+    wife, husband, _unit = w.co_owners()
     p = open_now(w, w.proposal())
     login_as(husband)
     page = _text(client.get(url(p, "vote")))
