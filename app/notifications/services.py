@@ -131,9 +131,6 @@ def unread_counts(user) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
-def unread_count(user) -> int:
-    return unread_counts(user)[0]
-
 
 def recent(user, limit: int = 50) -> list[Notification]:
     """Unread important ones first, then everything newest first."""

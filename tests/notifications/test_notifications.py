@@ -40,5 +40,5 @@ def test_notification_centre_shows_only_my_notifications(app, client, login_as):
     assert "1 条未读" in home
     response = client.post("/notifications/read")
     assert response.status_code == 302
-    assert services.unread_count(me) == 0
-    assert services.unread_count(other) == 1
+    assert services.unread_counts(me)[0] == 0
+    assert services.unread_counts(other)[0] == 1
