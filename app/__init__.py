@@ -64,6 +64,7 @@ def create_app(config=None) -> Flask:
 
     from app.accounts.views import bp as accounts_bp
     from app.audit.views import bp as audit_bp
+    from app.board.views import bp as board_bp
     from app.compounds.views import bp as compounds_bp
     from app.covenants.views import bp as covenants_bp
     from app.issues.views import bp as issues_bp
@@ -85,6 +86,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(board_bp)
 
     from app.accounts.cli import register_cli as accounts_cli
     from app.audit.cli import register_cli as audit_cli

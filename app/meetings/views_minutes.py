@@ -10,6 +10,7 @@ from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
 from app.core.ids import arg_id, parse_id
+from app.core.paper_links import paper_url
 from app.core.time import utcnow
 from app.meetings import minutes as svc
 from app.meetings import pages, services
@@ -215,11 +216,12 @@ def diff(compound_id: int, meeting_id: int):
 @login_required
 def print_minutes(compound_id: int, meeting_id: int):
     compound, meeting, row = _load(compound_id, meeting_id, need_published=True)
-    url = url_for(".minutes", compound_id=compound.id, meeting_id=meeting.id, _external=True)
+    current = svc.current_revision(row)
+    url = paper_url("minutes", meeting.id, current.number)
     attendance = services.attendance_of(meeting)
     return render_template(
         "meetings/print.html", compound=compound, meeting=meeting, minutes=row,
-        current=svc.current_revision(row), revisions=svc.revisions_of(row),
+        current=current, revisions=svc.revisions_of(row),
         attendance=attendance, quorum=services.quorum(meeting, attendance),
         people=pages.users_by_id([a.user_id for a in attendance]
                                  + [meeting.convener_id, meeting.recorder_id]),

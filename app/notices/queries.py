@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app.audit.canonical import canonical_json, sha256_hex
 from app.compounds.models import Compound, Residency
 from app.core.time import utcnow
 from app.extensions import db
@@ -83,6 +84,19 @@ def revisions(notice: Notice) -> list[NoticeRevision]:
     return list(db.session.scalars(select(NoticeRevision).where(
         NoticeRevision.notice_id == notice.id).options(joinedload(NoticeRevision.author))
         .order_by(NoticeRevision.number)))
+
+
+def printed_revision(notice: Notice) -> NoticeRevision | None:
+    """The text a print made now carries; None while the notice has never been published."""
+    if notice.status == "draft" or not notice.revision_count:
+        return None
+    return db.session.scalar(select(NoticeRevision).where(
+        NoticeRevision.notice_id == notice.id, NoticeRevision.number == notice.revision_count))
+
+
+def revision_digest(revision: NoticeRevision) -> str:
+    """The content digest printed on the paper and shown behind its QR code."""
+    return sha256_hex(canonical_json({"title": revision.title, "body": revision.body_source}))
 
 
 def load(compound: Compound, notice_id: int) -> Notice | None:

@@ -11,6 +11,7 @@ from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.ids import arg_id, arg_page
+from app.core.paper_links import paper_url
 from app.notices import queries, reads, services
 from app.notices import views_actions as _action_routes  # noqa: F401  (routes on bp)
 from app.notices.forms import NoticeForm
@@ -119,6 +120,10 @@ def show(compound_id: int, notice_id: int):
 def print_view(compound_id: int, notice_id: int):
     """A4, large type, with a QR code back to the notice page, for the 公示栏."""
     compound, notice = load(compound_id, notice_id)
-    url = url_for(".show", compound_id=compound.id, notice_id=notice.id, _external=True)
+    printed = queries.printed_revision(notice)
+    # A published paper links to its login-free check page; a draft to the notice itself.
+    url = (paper_url("notice", notice.id, printed.number) if printed else
+           url_for(".show", compound_id=compound.id, notice_id=notice.id, _external=True))
     return render_template("notices/print.html", compound=compound, notice=notice,
-                           phase=queries.phase(notice), qr=qr_data_uri(url), url=url)
+                           phase=queries.phase(notice), qr=qr_data_uri(url), url=url,
+                           digest=queries.revision_digest(printed) if printed else None)

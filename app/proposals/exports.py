@@ -6,6 +6,7 @@ import segno
 from flask_babel import gettext as _
 from openpyxl.styles import Alignment, Font
 
+from app.audit.canonical import canonical_json, sha256_hex
 from app.core import xlsx
 from app.proposals import pages, results
 from app.proposals.labels import (
@@ -25,6 +26,11 @@ ALL_ROWS = 10**9
 def qr_data_uri(url: str) -> str:
     """An SVG QR code as a data: URI (our CSP allows images from data:)."""
     return segno.make(url, error="m", micro=False).svg_data_uri(scale=4, border=2)
+
+
+def result_digest(stored) -> str:
+    """The content digest of a stored result, printed on the paper and behind its QR code."""
+    return sha256_hex(canonical_json(stored.result))
 
 
 def json_document(proposal) -> bytes:

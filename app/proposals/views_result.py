@@ -12,6 +12,7 @@ from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
+from app.core.paper_links import paper_url
 from app.core.time import utcnow
 from app.proposals import attachments, exports, pages, services
 from app.proposals.forms import ActionForm, AnswerForm, ObjectionForm
@@ -134,8 +135,9 @@ def print_result(compound_id: int, proposal_id: int):
     stored = pages.stored_result(proposal)
     if stored is None:
         abort(404)
-    url = url_for(".result", compound_id=compound.id, proposal_id=proposal.id, _external=True)
+    url = paper_url("result", proposal.id, stored.id)
     return render_template("proposals/print.html", compound=compound, proposal=proposal,
                            stored=stored, view=explain(stored.result, choice_items(proposal)),
                            qr=exports.qr_data_uri(url), url=url,
+                           digest=exports.result_digest(stored),
                            attachments=attachments.listed(proposal))

@@ -152,12 +152,13 @@ def test_acknowledge_with_htmx_and_without(client, login_as, w):
     assert _count(NoticeAck) == 1
 
 
-def test_print_view_has_a_qr_code_back_to_the_page(client, login_as, w):
+def test_print_view_has_a_qr_code_to_its_check_page(client, login_as, w):
     notice = w.published(title="张贴的公告")
     login_as(w.owners[0])
     page = client.get(f"{_base(w)}/{notice.id}/print").get_data(as_text=True)
     assert "张贴的公告" in page and 'src="data:image/svg+xml' in page
-    assert f"http://localhost/c/{w.compound.id}/notices/{notice.id}" in page
+    # The QR code opens the notice's login-free check page (tests/board).
+    assert f"http://localhost/v/notice/{notice.id}/1/" in page
     assert "print-notice" in page
     assert _count(NoticeRead) == 0  # printing is not reading
 
