@@ -87,6 +87,8 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(notices_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(board_bp)
+    from app.board.announcements import set_up as board_set_up
+    board_set_up()
 
     from app.accounts.cli import register_cli as accounts_cli
     from app.audit.cli import register_cli as audit_cli

@@ -1,7 +1,7 @@
-"""Demo notices for 锦华苑: running ones (accounts, a meeting's outcome, a vote result, one
-corrected), archived ones (past vote results) and one withdrawn, with a few households
-having read and acknowledged. Everything goes through the services, so the audit log reads
-as it would in real use."""
+"""Demo notices for 锦华苑: running ones (accounts, a meeting's outcome, one corrected) and one
+withdrawn, with a few households having read and acknowledged. The vote results' notices are
+made when the demo proposals' results are published. Everything goes through the services, so
+the audit log reads as it would in real use."""
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -13,7 +13,6 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.notices import reads, services
 from app.notices.models import Notice
-from app.proposals.models import Proposal
 
 ACCOUNTS_BODY = """2026年第三季度（7—9月）小区公共收益收支如下，单位：元。
 
@@ -42,41 +41,18 @@ def _user(role_word: str) -> User:
     return db.session.scalar(select(User).where(User.mobile == mobile))
 
 
-def _result_notice(actor, compound, proposal: Proposal, *, now, body) -> Notice:
-    notice = services.create_draft(actor, compound, kind="vote_result",
-                                   title=f"表决结果公告：{proposal.title}", body=body,
-                                   proposal_id=proposal.id)
-    return services.publish(actor, notice, now=now, announce=False)
-
-
 def seed_notices(compound: Compound) -> list[Notice]:
-    """Flushes; the caller commits. Runs after the demo proposals (result notices link them)."""
+    """Flushes; the caller commits."""
     now = utcnow()
     staff, secretary, committee = _user("staff"), _user("party_cell"), _user("committee")
-    proposals = {p.title: p for p in db.session.scalars(select(Proposal).where(
-        Proposal.compound_id == compound.id))}
     made = []
 
-    elevator = proposals.get("使用专项维修资金更换3栋两部电梯")
-    parking = proposals.get("将北门临时停车区改为收费停车场")
-    if elevator is not None and elevator.result_published_at:
-        made.append(_result_notice(staff, compound, elevator, now=elevator.result_published_at,
-                                   body="经业主共同决定，同意使用专项维修资金更换3栋两部电梯。"
-                                        "表决明细见表决结果页。"))
-    if parking is not None and parking.result_published_at:
-        made.append(_result_notice(staff, compound, parking, now=parking.result_published_at,
-                                   body="参与表决的业主人数和专有部分面积均未达到三分之二，"
-                                        "本次表决未生效。"))
     mistaken = services.create_draft(committee, compound, kind="general",
                                      title="停水通知（11月5日）", body="11月5日全天停水。")
     services.publish(committee, mistaken, now=now - timedelta(days=22), announce=False)
     services.withdraw(committee, mistaken, "自来水公司改期施工，停水日期另行通知。")
     made.append(mistaken)
 
-    council = proposals.get("增设小区充电桩的议事规则")
-    if council is not None and council.result_published_at:
-        made.append(_result_notice(secretary, compound, council, now=now - timedelta(days=1),
-                                   body="议事会表决同意在南门停车区增设8个充电桩。"))
     accounts = services.create_draft(committee, compound, kind="accounts",
                                      title="2026年第三季度公共收益收支公示", body=ACCOUNTS_BODY,
                                      ends_at=now + timedelta(days=30))

@@ -6,6 +6,7 @@ KIND_LABELS = {
     "vote_result": _l("表决结果"),
     "accounts": _l("财务公开"),
     "general": _l("一般公告"),
+    "implementation": _l("实施结果公示"),
 }
 PHASE_LABELS = {
     "draft": _l("草稿"),

@@ -10,7 +10,8 @@ from app.core.time import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db
 
-KINDS = ("meeting", "vote_result", "accounts", "general")  # 会议结果/表决结果/财务公开/一般公告
+KINDS = ("meeting", "vote_result", "accounts", "general", "implementation")
+# 会议结果/表决结果/财务公开/一般公告/实施结果公示
 STATUSES = ("draft", "published", "withdrawn")
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext
 from app.audit.services import record
 from app.compounds.access import has_role, primary_role
 from app.compounds.models import Compound
+from app.core import events
 from app.core.errors import PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
@@ -97,6 +98,7 @@ def apply(proposal: Proposal, name: str, actor, *, reason: str = "", data: dict 
     record(actor, compound, f"proposal.{name}", proposal,
            {"from": previous, "to": transition.target, "reason": reason, **(data or {})},
            also=[event, *also], sets=sets, removed=removed, actor_role=role)
+    events.publish(f"proposal.{name}", proposal=proposal, actor=actor, now=now, reason=reason)
     notify_followers("proposal", proposal.id, compound.id, f"proposal.{name}",
                      gettext("议案“%(title)s”进入“%(state)s”阶段",
                              title=proposal.title, state=STATE_LABELS[transition.target]),

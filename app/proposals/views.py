@@ -12,6 +12,7 @@ from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.ids import arg_id, arg_page
+from app.core.related import related
 from app.core.time import utcnow
 from app.issues import services as issue_services
 from app.proposals import attachments, pages, services, standing
@@ -196,6 +197,7 @@ def render_show(compound, proposal, *, failed=None, action_form=None, notice_for
         "note_actions": NOTE_ACTIONS, "is_staff": has_role(current_user, compound, "staff"),
         "is_member": is_member(current_user, compound),
         "standing": standing.standing(proposal, current_user, compound),
+        "related_links": related("proposal", proposal.id),
         "can_edit": proposal.state in services.EDITABLE
         and has_role(current_user, compound, *PROPOSERS),
         **turnout_context(proposal),
