@@ -204,7 +204,9 @@ def render_show(compound, proposal, *, failed=None, action_form=None, notice_for
         "actions": [a for a in actions if a != "publish_notice"], "failed": failed,
         "action_form": action_form, "reason_actions": REASON_ACTIONS,
         "note_actions": NOTE_ACTIONS, "opinion_actions": OPINION_ACTIONS,
-        "own_review": own_review, "calendar_warnings": stages.calendar_warnings(proposal, closes_at=proposal.voting_closes_at)
+        "own_review": own_review,
+        "calendar_warnings": stages.calendar_warnings(
+            proposal, closes_at=proposal.voting_closes_at)
         if proposal.state in WINDOW_STATES else [],
         # What the earlier stages wrote, shown to whoever acts now (party cell, council).
         "opinions": [(e, name) for e, name in events if e.reason],
