@@ -23,6 +23,7 @@ from tests.e2e.harness import (
     open_header_menu,
     screenshot,
 )
+from tests.proposals.helpers import to_deliberation
 from tests.proposals.web import open_now
 
 pytestmark = pytest.mark.e2e
@@ -73,11 +74,9 @@ def demo_world(live_server):
         compound = demo_compound()
         people = {m: db.session.scalar(select(User).where(User.mobile == m))
                   for m in (OWNER, TENANT, STAFF, PARTY_CELL, COMMITTEE)}
-        party = people[PARTY_CELL]
-        proposal = proposals.create(party, compound, title="更换 3 号楼电梯", body="**理由**",
-                                    kind="owners", matter=4)
-        for step in ("open_consultation", "submit_review", "approve_review"):
-            proposals.transition(party, proposal, step)
+        proposal = proposals.create(people[COMMITTEE], compound, title="更换 3 号楼电梯",
+                                    body="**理由**", kind="owners", matter=4)
+        to_deliberation(proposal, people[COMMITTEE], people[PARTY_CELL])
         open_now(SimpleNamespace(committee=people[COMMITTEE]), proposal)
         issue = post_issue(people[OWNER], compound, title="地下车库漏水", body="B2 靠近电梯口",
                            category="公共设施")

@@ -96,7 +96,7 @@ def test_edit_draft_with_options_then_frozen_after_notice(app, client, login_as)
 def test_lifecycle_buttons_check_role_and_state(app, client, login_as):
     w = World(n_owners=1)
     p = services.create(w.party, w.compound, title="议案", body="", kind="council")
-    services.transition(w.party, p, "open_consultation")
+    services.transition(w.party, p, "open_consultation", now=utcnow() - timedelta(days=30))
     db.session.commit()
     login_as(w.owners[0])
     page = client.get(url(p))
