@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.core.time import utcnow
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.periods import CST, earliest_voting_start
@@ -94,7 +93,7 @@ def test_owners_decision_from_issue_to_implementation(live_server, browser,
     # The compound's minimum consultation (7 days) runs before the review.
     _act(page, "提交党组织审议")
     assert "方可提交党组织审议" in page.content()
-    walk.advance_clock_to(ends)
+    walk.advance_clock_to(ends)  # the consultation has run
     page.goto(url)
     _act(page, "提交党组织审议")
     # The secretary proposed it: another member of the party cell reviews it.
@@ -110,7 +109,7 @@ def test_owners_decision_from_issue_to_implementation(live_server, browser,
     page.goto(url)
     assert "建议公告中写明施工期间的安全措施" in page.content()  # the review opinion, shown here
     page.get_by_label("议事会商议意见（必填）").fill("经议事会会议商议，同意提请业主共同决定。")
-    opens = earliest_voting_start(utcnow(), 15)
+    opens = earliest_voting_start(walk.app_now(), 15)
     closes = opens + timedelta(days=7)
     page.get_by_label("投票开始时间（北京时间）").fill(opens.astimezone(CST).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("投票截止时间（北京时间）").fill(closes.astimezone(CST).strftime("%Y-%m-%dT%H:%M"))
