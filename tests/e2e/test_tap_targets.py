@@ -89,7 +89,7 @@ def _resident_pages(c, w):
     p, i = f"/c/{c}/proposals/{w['proposal']}", f"/c/{c}/issues/{w['issue']}"
     return ["/", f"/c/{c}/", f"/c/{c}/proposals/", p, f"/c/{c}/issues/", i,
             f"/c/{c}/issues/new", f"/c/{c}/notices/", f"/c/{c}/meetings/",
-            f"/c/{c}/covenants/", "/notifications/", "/me", f"/c/{c}/me"]
+            f"/c/{c}/covenants/", "/notifications/", "/me", f"/c/{c}/me", f"/c/{c}/rules"]
 
 
 ROLES = {
@@ -97,7 +97,7 @@ ROLES = {
     TENANT: _resident_pages,
     STAFF: lambda c, w: ["/", f"/c/{c}/", f"/c/{c}/roster", f"/c/{c}/roster/import",
                          f"/c/{c}/letters", f"/c/{c}/claims", f"/c/{c}/roles",
-                         f"/c/{c}/proposals/", f"/c/{c}/issues/", "/me"],
+                         f"/c/{c}/proposals/", f"/c/{c}/issues/", f"/c/{c}/rules", "/me"],
     PARTY_CELL: lambda c, w: ["/", f"/c/{c}/", f"/c/{c}/moderation/", f"/c/{c}/party",
                               f"/c/{c}/proposals/", f"/c/{c}/proposals/{w['proposal']}",
                               f"/c/{c}/proposals/new", "/me"],
