@@ -60,15 +60,13 @@ BY_NAME = {s.name: s for s in SETTINGS}
 
 def current(compound: Compound) -> dict:
     """Every setting's value now (the meeting defaults where the compound has set none)."""
-    values = {}
-    for s in SETTINGS:
-        if s.where == "compound":
-            values[s.name] = getattr(compound, s.attr)
-        elif s.name == "confirm_days":
-            values[s.name] = meeting_rules.confirm_days(compound)
-        else:
-            values[s.name] = meeting_rules.notice_days(compound, s.name.split("_")[0])
-    return values
+    row = meeting_rules.rules_of(compound)
+    defaults = {f"{body}_notice_days": days
+                for body, days in meeting_rules.DEFAULT_NOTICE_DAYS.items()}
+    defaults["confirm_days"] = meeting_rules.DEFAULT_CONFIRM_DAYS
+    return {s.name: getattr(compound, s.attr) if s.where == "compound"
+            else getattr(row, s.attr) if row is not None else defaults[s.name]
+            for s in SETTINGS}
 
 
 def may_edit(user, compound: Compound) -> bool:
