@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "phone_code.used": _l("使用手机验证码"),
     "phone_code.failed": _l("手机验证码有误"),
     "compound.created": _l("创建小区"),
+    "compound.rules": _l("修改议事规则设置"),
     "staff.assigned": _l("指派社区工作者"),
     "roster.uploaded": _l("上传房屋名册"),
     "roster.imported": _l("导入房屋名册"),

@@ -3,6 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -129,3 +130,28 @@ class IssueCodesForm(Form):
 
     building = SelectField(_l("楼栋"), coerce=int, validators=[InputRequired(_l("请选择楼栋。"))])
     replace = BooleanField(_l("作废本楼所有未使用的旧邀请码，全部重新生成（旧邀请函将失效）"))
+
+
+# --- the compound's rules of procedure (议事规则设置) -------------------------------------------
+
+def _days(label):
+    return IntegerField(label, validators=[InputRequired(_l("请填写天数。"))])
+
+
+class CompoundRulesForm(Form):
+    """Bounds are the service's (app.compounds.settings), which names the field it refuses."""
+
+    min_consultation_days = _days(_l("征求意见期不少于（日）"))
+    second_threshold = IntegerField(_l("议题进入议事会议程所需附议户数"),
+                                    validators=[InputRequired(_l("请填写户数。"))])
+    notice_days = _days(_l("业主共同决定表决公告期（日，不少于 15 日）"))
+    allows_temporary_meeting = BooleanField(_l("本小区议事规则允许召开临时会议"))
+    temporary_notice_days = _days(_l("临时会议表决公告期（日，不少于 7 日）"))
+    objection_days = _days(_l("初步结果异议期（日）"))
+    allows_silent_majority = BooleanField(_l("未投票的业主视为同意多数意见"))
+    parking_counts_in_area = BooleanField(_l("车位面积计入专有部分面积"))
+    council_two_thirds = BooleanField(_l("议事会、业委会决议须经全体成员三分之二以上同意"))
+    council_notice_days = _days(_l("议事会会议提前通知天数"))
+    committee_notice_days = _days(_l("业委会会议提前通知天数"))
+    residents_notice_days = _days(_l("居民会议提前通知天数"))
+    confirm_days = _days(_l("会议纪要确认期（日）"))

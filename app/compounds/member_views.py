@@ -54,6 +54,7 @@ COMPOUND_LINKS = (
     ("proposals.index", _l("议案与表决"), None),
     ("meetings.index", _l("会议与纪要"), None),
     ("covenants.index", _l("居民公约与管理规约"), None),
+    ("compounds.rules", _l("议事规则设置"), None),
     ("moderation.queue", _l("举报处理"), {"staff", "admin", "party_cell"}),
     ("compounds.claims_queue", _l("房屋认证审核"), {"staff", "admin"}),
     ("compounds.proxy_register", _l("代办注册"), {"staff", "admin"}),

@@ -56,6 +56,9 @@ class Compound(db.Model):
     max_proxies_per_holder: Mapped[int] = mapped_column(Integer, default=3)
     parking_counts_in_area: Mapped[bool] = mapped_column(Boolean, default=False)
     # Voting rules; change them only as the compound's adopted 议事规则 says.
+    # The shortest consultation (征求意见) before a proposal may go to the party cell's review,
+    # in days counted as 民法典 第二百零一至二百零三条 say.
+    min_consultation_days: Mapped[int] = mapped_column(Integer, default=7)
     notice_days: Mapped[int] = mapped_column(Integer, default=15)
     allows_temporary_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
     temporary_notice_days: Mapped[int] = mapped_column(Integer, default=7)

@@ -19,6 +19,7 @@ from app.covenants.models import CovenantVersion
 from app.extensions import db
 from app.proposals import ballots
 from app.proposals import services as proposal_services
+from app.proposals.demo import COUNCIL_OPINION, walk_to_deliberation
 from app.proposals.models import ElectorateMember
 
 TITLE = "锦华苑居民公约"
@@ -52,15 +53,12 @@ def _account(word: str) -> User:
 
 def _vote(version: CovenantVersion, people: dict, noticed: datetime) -> None:
     """A resident consultation on the version, most residents agreeing; result published."""
-    secretary = people["party_cell"]
-    p = adoption.create_proposal(secretary, version, kind="consultation")
-    p.created_at = noticed - timedelta(days=10)
-    for step, back in (("open_consultation", 9), ("submit_review", 4), ("approve_review", 3)):
-        proposal_services.transition(secretary, p, step, now=noticed - timedelta(days=back))
+    p = adoption.create_proposal(people["committee"], version, kind="consultation")
+    walk_to_deliberation(p, people["committee"], people["party_cell"], noticed)
     opens = noticed + timedelta(hours=1)
     closes = opens + timedelta(days=7)
     proposal_services.publish_notice(people["committee"], p, opens_at=opens, closes_at=closes,
-                                     now=noticed)
+                                     opinion=COUNCIL_OPINION, now=noticed)
     proposal_services.open_voting(p, now=opens)
     members = db.session.scalars(select(ElectorateMember).where(
         ElectorateMember.proposal_id == p.id).order_by(ElectorateMember.id)).all()

@@ -6,7 +6,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -14,7 +13,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from app.core.forms import Form
@@ -95,17 +94,6 @@ class DemandForm(Form):
 class TaskForm(Form):
     status = SelectField(_l("状态"))
     note = StringField(_l("进展说明"), filters=[_strip], validators=[Optional(), Length(max=500)])
-
-
-class RulesForm(Form):
-    council = IntegerField(_l("议事会会议提前通知天数"), validators=[
-        InputRequired(), NumberRange(0, 60)])
-    committee = IntegerField(_l("业委会会议提前通知天数"), validators=[
-        InputRequired(), NumberRange(0, 60)])
-    residents = IntegerField(_l("居民会议提前通知天数"), validators=[
-        InputRequired(), NumberRange(0, 60)])
-    confirm = IntegerField(_l("纪要确认期（天）"), validators=[
-        InputRequired(), NumberRange(1, 60)])
 
 
 class EmptyForm(Form):

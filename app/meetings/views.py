@@ -17,7 +17,7 @@ from app.core.time import CHINA, utcnow
 from app.meetings import minutes as minutes_services
 from app.meetings import pages, rules, services, tasks
 from app.meetings import views_minutes as _minutes_routes  # noqa: F401  (routes on bp)
-from app.meetings.forms import AttendeeForm, ConveneForm, DemandForm, EmptyForm, RulesForm, TaskForm
+from app.meetings.forms import AttendeeForm, ConveneForm, DemandForm, EmptyForm, TaskForm
 from app.meetings.web import bp
 
 __all__ = ["bp"]
@@ -227,25 +227,7 @@ def task_update(compound_id: int, task_id: int):
 @bp.route("/rules", methods=["GET", "POST"])
 @login_required
 def rules_page(compound_id: int):
-    compound = require_member(compound_id)
-    if not has_role(current_user, compound, "staff"):
-        abort(403)
-    days = {b: rules.notice_days(compound, b) for b in rules.CONVENERS}
-    form = RulesForm(data={"council": days["council"], "committee": days["committee"],
-                           "residents": days["residents"],
-                           "confirm": rules.confirm_days(compound)}
-                     if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                services.set_rules(current_user, compound, council=form.council.data,
-                                   committee=form.committee.data,
-                                   residents=form.residents.data, confirm=form.confirm.data)
-        except ServiceError as exc:
-            show_error(form, exc)
-            return render_template("meetings/rules.html", compound=compound,
-                                   form=form), exc.status
-        flash(_("会议规则已保存。"), "success")
-        return redirect(url_for(".index", compound_id=compound.id))
-    return render_template("meetings/rules.html", compound=compound,
-                           form=form), 400 if form.errors else 200
+    """The meeting rules are part of the compound's rules page now."""
+    require_member(compound_id)
+    return redirect(url_for("compounds.rules", compound_id=compound_id, _anchor="meetings"),
+                    301)

@@ -37,15 +37,26 @@ def _scan() -> tuple[str, str]:
     return store(buffer.getvalue(), "png")
 
 
+# The written opinions each advance records (审议意见, 商议意见).
+REVIEW_OPINION = "议案符合党的方针政策和法律法规，征求意见充分，同意提交议事会商议。"
+COUNCIL_OPINION = "经议事会会议商议，同意按公告所列事项和方式付诸表决。"
+
+
+def walk_to_deliberation(p: Proposal, proposer: User, reviewer: User, before: datetime) -> None:
+    """征求意见 opened three weeks before `before`, so the minimum consultation has run; then
+    reviewed by a party-cell member other than the proposer, with a written opinion."""
+    p.created_at = before - timedelta(days=22)
+    services.transition(proposer, p, "open_consultation", now=before - timedelta(days=21))
+    services.transition(proposer, p, "submit_review", now=before - timedelta(days=4))
+    services.transition(reviewer, p, "approve_review", REVIEW_OPINION,
+                        now=before - timedelta(days=3))
+
+
 def _walk_to_notice(p: Proposal, people: dict, noticed: datetime, days: int) -> datetime:
-    secretary = people["party_cell"]
-    p.created_at = noticed - timedelta(days=10)
-    services.transition(secretary, p, "open_consultation", now=noticed - timedelta(days=9))
-    services.transition(secretary, p, "submit_review", now=noticed - timedelta(days=4))
-    services.transition(secretary, p, "approve_review", now=noticed - timedelta(days=3))
+    walk_to_deliberation(p, people["committee"], people["party_cell"], noticed)
     opens = earliest_voting_start(noticed, services.notice_days(p, db.session.get(
         Compound, p.compound_id))) if p.kind == "owners" else noticed + timedelta(hours=1)
-    services.publish_notice(people["committee"], p, opens_at=opens,
+    services.publish_notice(people["committee"], p, opens_at=opens, opinion=COUNCIL_OPINION,
                             closes_at=opens + timedelta(days=days), now=noticed)
     services.open_voting(p, now=opens)
     return opens
@@ -113,7 +124,7 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
     made.append(failed)
 
     open_vote = services.create(
-        people["party_cell"], compound, kind="owners", matter=4,
+        people["committee"], compound, kind="owners", matter=4,
         title="续聘锦华物业服务有限公司（2027—2029年）",
         body="现物业服务合同将于年底到期。业委会经满意度调查和比选，提请续聘三年，"
              "物业费标准不变。", ballot_text="是否同意续聘锦华物业服务有限公司，合同期三年",
@@ -123,7 +134,7 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
     made.append(open_vote)
 
     council = services.create(
-        people["party_cell"], compound, kind="council", council_body="council",
+        people["committee"], compound, kind="council", council_body="council",
         title="增设小区充电桩的议事规则", body="议事会商议充电桩的选址与安全管理办法。",
         ballot_text="是否同意在南门停车区增设8个充电桩")
     opens = _walk_to_notice(council, people, now - timedelta(days=12), days=3)
@@ -135,7 +146,7 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
     made.append(council)
 
     consultation = services.create(
-        people["party_cell"], compound, kind="consultation",
+        people["committee"], compound, kind="consultation",
         title="小区中心花园改造方案征集意见",
         body="中心花园改造有两个方案，请居民（含租户）选择更喜欢的一个。",
         options=["方案一：增加儿童游乐设施", "方案二：增加老年人健身步道"])

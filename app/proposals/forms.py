@@ -104,6 +104,9 @@ class NoticeForm(Form):
     closes_at = DateTimeLocalField(_l("投票截止时间（北京时间）"), format=DATETIME_FORMATS,
                                    validators=[InputRequired(_l("请填写投票截止时间。"))])
     temporary = BooleanField(_l("临时会议（按本小区议事规则缩短公告期）"))
+    opinion = TextAreaField(_l("议事会商议意见（必填）"), filters=[_strip], validators=[
+        InputRequired(_l("请填写议事会商议意见。")),
+        Length(max=5000, message=_l("意见不能超过 5000 个字。"))])
 
 
 class VoteForm(Form):

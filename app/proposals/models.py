@@ -52,6 +52,14 @@ class Proposal(db.Model):
     shows_split_while_open: Mapped[bool] = mapped_column(Boolean, default=False)
     is_temporary_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
     silent_majority: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The compound's rules as they stood when the proposal entered the stage they govern
+    # (the consultation; the notice, which announces the procedure): a later change of the
+    # rules never moves a proposal already past that point.
+    consultation_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consultation_days: Mapped[int | None] = mapped_column(Integer)
+    notice_period_days: Mapped[int | None] = mapped_column(Integer)
+    objection_days: Mapped[int | None] = mapped_column(Integer)
+    parking_counts_in_area: Mapped[bool | None] = mapped_column(Boolean)
     ballot_text: Mapped[str] = mapped_column(Text, default="")
     voting_method: Mapped[str] = mapped_column(Text, default="")
     notice_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

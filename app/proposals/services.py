@@ -9,11 +9,17 @@ from app.compounds.models import Compound
 from app.core.errors import PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
-from app.core.time import china_time, utcnow
+from app.core.time import china_time, cn_date, utcnow
 from app.extensions import db
 from app.notifications.services import follow
 from app.proposals import electorate, reminders, results, sealing
-from app.proposals.lifecycle import PROPOSERS, apply, proposal_compound
+from app.proposals.lifecycle import (
+    PROPOSERS,
+    STATE_LABELS,
+    TRANSITIONS,
+    apply,
+    proposal_compound,
+)
 from app.proposals.models import (
     ElectorateMember,
     ElectorateUnit,
@@ -24,7 +30,13 @@ from app.proposals.models import (
     SecretTotal,
     SecretVote,
 )
-from app.proposals.periods import earliest_voting_start, period_after
+from app.proposals.periods import earliest_voting_start
+from app.proposals.stages import (
+    OBJECTION_KINDS,
+    advance_date,
+    consultation_ends_at,
+    objection_period,
+)
 
 EDITABLE = ("draft", "returned")
 
@@ -124,11 +136,68 @@ def _set_options(proposal: Proposal, options: list[str] | None) -> list[dict]:
 
 def transition(actor, proposal: Proposal, name: str, reason: str = "",
                now: datetime | None = None):
-    """Transitions with no rule beyond role and state (consultation, review, withdraw...)."""
+    """Transitions with no rule beyond role and state (withdraw, return, revise...); the stages
+    with rules of their own go to their functions."""
     if name in ("publish_notice", "open_voting", "close_voting", "publish_result",
                 "start_implementation", "close"):
         raise ValueError(f"{name} has its own service function")
+    if name in STAGES:
+        return STAGES[name](actor, proposal, reason, now)
     return apply(proposal, name, actor, reason=reason, now=now)
+
+
+def _may(actor, proposal: Proposal, name: str) -> Compound:
+    """Role and state first, so that a stage's own rule is never what refuses the wrong
+    person or the wrong moment (the same checks and words as lifecycle.apply)."""
+    step = TRANSITIONS[name]
+    compound = proposal_compound(proposal)
+    if actor is None or not has_role(actor, compound, *step.roles):
+        raise PermissionDenied(_l("您没有权限进行这项操作。"))
+    if proposal.state not in step.sources:
+        raise ServiceError(_l("议案当前处于“%(state)s”阶段，不能进行这项操作。",
+                              state=STATE_LABELS[proposal.state]), status=409)
+    return compound
+
+
+def open_consultation(actor, proposal: Proposal, reason: str = "",
+                      now: datetime | None = None):
+    """征求意见 opens; the compound's minimum consultation period is kept on the proposal now,
+    so a later change of the rule does not shorten or lengthen this consultation."""
+    now = now or utcnow()
+    compound = _may(actor, proposal, "open_consultation")
+    proposal.consultation_opened_at = now
+    proposal.consultation_days = compound.min_consultation_days
+    return apply(proposal, "open_consultation", actor, reason=reason, now=now,
+                 data={"consultation_days": proposal.consultation_days})
+
+
+def submit_review(actor, proposal: Proposal, reason: str = "", now: datetime | None = None):
+    """To the party cell's review (党组织审议), once the consultation has lasted its minimum
+    (app.proposals.stages.consultation_ends_at, 民法典 第二百零一至二百零三条)."""
+    now = now or utcnow()
+    _may(actor, proposal, "submit_review")
+    ends_at = consultation_ends_at(proposal)
+    if now < ends_at:
+        raise ServiceError(_l("本小区议事规则规定征求意见不少于 %(days)s 日，本议案自 %(date)s 起"
+                              "方可提交党组织审议。", days=proposal.consultation_days,
+                              date=cn_date(advance_date(ends_at))), status=409)
+    return apply(proposal, "submit_review", actor, reason=reason, now=now)
+
+
+def approve_review(actor, proposal: Proposal, opinion: str = "", now: datetime | None = None):
+    """审议通过, with the written 审议意见 of the party-cell member who gives it; no one
+    reviews a proposal they proposed."""
+    _may(actor, proposal, "approve_review")
+    if actor.id == proposal.created_by_id:
+        raise PermissionDenied(_l("本议案由您提出，不能由您审议，请党支部其他成员审议。"))
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ServiceError(_l("请填写审议意见。"), field="reason")
+    return apply(proposal, "approve_review", actor, reason=opinion[:5000], now=now)
+
+
+STAGES = {"open_consultation": open_consultation, "submit_review": submit_review,
+          "approve_review": approve_review}
 
 
 def notice_days(proposal: Proposal, compound: Compound) -> int:
@@ -140,11 +209,17 @@ def notice_days(proposal: Proposal, compound: Compound) -> int:
 
 
 def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: datetime,
-                   temporary: bool = False, now: datetime | None = None):
+                   opinion: str = "", temporary: bool = False, now: datetime | None = None):
     """表决公告: matters, ballot text, window and method, published ≥ 15 days (7 for a temporary
-    meeting where the compound's rules allow) before voting opens, counted per 民法典 201–203."""
+    meeting where the compound's rules allow) before voting opens, counted per 民法典 201–203.
+    It records the council's written 商议意见, and keeps on the proposal the rules it announces
+    (notice and objection days, silent majority, parking in the area): later changes of the
+    compound's rules leave this vote alone."""
     now = now or utcnow()
-    compound = proposal_compound(proposal)
+    compound = _may(actor, proposal, "publish_notice")
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ServiceError(_l("请填写议事会商议意见。"), field="opinion")
     if temporary and not compound.allows_temporary_meeting:
         raise ServiceError(_l("本小区议事规则未规定临时会议，公告期不能缩短。"), field="temporary")
     proposal.is_temporary_meeting = temporary
@@ -159,10 +234,15 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
     proposal.voting_opens_at, proposal.voting_closes_at = opens_at, closes_at
     proposal.notice_published_at = now
     proposal.silent_majority = compound.allows_silent_majority and proposal.kind == "owners"
-    return apply(proposal, "publish_notice", actor, now=now, data={
+    proposal.notice_period_days = days
+    proposal.objection_days = compound.objection_days if proposal.kind in OBJECTION_KINDS else 0
+    proposal.parking_counts_in_area = compound.parking_counts_in_area
+    return apply(proposal, "publish_notice", actor, reason=opinion[:5000], now=now, data={
         "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat(),
         "notice_days": days, "matter": proposal.matter, "ballot_text": proposal.ballot_text,
-        "silent_majority": proposal.silent_majority})
+        "silent_majority": proposal.silent_majority,
+        "objection_days": proposal.objection_days,
+        "parking_counts_in_area": proposal.parking_counts_in_area})
 
 
 def open_voting(proposal: Proposal, now: datetime | None = None):
@@ -197,10 +277,9 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
     # totals are written and the sealed rows deleted (app.proposals.sealing).
     opened, unsealed = sealing.open_urn(proposal.id) if proposal.is_secret else ([], [])
     result = results.compute(proposal)
-    compound = proposal_compound(proposal)
-    days = compound.objection_days if proposal.kind == "owners" else 0
+    window = objection_period(proposal, now)
     proposal.voting_closed_at = now
-    proposal.objection_ends_at = period_after(now, days).ends_at if days else now
+    proposal.objection_ends_at = window.ends_at if window else now
     row = ProposalResult(proposal_id=proposal.id, stage="preliminary", result=result,
                          audit_head=head_hash(), created_at=now)
     db.session.add(row)

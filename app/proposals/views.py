@@ -15,7 +15,7 @@ from app.core.ids import arg_id, arg_page
 from app.core.related import related
 from app.core.time import utcnow
 from app.issues import services as issue_services
-from app.proposals import attachments, pages, services, standing
+from app.proposals import attachments, pages, services, stages, standing
 from app.proposals import views_result as _result_routes  # noqa: F401  (routes on bp)
 from app.proposals import views_staff as _staff_routes  # noqa: F401
 from app.proposals import views_voting as _voting_routes  # noqa: F401
@@ -36,6 +36,8 @@ from app.proposals.web import (
 __all__ = ["bp"]
 
 REASON_ACTIONS = ("withdraw", "return")  # the written reason is required
+WINDOW_STATES = ("notice", "voting", "objection")  # a period or window still to run
+OPINION_ACTIONS = ("approve_review",)  # the written opinion (审议意见) is required
 NOTE_ACTIONS = ("start_implementation", "publish_implementation", "close")  # optional note
 
 
@@ -159,11 +161,14 @@ def notice(compound_id: int, proposal_id: int):
         with unit_of_work():
             services.publish_notice(current_user, proposal, opens_at=opens_at,
                                     closes_at=form.closes_at.data.replace(tzinfo=CST),
-                                    temporary=form.temporary.data, now=now)
+                                    opinion=form.opinion.data, temporary=form.temporary.data,
+                                    now=now)
     except ServiceError as exc:
         show_error(form, exc)
         return render_show(compound, proposal, notice_form=form, status=exc.status)
     flash(_("表决公告已发布。"), "success")
+    for warning in stages.calendar_warnings(proposal, closes_at=proposal.voting_closes_at):
+        flash(str(warning), "error")
     return redirect(url_for(".show", compound_id=compound.id, proposal_id=proposal.id))
 
 
@@ -189,12 +194,24 @@ def _notice_context(compound, proposal, form):
 def render_show(compound, proposal, *, failed=None, action_form=None, notice_form=None,
                 status=200):
     actions = allowed_actions(proposal, current_user)
+    # No one reviews a proposal they proposed: the button is not offered to its proposer.
+    own_review = "approve_review" in actions and proposal.created_by_id == current_user.id
+    if own_review:
+        actions.remove("approve_review")
+    events = pages.timeline(proposal)
     context = {
-        "compound": compound, "proposal": proposal, "events": pages.timeline(proposal),
+        "compound": compound, "proposal": proposal, "events": events,
         "attachments": attachments.listed(proposal),
         "actions": [a for a in actions if a != "publish_notice"], "failed": failed,
         "action_form": action_form, "reason_actions": REASON_ACTIONS,
-        "note_actions": NOTE_ACTIONS, "is_staff": has_role(current_user, compound, "staff"),
+        "note_actions": NOTE_ACTIONS, "opinion_actions": OPINION_ACTIONS,
+        "own_review": own_review,
+        "calendar_warnings": stages.calendar_warnings(
+            proposal, closes_at=proposal.voting_closes_at)
+        if proposal.state in WINDOW_STATES else [],
+        # What the earlier stages wrote, shown to whoever acts now (party cell, council).
+        "opinions": [(e, name) for e, name in events if e.reason],
+        "is_staff": has_role(current_user, compound, "staff"),
         "is_member": is_member(current_user, compound),
         "standing": standing.standing(proposal, current_user, compound),
         "related_links": related("proposal", proposal.id),

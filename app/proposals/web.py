@@ -31,6 +31,7 @@ from app.proposals.labels import (
 from app.proposals.lifecycle import PROPOSERS, STATE_LABELS
 from app.proposals.models import Proposal
 from app.proposals.presenters import turnout_figures
+from app.proposals.stages import OPINION_ACTIONS
 
 bp = Blueprint("proposals", __name__, url_prefix="/c/<int:compound_id>/proposals")
 
@@ -47,7 +48,8 @@ def _names():
             "action_labels": ACTION_LABELS, "channel_labels": CHANNEL_LABELS,
             "council_body_labels": COUNCIL_BODY_LABELS, "matter_label": matter_label,
             "choice_label": choice_label, "role_label": _role_label, "masked": mask_name,
-            "created_label": CREATED_LABEL, "attachment_kinds": ATTACHMENT_KINDS}
+            "created_label": CREATED_LABEL, "attachment_kinds": ATTACHMENT_KINDS,
+            "opinion_labels": OPINION_ACTIONS}
 
 
 bp.add_app_template_filter(group_receipt, "receipt_code")

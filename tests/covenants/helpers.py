@@ -10,6 +10,7 @@ from app.proposals import ballots
 from app.proposals import services as proposal_services
 from app.proposals.periods import CST, earliest_voting_start
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
+from tests.proposals.helpers import COUNCIL_OPINION, to_deliberation
 
 T0 = datetime(2026, 6, 2, 9, 0, tzinfo=CST)
 ARTICLES = ("爱护公共设施，不在楼道堆放杂物。\n\n垃圾分类投放，不高空抛物。\n\n"
@@ -21,6 +22,8 @@ class CovenantWorld:
         self.compound = make_compound("锦华苑公约测试")
         self.party = make_user(name="党支部书记")
         grant(self.party, self.compound, "party_cell")
+        self.party_deputy = make_user(name="党支部委员")  # reviews what the secretary proposes
+        grant(self.party_deputy, self.compound, "party_cell")
         self.committee = make_user(name="业委会主任")
         grant(self.committee, self.compound, "committee")
         self.staff = make_staff(self.compound)
@@ -66,11 +69,11 @@ class CovenantWorld:
 
     def walk_vote(self, p, yes=True, share=1.0):
         kind = p.kind
-        for name in ("open_consultation", "submit_review", "approve_review"):
-            proposal_services.transition(self.party, p, name)
+        to_deliberation(p, self.party, self.party_deputy)
         opens = earliest_voting_start(T0, 15) if kind == "owners" else T0 + timedelta(hours=1)
-        proposal_services.publish_notice(self.committee, p, opens_at=opens,
-                                         closes_at=opens + timedelta(days=7), now=T0)
+        proposal_services.publish_notice(self.committee, p, opinion=COUNCIL_OPINION,
+                                         opens_at=opens, closes_at=opens + timedelta(days=7),
+                                         now=T0)
         proposal_services.open_voting(p, now=opens)
         voters = [*self.owners, self.family, self.tenant] if kind == "consultation" \
             else self.owners

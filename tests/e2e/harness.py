@@ -95,8 +95,13 @@ class BrowserStory:
         assert_no_horizontal_scroll(page)
         assert_axe_clean(page)
 
+    def app_now(self):
+        """The app's clock, moved forward by the jumps so far."""
+        with self.server.app.app_context():
+            return utcnow()
+
     def advance_clock_to(self, moment):
         """The app's clock (CLOCK_OFFSET_SECONDS) jumps to a minute after `moment`."""
-        offset = (moment - utcnow()).total_seconds() + 60
+        offset = (moment - self.app_now()).total_seconds() + 60
         app = self.server.app
         app.config["CLOCK_OFFSET_SECONDS"] = app.config.get("CLOCK_OFFSET_SECONDS", 0) + offset

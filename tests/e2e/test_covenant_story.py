@@ -163,8 +163,9 @@ def _people(ids):
         Residency.compound_id == compound.id, Residency.relation == "tenant"))
     party = db.session.get(User, ids["party"])
     committee = db.session.scalar(select(User).where(User.display_name == "业委会主任"))
+    deputy = db.session.scalar(select(User).where(User.display_name == "党支部委员"))
     return {"compound": compound, "party": party, "staff": db.session.get(User, ids["staff"]),
-            "committee": committee, "owners": list(owners),
+            "committee": committee, "party_deputy": deputy, "owners": list(owners),
             "family": db.session.get(User, ids["family"]), "tenant": tenant}
 
 

@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.core.time import utcnow
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.periods import CST, earliest_voting_start
+from app.proposals.stages import consultation_ends_at
 from tests.e2e.harness import (
     BrowserStory,
     click_and_wait,
@@ -28,8 +28,10 @@ def cast_of(live_server):
     with live_server.app.app_context():
         compound = make_compound("锦华苑")
         compound.second_threshold = 2  # the author and two neighbours: reached by the seconds
-        people = {"party": make_user(name="周书记"), "committee": make_user(name="张主任")}
+        people = {"party": make_user(name="周书记"), "committee": make_user(name="张主任"),
+                  "deputy": make_user(name="党支部委员李明")}
         grant(people["party"], compound, "party_cell")
+        grant(people["deputy"], compound, "party_cell")  # reviews what the secretary proposes
         grant(people["committee"], compound, "committee")
         people["staff"] = make_staff(compound, make_user(name="社区王芳"))
         for i, area in enumerate(["100.50", "99.25", "90.00"]):
@@ -83,17 +85,31 @@ def test_owners_decision_from_issue_to_implementation(live_server, browser,
     walk.look(page, "new")
     click_and_wait(page, page.get_by_role("button", name="保存草稿"))
     walk.look(page, "draft")
-    for label in ("开始征求意见", "提交党组织审议", "审议通过，交议事会商议"):
-        _act(page, label)
-    walk.look(page, "deliberation")
-    ctx.close()
+    _act(page, "开始征求意见")
     with live_server.app.app_context():
         proposal_id = db.session.scalar(select(Proposal.id))
+        ends = consultation_ends_at(db.session.get(Proposal, proposal_id))
     url = f"{walk.base}/{proposal_id}"
+    # The compound's minimum consultation (7 days) runs before the review.
+    _act(page, "提交党组织审议")
+    assert "方可提交党组织审议" in page.content()
+    walk.advance_clock_to(ends)  # the consultation has run
+    page.goto(url)
+    _act(page, "提交党组织审议")
+    # The secretary proposed it: another member of the party cell reviews it.
+    assert page.get_by_role("button", name="审议通过，交议事会商议").count() == 0
+    ctx.close()
+    ctx, page = walk.as_("deputy")
+    page.goto(url)
+    _act(page, "审议通过，交议事会商议", "同意提交议事会商议，建议公告中写明施工期间的安全措施。")
+    walk.look(page, "deliberation")
+    ctx.close()
 
     ctx, page = walk.as_("committee")
     page.goto(url)
-    opens = earliest_voting_start(utcnow(), 15)
+    assert "建议公告中写明施工期间的安全措施" in page.content()  # the review opinion, shown here
+    page.get_by_label("议事会商议意见（必填）").fill("经议事会会议商议，同意提请业主共同决定。")
+    opens = earliest_voting_start(walk.app_now(), 15)
     closes = opens + timedelta(days=7)
     page.get_by_label("投票开始时间（北京时间）").fill(opens.astimezone(CST).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("投票截止时间（北京时间）").fill(closes.astimezone(CST).strftime("%Y-%m-%dT%H:%M"))

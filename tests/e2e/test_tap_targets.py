@@ -23,6 +23,7 @@ from tests.e2e.harness import (
     open_header_menu,
     screenshot,
 )
+from tests.proposals.helpers import to_deliberation
 from tests.proposals.web import open_now
 
 pytestmark = pytest.mark.e2e
@@ -73,11 +74,9 @@ def demo_world(live_server):
         compound = demo_compound()
         people = {m: db.session.scalar(select(User).where(User.mobile == m))
                   for m in (OWNER, TENANT, STAFF, PARTY_CELL, COMMITTEE)}
-        party = people[PARTY_CELL]
-        proposal = proposals.create(party, compound, title="更换 3 号楼电梯", body="**理由**",
-                                    kind="owners", matter=4)
-        for step in ("open_consultation", "submit_review", "approve_review"):
-            proposals.transition(party, proposal, step)
+        proposal = proposals.create(people[COMMITTEE], compound, title="更换 3 号楼电梯",
+                                    body="**理由**", kind="owners", matter=4)
+        to_deliberation(proposal, people[COMMITTEE], people[PARTY_CELL])
         open_now(SimpleNamespace(committee=people[COMMITTEE]), proposal)
         issue = post_issue(people[OWNER], compound, title="地下车库漏水", body="B2 靠近电梯口",
                            category="公共设施")
@@ -90,7 +89,7 @@ def _resident_pages(c, w):
     p, i = f"/c/{c}/proposals/{w['proposal']}", f"/c/{c}/issues/{w['issue']}"
     return ["/", f"/c/{c}/", f"/c/{c}/proposals/", p, f"/c/{c}/issues/", i,
             f"/c/{c}/issues/new", f"/c/{c}/notices/", f"/c/{c}/meetings/",
-            f"/c/{c}/covenants/", "/notifications/", "/me", f"/c/{c}/me"]
+            f"/c/{c}/covenants/", "/notifications/", "/me", f"/c/{c}/me", f"/c/{c}/rules"]
 
 
 ROLES = {
@@ -98,7 +97,7 @@ ROLES = {
     TENANT: _resident_pages,
     STAFF: lambda c, w: ["/", f"/c/{c}/", f"/c/{c}/roster", f"/c/{c}/roster/import",
                          f"/c/{c}/letters", f"/c/{c}/claims", f"/c/{c}/roles",
-                         f"/c/{c}/proposals/", f"/c/{c}/issues/", "/me"],
+                         f"/c/{c}/proposals/", f"/c/{c}/issues/", f"/c/{c}/rules", "/me"],
     PARTY_CELL: lambda c, w: ["/", f"/c/{c}/", f"/c/{c}/moderation/", f"/c/{c}/party",
                               f"/c/{c}/proposals/", f"/c/{c}/proposals/{w['proposal']}",
                               f"/c/{c}/proposals/new", "/me"],

@@ -210,14 +210,17 @@ def test_overdue_demand_is_flagged_on_the_index(app, client, login_as, w):
     assert "已逾期" in page
 
 
-def test_staff_set_the_notice_periods(client, login_as, w):
-    url = f"/c/{w.compound.id}/meetings/rules"
+def test_staff_set_the_notice_periods_on_the_compound_rules_page(client, login_as, w):
+    old = f"/c/{w.compound.id}/meetings/rules"
     login_as(w.party)
-    assert client.get(url).status_code == 403
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/c/{w.compound.id}/rules#meetings")
+    url = f"/c/{w.compound.id}/rules"
     login_as(w.staff)
-    assert client.get(url).status_code == 200
-    response = client.post(url, data={"council": 5, "committee": 10, "residents": 7,
-                                      "confirm": 2})
-    assert response.status_code == 302
-    from app.meetings.rules import notice_days
-    assert notice_days(w.compound, "council") == 5
+    data = {"min_consultation_days": 7, "second_threshold": 10, "notice_days": 15,
+            "temporary_notice_days": 7, "objection_days": 3, "council_notice_days": 5,
+            "committee_notice_days": 10, "residents_notice_days": 7, "confirm_days": 2}
+    assert client.post(url, data=data).status_code == 302
+    from app.meetings.rules import confirm_days, notice_days
+    assert notice_days(w.compound, "council") == 5 and confirm_days(w.compound) == 2

@@ -1,12 +1,26 @@
 """Builders for proposal tests: a compound with owners, and a proposal walked to voting."""
 from datetime import datetime, timedelta
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.proposals import services
 from app.proposals.periods import CST, earliest_voting_start
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
 
 T0 = datetime(2026, 6, 2, 9, 0, tzinfo=CST)  # notice published (a Tuesday)
+REVIEW_OPINION = "同意提交议事会商议。"
+COUNCIL_OPINION = "经议事会商议，同意付诸表决。"
+
+
+def to_deliberation(proposal, proposer, reviewer, now=None):
+    """征求意见 → 党组织审议 → 议事会商议: the consultation opened long enough before `now` for
+    the minimum to have run, reviewed with a written opinion by someone other than the
+    proposer."""
+    now = now or utcnow()
+    services.transition(proposer, proposal, "open_consultation", now=now - timedelta(days=30))
+    services.transition(proposer, proposal, "submit_review", now=now - timedelta(seconds=2))
+    services.transition(reviewer, proposal, "approve_review", REVIEW_OPINION,
+                        now=now - timedelta(seconds=1))
 
 
 class World:
@@ -16,6 +30,9 @@ class World:
         self.compound = make_compound("测试小区")
         self.party = make_user(name="党支部书记")
         grant(self.party, self.compound, "party_cell")
+        # Reviews what the secretary proposes: no one reviews their own proposal.
+        self.party_deputy = make_user(name="党支部委员")
+        grant(self.party_deputy, self.compound, "party_cell")
         self.council = []
         for i in range(5):
             member = make_user(name=f"议事会{i}")
@@ -48,16 +65,15 @@ class World:
     def proposal(self, kind="owners", matter=1, **kw):
         p = services.create(self.party, self.compound, title="更换电梯", body="**理由**",
                             kind=kind, matter=matter if kind == "owners" else None, **kw)
-        for name, actor in [("open_consultation", self.party), ("submit_review", self.party),
-                            ("approve_review", self.party)]:
-            services.transition(actor, p, name)
+        to_deliberation(p, self.party, self.party_deputy)
         db.session.commit()
         return p
 
     def to_voting(self, proposal, days=7):
         opens = earliest_voting_start(T0, 15)
         services.publish_notice(self.committee, proposal, opens_at=opens,
-                                closes_at=opens + timedelta(days=days), now=T0)
+                                closes_at=opens + timedelta(days=days),
+                                opinion=COUNCIL_OPINION, now=T0)
         services.open_voting(proposal, now=opens)
         db.session.commit()
         return opens + timedelta(hours=1)  # a moment inside the voting window

@@ -11,7 +11,7 @@ from app.proposals import ballots, services
 from app.proposals.models import Ballot, ElectorateMember, ProposalEvent, SecretVote
 from app.proposals.periods import earliest_voting_start
 from tests.factories import make_holding
-from tests.proposals.helpers import T0, World
+from tests.proposals.helpers import COUNCIL_OPINION, T0, World
 
 
 def _member_of(proposal, user):
@@ -66,13 +66,15 @@ def test_notice_must_precede_voting_by_fifteen_days(app):
     earliest = earliest_voting_start(T0, 15)
     before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     with pytest.raises(ServiceError) as err:
-        services.publish_notice(w.committee, p, opens_at=earliest - timedelta(minutes=1),
+        services.publish_notice(w.committee, p, opinion=COUNCIL_OPINION,
+                            opens_at=earliest - timedelta(minutes=1),
                                 closes_at=earliest + timedelta(days=7), now=T0)
     assert "15" in str(err.value.message)
     db.session.rollback()
     assert p.state == "deliberation"
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before
-    services.publish_notice(w.committee, p, opens_at=earliest,
+    services.publish_notice(w.committee, p, opinion=COUNCIL_OPINION,
+                            opens_at=earliest,
                             closes_at=earliest + timedelta(days=7), now=T0)
     assert p.state == "notice"
 

@@ -20,8 +20,8 @@ from app.proposals.models import (
 from app.proposals.periods import CST, earliest_voting_start
 from tests.conftest import count_queries
 from tests.factories import make_compound, make_resident, make_unit, make_user
-from tests.proposals.helpers import World
-from tests.proposals.web import open_now, shown, url, vote_now
+from tests.proposals.helpers import COUNCIL_OPINION, World
+from tests.proposals.web import deliberate_over_http, open_now, shown, url, vote_now
 
 NEW_PROPOSAL = {"title": "加装电梯", "body": "**理由**：老人上下楼不便", "kind": "owners",
                 "matter": "7", "council_body": "council", "ballot_type": "simple",
@@ -85,10 +85,10 @@ def test_edit_draft_with_options_then_frozen_after_notice(app, client, login_as)
     assert response.status_code == 302
     db.session.expire_all()
     assert p.title == "选聘物业公司" and [o.label for o in p.options] == ["甲物业", "乙物业"]
-    for name in ("open_consultation", "submit_review", "approve_review"):
-        assert client.post(url(p, f"act/{name}")).status_code == 302
+    deliberate_over_http(client, login_as, w, p)
     opens = earliest_voting_start(utcnow(), 15)
-    services.publish_notice(w.committee, p, opens_at=opens, closes_at=opens + timedelta(days=3))
+    services.publish_notice(w.committee, p, opinion=COUNCIL_OPINION,
+                            opens_at=opens, closes_at=opens + timedelta(days=3))
     db.session.commit()
     assert client.get(url(p, "edit")).status_code == 409
 
@@ -96,7 +96,7 @@ def test_edit_draft_with_options_then_frozen_after_notice(app, client, login_as)
 def test_lifecycle_buttons_check_role_and_state(app, client, login_as):
     w = World(n_owners=1)
     p = services.create(w.party, w.compound, title="议案", body="", kind="council")
-    services.transition(w.party, p, "open_consultation")
+    services.transition(w.party, p, "open_consultation", now=utcnow() - timedelta(days=30))
     db.session.commit()
     login_as(w.owners[0])
     page = client.get(url(p))
@@ -141,10 +141,12 @@ def test_notice_form_shows_earliest_opening_and_refuses_earlier(app, client, log
     assert "发布表决公告" in page and cn_time(earliest) in page
     too_early = (earliest - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     closes = (earliest + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(url(p, "notice"), data={"opens_at": too_early, "closes_at": closes})
+    response = client.post(url(p, "notice"), data={"opens_at": too_early, "closes_at": closes,
+                                                   "opinion": COUNCIL_OPINION})
     assert response.status_code == 400 and "至少 15 日" in _text(response)
     response = client.post(url(p, "notice"), data={
-        "opens_at": earliest.strftime("%Y-%m-%dT%H:%M"), "closes_at": closes})
+        "opens_at": earliest.strftime("%Y-%m-%dT%H:%M"), "closes_at": closes,
+        "opinion": COUNCIL_OPINION})
     assert response.status_code == 302
     db.session.expire_all()
     assert p.state == "notice" and p.voting_opens_at == earliest
@@ -161,6 +163,7 @@ def test_council_resolution_needs_no_notice_period(app, client, login_as):
     assert "没有法定公告期" in page
     now = utcnow().astimezone(CST)
     response = client.post(url(p, "notice"), data={
+        "opinion": COUNCIL_OPINION,
         "opens_at": now.strftime("%Y-%m-%dT%H:%M"),  # this minute: already begun
         "closes_at": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302
@@ -172,7 +175,8 @@ def test_first_visit_after_the_deadlines_opens_then_closes_voting(app, client, l
     p = w.proposal()
     published = utcnow() - timedelta(days=30)
     opens = earliest_voting_start(published, 15)
-    services.publish_notice(w.committee, p, opens_at=opens, closes_at=utcnow() + timedelta(
+    services.publish_notice(w.committee, p, opinion=COUNCIL_OPINION,
+                            opens_at=opens, closes_at=utcnow() + timedelta(
         days=1), now=published)
     db.session.commit()
     login_as(w.owners[0])
@@ -266,12 +270,11 @@ def test_full_flow_over_http(app, client, login_as):
     login_as(w.party)
     client.post(f"{base}/new", data={**NEW_PROPOSAL, "matter": "5"})
     p = db.session.scalar(select(Proposal))
-    for name in ("open_consultation", "submit_review", "approve_review"):
-        assert client.post(url(p, f"act/{name}")).status_code == 302, name
+    deliberate_over_http(client, login_as, w, p)
     login_as(w.committee)
     opens = earliest_voting_start(utcnow(), 15).astimezone(CST)
     assert client.post(url(p, "notice"), data={
-        "opens_at": opens.strftime("%Y-%m-%dT%H:%M"),
+        "opinion": COUNCIL_OPINION, "opens_at": opens.strftime("%Y-%m-%dT%H:%M"),
         "closes_at": (opens + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")}).status_code == 302
     # Fifteen days pass: the first visitor opens the vote.
     _shift(p, voting_opens_at=utcnow() - timedelta(seconds=1))

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.proposals import services
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.periods import earliest_voting_start
-from tests.proposals.helpers import World
+from tests.proposals.helpers import COUNCIL_OPINION, World
 from tests.proposals.web import open_now, url, vote_now
 
 
@@ -140,11 +140,11 @@ def test_close_due_command_opens_and_closes_every_due_vote(app):
     to_open, to_close, not_yet = w.proposal(), w.proposal(), w.proposal()
     published = utcnow() - timedelta(days=40)
     opens = earliest_voting_start(published, 15)
-    services.publish_notice(w.committee, to_open, opens_at=opens,
+    services.publish_notice(w.committee, to_open, opinion=COUNCIL_OPINION, opens_at=opens,
                             closes_at=utcnow() + timedelta(days=1), now=published)
     open_now(w, to_close, closes_in=timedelta(seconds=-1))
     later = earliest_voting_start(utcnow(), 15)
-    services.publish_notice(w.committee, not_yet, opens_at=later,
+    services.publish_notice(w.committee, not_yet, opinion=COUNCIL_OPINION, opens_at=later,
                             closes_at=later + timedelta(days=1))
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["proposals", "close-due"])

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.proposals import services
 from app.proposals.models import ElectorateMember, Proposal, SealedVote
 from app.proposals.periods import earliest_voting_start
-from tests.proposals.helpers import T0, World
+from tests.proposals.helpers import COUNCIL_OPINION, T0, World
 from tests.proposals.web import open_now, vote_now
 
 
@@ -67,7 +67,8 @@ def test_a_voting_window_edited_by_hand_is_not_laundered_by_the_next_write(app):
     w = World(n_owners=2)
     p = w.proposal()
     opens = earliest_voting_start(T0, 15)
-    services.publish_notice(w.committee, p, opens_at=opens, closes_at=opens + timedelta(days=7),
+    services.publish_notice(w.committee, p, opinion=COUNCIL_OPINION,
+                            opens_at=opens, closes_at=opens + timedelta(days=7),
                             now=T0)
     db.session.commit()
     db.session.execute(text("UPDATE proposals SET voting_closes_at = :t WHERE id = :p"),
