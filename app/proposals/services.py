@@ -11,6 +11,7 @@ from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import china_time, utcnow
 from app.extensions import db
+from app.meetings.queries import require_vote_decision
 from app.notifications.services import follow
 from app.proposals import electorate, reminders, results, sealing
 from app.proposals.lifecycle import PROPOSERS, apply, proposal_compound
@@ -145,6 +146,7 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
     meeting where the compound's rules allow) before voting opens, counted per 民法典 201–203."""
     now = now or utcnow()
     compound = proposal_compound(proposal)
+    require_vote_decision(proposal, now)  # 议事会商议: a held meeting decided to put it to a vote
     if temporary and not compound.allows_temporary_meeting:
         raise ServiceError(_l("本小区议事规则未规定临时会议，公告期不能缩短。"), field="temporary")
     proposal.is_temporary_meeting = temporary
