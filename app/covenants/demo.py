@@ -17,6 +17,7 @@ from app.covenants import adoption, household, services
 from app.covenants.lifecycle import covenant_of
 from app.covenants.models import CovenantVersion
 from app.extensions import db
+from app.meetings.demo import hold_deliberation
 from app.proposals import ballots
 from app.proposals import services as proposal_services
 from app.proposals.models import ElectorateMember
@@ -54,9 +55,10 @@ def _vote(version: CovenantVersion, people: dict, noticed: datetime) -> None:
     """A resident consultation on the version, most residents agreeing; result published."""
     secretary = people["party_cell"]
     p = adoption.create_proposal(secretary, version, kind="consultation")
-    p.created_at = noticed - timedelta(days=10)
-    for step, back in (("open_consultation", 9), ("submit_review", 4), ("approve_review", 3)):
+    p.created_at = noticed - timedelta(days=13)
+    for step, back in (("open_consultation", 12), ("submit_review", 7), ("approve_review", 6)):
         proposal_services.transition(secretary, p, step, now=noticed - timedelta(days=back))
+    hold_deliberation(db.session.get(Compound, p.compound_id), p, secretary, noticed)
     opens = noticed + timedelta(hours=1)
     closes = opens + timedelta(days=7)
     proposal_services.publish_notice(people["committee"], p, opens_at=opens, closes_at=closes,

@@ -17,6 +17,7 @@ from app.compounds.models import Compound
 from app.core.time import utcnow
 from app.core.uploads import store
 from app.extensions import db
+from app.meetings.demo import hold_deliberation
 from app.proposals import ballots, services
 from app.proposals.models import ElectorateMember, Proposal
 from app.proposals.periods import earliest_voting_start
@@ -39,12 +40,14 @@ def _scan() -> tuple[str, str]:
 
 def _walk_to_notice(p: Proposal, people: dict, noticed: datetime, days: int) -> datetime:
     secretary = people["party_cell"]
-    p.created_at = noticed - timedelta(days=10)
-    services.transition(secretary, p, "open_consultation", now=noticed - timedelta(days=9))
-    services.transition(secretary, p, "submit_review", now=noticed - timedelta(days=4))
-    services.transition(secretary, p, "approve_review", now=noticed - timedelta(days=3))
-    opens = earliest_voting_start(noticed, services.notice_days(p, db.session.get(
-        Compound, p.compound_id))) if p.kind == "owners" else noticed + timedelta(hours=1)
+    compound = db.session.get(Compound, p.compound_id)
+    p.created_at = noticed - timedelta(days=13)
+    services.transition(secretary, p, "open_consultation", now=noticed - timedelta(days=12))
+    services.transition(secretary, p, "submit_review", now=noticed - timedelta(days=7))
+    services.transition(secretary, p, "approve_review", now=noticed - timedelta(days=6))
+    hold_deliberation(compound, p, secretary, noticed, recorder=people["council"])
+    opens = earliest_voting_start(noticed, services.notice_days(p, compound)) \
+        if p.kind == "owners" else noticed + timedelta(hours=1)
     services.publish_notice(people["committee"], p, opens_at=opens,
                             closes_at=opens + timedelta(days=days), now=noticed)
     services.open_voting(p, now=opens)

@@ -10,6 +10,7 @@ from app.proposals import ballots
 from app.proposals import services as proposal_services
 from app.proposals.periods import CST, earliest_voting_start
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
+from tests.proposals.helpers import hold_deciding_meeting
 
 T0 = datetime(2026, 6, 2, 9, 0, tzinfo=CST)
 ARTICLES = ("爱护公共设施，不在楼道堆放杂物。\n\n垃圾分类投放，不高空抛物。\n\n"
@@ -23,6 +24,7 @@ class CovenantWorld:
         grant(self.party, self.compound, "party_cell")
         self.committee = make_user(name="业委会主任")
         grant(self.committee, self.compound, "committee")
+        grant(self.party, self.compound, "council")  # the council deliberates before a vote
         self.staff = make_staff(self.compound)
         self.owners, self.units = [], []
         for i in range(n_owners):
@@ -68,6 +70,7 @@ class CovenantWorld:
         kind = p.kind
         for name in ("open_consultation", "submit_review", "approve_review"):
             proposal_services.transition(self.party, p, name)
+        hold_deciding_meeting(self.compound, p, self.party, at=T0)
         opens = earliest_voting_start(T0, 15) if kind == "owners" else T0 + timedelta(hours=1)
         proposal_services.publish_notice(self.committee, p, opens_at=opens,
                                          closes_at=opens + timedelta(days=7), now=T0)

@@ -23,6 +23,7 @@ from tests.e2e.harness import (
     open_header_menu,
     screenshot,
 )
+from tests.proposals.helpers import hold_deciding_meeting
 from tests.proposals.web import open_now
 
 pytestmark = pytest.mark.e2e
@@ -78,7 +79,8 @@ def demo_world(live_server):
                                     kind="owners", matter=4)
         for step in ("open_consultation", "submit_review", "approve_review"):
             proposals.transition(party, proposal, step)
-        open_now(SimpleNamespace(committee=people[COMMITTEE]), proposal)
+        open_now(SimpleNamespace(committee=people[COMMITTEE], council_decides=lambda p, at: (
+            hold_deciding_meeting(compound, p, party, at))), proposal)
         issue = post_issue(people[OWNER], compound, title="地下车库漏水", body="B2 靠近电梯口",
                            category="公共设施")
         db.session.commit()
