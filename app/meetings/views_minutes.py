@@ -11,8 +11,8 @@ from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
 from app.core.ids import arg_id, parse_id
 from app.core.time import utcnow
+from app.meetings import decisions, pages, rules, services
 from app.meetings import minutes as svc
-from app.meetings import pages, services
 from app.meetings.diff import diff_lines, has_changes
 from app.meetings.forms import CommentForm, EmptyForm, MinutesForm
 from app.meetings.models import MinutesRevision
@@ -53,6 +53,7 @@ def render_minutes(compound, meeting, minutes, *, comment_form=None, status=200)
         may_draft=svc.may_draft(current_user, meeting),
         may_publish=svc.may_publish(current_user, meeting, compound),
         is_present=current_user.id in {a.user_id for a in present}, now=utcnow(),
+        decisions=decisions.decisions_of(meeting),
         comment_form=comment_form or CommentForm(formdata=None), form=EmptyForm()), status
 
 
@@ -221,6 +222,7 @@ def print_minutes(compound_id: int, meeting_id: int):
         "meetings/print.html", compound=compound, meeting=meeting, minutes=row,
         current=svc.current_revision(row), revisions=svc.revisions_of(row),
         attendance=attendance, quorum=services.quorum(meeting, attendance),
+        decisions=decisions.decisions_of(meeting), notice_note=rules.notice_note(meeting),
         people=pages.users_by_id([a.user_id for a in attendance]
                                  + [meeting.convener_id, meeting.recorder_id]),
         qr=qr_data_uri(url), url=url)
