@@ -70,10 +70,12 @@ def _check(actor, compound: Compound, meeting: Meeting, reason: str) -> str:
 
 
 def told_of(meeting: Meeting) -> list[int]:
-    """Everyone who has been notified of this meeting (its notice, an earlier change)."""
-    return list(db.session.scalars(select(Notification.user_id).where(
+    """Everyone who has been notified of this meeting (its notice, an earlier change), and
+    its convener when someone else changes it."""
+    told = set(db.session.scalars(select(Notification.user_id).where(
         Notification.compound_id == meeting.compound_id,
         Notification.link == meeting_path(meeting)).distinct()))
+    return sorted(told | {meeting.convener_id})
 
 
 def cancel(actor, compound: Compound, meeting: Meeting, reason: str,
