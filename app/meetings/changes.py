@@ -109,7 +109,7 @@ def reschedule(actor, compound: Compound, meeting: Meeting, starts_at: datetime,
     reason = _check(actor, compound, meeting, reason)
     days, urgent, why = check_time(compound, meeting.body, starts_at, is_urgent, urgent_reason,
                                    now)
-    place = clean_text(place, 120) if place else meeting.place
+    place = clean_text(place or "", 120) or meeting.place
     old = meeting.starts_at
     _move(meeting, old, status="rescheduled", starts_at=starts_at, place=place,
           notice_published_at=now, notice_days=days, is_urgent=urgent, urgent_reason=why)

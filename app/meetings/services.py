@@ -196,14 +196,21 @@ def lock_meeting(meeting: Meeting) -> Meeting:
     return db.session.execute(stmt).scalar_one()
 
 
-def require_started(meeting: Meeting, now: datetime, record_kind: str) -> None:
-    """Attendance, minutes, their confirmation and publication, and decisions are records of
-    a meeting that took place: refused before it starts and for a cancelled meeting."""
-    meeting = lock_meeting(meeting)
+def records_refusal(meeting: Meeting, now: datetime, record_kind: str):
+    """Why a record of this kind cannot be taken now, or None: attendance, minutes, their
+    confirmation and publication, and decisions are records of a meeting that took place."""
     if meeting.status == "cancelled":
-        raise ServiceError(_l("会议已取消，不能再登记或起草任何记录。"), status=409)
+        return _l("会议已取消，不能再登记或起草任何记录。")
     if now < meeting.starts_at:
-        raise ServiceError(NOT_YET[record_kind](china_time(meeting.starts_at)), status=409)
+        return NOT_YET[record_kind](china_time(meeting.starts_at))
+    return None
+
+
+def require_started(meeting: Meeting, now: datetime, record_kind: str) -> None:
+    """Refuse a record before the meeting starts and for a cancelled meeting."""
+    refusal = records_refusal(lock_meeting(meeting), now, record_kind)
+    if refusal is not None:
+        raise ServiceError(refusal, status=409)
 
 
 def may_record(user, meeting: Meeting, compound: Compound) -> bool:

@@ -98,6 +98,10 @@ def edit(compound_id: int, meeting_id: int):
         abort(403)
     if row is not None and row.status == "published":
         return redirect(url_for(".correct", compound_id=compound.id, meeting_id=meeting.id))
+    refusal = services.records_refusal(meeting, utcnow(), "minutes")
+    if refusal is not None:  # not offered before the meeting starts, nor once cancelled
+        flash(refusal, "error")
+        return redirect(url_for(".show", compound_id=compound.id, meeting_id=meeting.id))
     form, titles = _editor(meeting, row)
     if request.method == "GET":
         return _edit_page(compound, meeting, form, titles, False)

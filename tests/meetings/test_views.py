@@ -135,7 +135,8 @@ def test_draft_minutes_are_hidden_from_non_attendees(client, login_as, w):
 
 def test_user_text_is_escaped_on_every_page(client, login_as, w):
     payload = "\n\n".join(XSS)
-    meeting = w.convene(title=XSS[1][:120], free_items=[p[:200] for p in XSS])
+    meeting = w.convene(title=XSS[1][:120], free_items=[p[:200] for p in XSS],
+                        now=utcnow() - timedelta(days=10))  # held 5 days ago: editable now
     at = w.held(meeting)
     items = [minutes.ItemText(a.position, a.title, payload, payload, XSS[0][:80])
              for a in meeting.agenda]
