@@ -322,6 +322,7 @@ def _refuse_revision_changes(session, flush_context, instances) -> None:
             raise RevisionImmutable("minutes revisions are append-only (update refused)")
 
 
-# The decisions gate the vote and the changes tell people a meeting moved: the log vouches
-# for every row of both.
-require_coverage(MeetingChange, AgendaDecision)
+# A meeting's decision on a proposal gates its vote (who met, when, with which agenda, who
+# attended and what was decided), and its changes tell people it moved: the log vouches for
+# every row of these.
+require_coverage(Meeting, AgendaItem, Attendance, MeetingChange, AgendaDecision)

@@ -291,3 +291,22 @@ def test_decisions_are_frozen_once_the_minutes_are_published(w):
                                                meeting.agenda[0].id, "", "改一下",
                                                now=meeting.starts_at + timedelta(days=1)),
              contains="纪要已经公开")
+
+
+def test_attendance_or_a_decision_forged_in_the_database_is_reported(w):
+    """The quorum and the decision gate a vote: the log vouches for every row of them."""
+    from sqlalchemy import text
+
+    _p, meeting = _proposal_meeting(w)
+    w.held(meeting, present=2)
+    assert verify().ok
+    db.session.execute(text("UPDATE meeting_attendance SET status = 'present'"))
+    db.session.execute(text(
+        "INSERT INTO meeting_decisions (meeting_id, agenda_item_id, proposal_id, outcome, note, "
+        "recorded_by_id, recorded_at) VALUES (:m, :i, :p, 'to_vote', '', :u, :t)"),
+        {"m": meeting.id, "i": meeting.agenda[0].id, "p": _p.id, "u": w.recorder.id,
+         "t": utcnow()})
+    db.session.commit()
+    problems = verify().problems
+    assert any("meeting_attendance id=" in x for x in problems), problems
+    assert any("meeting_decisions id=" in x and "no audit entry covers" in x for x in problems)
