@@ -17,6 +17,7 @@ from app.covenants import adoption, household, services
 from app.covenants.lifecycle import covenant_of
 from app.covenants.models import CovenantVersion
 from app.extensions import db
+from app.meetings.demo import hold_deliberation
 from app.proposals import ballots
 from app.proposals import services as proposal_services
 from app.proposals.demo import COUNCIL_OPINION, walk_to_deliberation
@@ -55,6 +56,7 @@ def _vote(version: CovenantVersion, people: dict, noticed: datetime) -> None:
     """A resident consultation on the version, most residents agreeing; result published."""
     p = adoption.create_proposal(people["committee"], version, kind="consultation")
     walk_to_deliberation(p, people["committee"], people["party_cell"], noticed)
+    hold_deliberation(db.session.get(Compound, p.compound_id), p, people["party_cell"], noticed)
     opens = noticed + timedelta(hours=1)
     closes = opens + timedelta(days=7)
     proposal_services.publish_notice(people["committee"], p, opens_at=opens, closes_at=closes,

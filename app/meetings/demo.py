@@ -1,18 +1,19 @@
 """Demo meetings for 锦华苑: a past council meeting whose minutes were drafted twice, confirmed
 by everyone present, published and later corrected once; and an upcoming council meeting with
 its agenda. Everything goes through the services (and so into the audit chain)."""
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.compounds.demo import ACCOUNTS
 from app.compounds.models import Compound
-from app.core.time import utcnow
+from app.core.time import CHINA, utcnow
 from app.extensions import db
 from app.issues.models import Issue
-from app.meetings import minutes, services
+from app.meetings import decisions, minutes, services
 from app.meetings.models import Meeting
+from app.meetings.queries import deciding_body
 from app.proposals.models import Proposal
 
 
@@ -23,6 +24,28 @@ def _user(role_word: str) -> User:
 
 def _first_id(stmt):
     return db.session.scalar(stmt.limit(1))
+
+
+PLACE = "锦华苑党群服务站二楼会议室"
+
+
+def hold_deliberation(compound: Compound, proposal: Proposal, convener: User,
+                      noticed: datetime, recorder: User | None = None) -> Meeting:
+    """议事会商议 of a demo proposal: the council (the committee for its own resolutions),
+    convened six days before the voting notice, met the evening before it; every member came
+    and the meeting decided to put the proposal to a vote."""
+    day_before = (noticed.astimezone(CHINA) - timedelta(days=1)).date()
+    starts = datetime.combine(day_before, time(19, 30), tzinfo=CHINA)
+    meeting = services.convene(convener, compound, services.ConveneInput(
+        body=deciding_body(proposal), title=f"议事会会议：商议“{proposal.title}”", place=PLACE,
+        starts_at=starts, recorder_id=(recorder or convener).id,
+        proposal_ids=[proposal.id]), now=noticed - timedelta(days=6))
+    services.record_attendance(convener, compound, meeting, {
+        row.id: "present" for row in services.attendance_of(meeting)},
+        now=starts + timedelta(minutes=5))
+    decisions.record_decision(convener, compound, meeting, meeting.agenda[0].id, "to_vote",
+                              "与会成员一致同意提交表决", now=starts + timedelta(hours=1))
+    return meeting
 
 
 def seed_meetings(compound: Compound) -> list[Meeting]:
@@ -36,7 +59,7 @@ def seed_meetings(compound: Compound) -> list[Meeting]:
         Issue.compound_id == compound.id, Issue.status == "on_agenda").order_by(Issue.id)))
 
     past = services.convene(secretary, compound, services.ConveneInput(
-        body="council", title="2026年第三次议事会会议", place="锦华苑党群服务站二楼会议室",
+        body="council", title="2026年第三次议事会会议", place=PLACE,
         starts_at=now - timedelta(days=30), recorder_id=recorder.id,
         issue_ids=agenda_issues[:1],
         proposal_ids=[council_proposal] if council_proposal else [],
@@ -45,6 +68,13 @@ def seed_meetings(compound: Compound) -> list[Meeting]:
     at = past.starts_at + timedelta(minutes=5)
     services.record_attendance(secretary, compound, past, {
         row.id: "present" for row in services.attendance_of(past)}, now=at)
+    for item in past.agenda:
+        if item.kind == "proposal":
+            decisions.record_decision(recorder, compound, past, item.id, "deferred",
+                                      "同意选址；充电安全管理办法补充后再提交表决", now=at)
+        elif item.kind == "issue":
+            decisions.record_decision(recorder, compound, past, item.id, "decided",
+                                      "物业两周内张贴通知并逐栋检查，逾期未清理的统一清运", now=at)
     items = minutes.items_for_form(past, None)
     first = items[0]
     first.discussion = ("与会成员认为楼道堆物是消防隐患，应先由物业张贴通知，限期自行清理。\n\n"
@@ -69,7 +99,7 @@ def seed_meetings(compound: Compound) -> list[Meeting]:
                     "补记：会上决定统一清运时由网格员到场，初稿漏记", now=at + timedelta(days=5))
 
     upcoming = services.convene(secretary, compound, services.ConveneInput(
-        body="council", title="2026年第四次议事会会议", place="锦华苑党群服务站二楼会议室",
+        body="council", title="2026年第四次议事会会议", place=PLACE,
         starts_at=now + timedelta(days=6), recorder_id=recorder.id,
         issue_ids=agenda_issues[1:3],
         free_items=["讨论中心花园改造意见征集的结果", "听取物业第三季度服务情况汇报"],

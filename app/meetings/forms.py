@@ -98,3 +98,28 @@ class TaskForm(Form):
 
 class EmptyForm(Form):
     """A button that only needs the CSRF token."""
+
+
+class CancelForm(Form):
+    reason = TextAreaField(_l("取消的理由（必填，会通知所有参会人员）"), filters=[_strip],
+                           validators=[DataRequired(_l("请写明理由。")), Length(max=500)])
+
+
+class RescheduleForm(Form):
+    starts_at = DateTimeLocalField(_l("新的会议时间（北京时间）"), format=DATETIME_FORMATS,
+                                   validators=[InputRequired(_l("请填写会议时间。"))])
+    place = StringField(_l("会议地点（不变可不填）"), filters=[_strip],
+                        validators=[Optional(), Length(max=120)])
+    reason = TextAreaField(_l("改期的理由（必填，会通知所有参会人员）"), filters=[_strip],
+                           validators=[DataRequired(_l("请写明理由。")), Length(max=500)])
+    is_urgent = BooleanField(_l("紧急会议（不足通知期）"))
+    urgent_reason = TextAreaField(_l("紧急召开的理由"), filters=[_strip],
+                                  validators=[Optional(), Length(max=500)])
+
+
+class DecisionForm(Form):
+    outcome = RadioField(_l("会议决定"), choices=[("to_vote", _l("提交表决")),
+                                               ("deferred", _l("暂缓")),
+                                               ("revise", _l("退回修改"))],
+                         validators=[Optional()])
+    note = TextAreaField(_l("说明"), filters=[_strip], validators=[Optional(), Length(max=500)])

@@ -27,7 +27,7 @@ from app.meetings.models import (
     MinutesResponse,
     MinutesRevision,
 )
-from app.meetings.services import attendance_of, meeting_path
+from app.meetings.services import attendance_of, meeting_path, require_started
 from app.notifications.services import notify
 
 TEXT_MAX = 10000
@@ -140,8 +140,7 @@ def save_draft(actor, compound: Compound, meeting: Meeting, items: list[ItemText
     now = now or utcnow()
     if not may_draft(actor, meeting):
         raise PermissionDenied(_l("只有会议记录人可以起草纪要。"))
-    if now < meeting.starts_at - timedelta(hours=2):
-        raise ServiceError(_l("会议还没有开始，不能起草纪要。"), status=409)
+    require_started(meeting, now, "minutes")
     minutes = minutes_of(meeting)
     if minutes is None:
         minutes = Minutes(meeting_id=meeting.id, compound_id=compound.id, status="draft")
@@ -176,6 +175,7 @@ def submit_for_confirmation(actor, compound: Compound, meeting: Meeting,
     minutes = minutes_of(meeting)
     if not may_draft(actor, meeting):
         raise PermissionDenied(_l("只有会议记录人可以提交纪要确认。"))
+    require_started(meeting, now, "confirm")
     if minutes is None or minutes.current_revision_id is None:
         raise ServiceError(_l("请先起草纪要。"), status=409)
     if minutes.status != "draft":
@@ -195,6 +195,7 @@ def submit_for_confirmation(actor, compound: Compound, meeting: Meeting,
 
 def _respond(actor, compound: Compound, meeting: Meeting, kind: str, comment: str,
              now: datetime) -> MinutesResponse:
+    require_started(meeting, now, "confirm")
     minutes = minutes_of(meeting)
     if minutes is None or minutes.status != "confirming":
         raise ServiceError(_l("纪要现在不在确认阶段。"), status=409)
@@ -251,6 +252,7 @@ def publish(actor, compound: Compound, meeting: Meeting,
     now = now or utcnow()
     if not may_publish(actor, meeting, compound):
         raise PermissionDenied(_l("只有会议召集人可以公开纪要。"))
+    require_started(meeting, now, "publish")
     minutes = minutes_of(meeting)
     if minutes is None or minutes.status != "confirming":
         raise ServiceError(_l("纪要须先经出席人确认，才能公开。"), status=409)

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from app.audit.coverage import require_coverage
 from app.core.schema import sql_in
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
@@ -30,6 +31,12 @@ MINUTES_STATUSES = ("draft", "confirming", "published")
 REVISION_KINDS = ("draft", "correction")
 RESPONSES = ("confirm", "comment")
 TASK_STATUSES = ("open", "in_progress", "done")
+MEETING_STATUSES = ("scheduled", "rescheduled", "cancelled")
+CHANGE_KINDS = ("reschedule", "cancel")
+# The meeting's decision on an agenda item: a proposal is put to a vote (提交表决), deferred
+# (暂缓) or sent back for revision (退回修改); any other item records what was decided.
+PROPOSAL_OUTCOMES = ("to_vote", "deferred", "revise")
+OUTCOMES = (*PROPOSAL_OUTCOMES, "decided")
 
 
 class MeetingRules(db.Model):
@@ -95,6 +102,8 @@ class Meeting(db.Model):
     is_urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     urgent_reason: Mapped[str] = mapped_column(Text, default="")
     demand_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_demands.id"))
+    status: Mapped[str] = mapped_column(String(16), default="scheduled",
+                                        server_default="scheduled")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     convener = relationship("User", foreign_keys=[convener_id])
     recorder = relationship("User", foreign_keys=[recorder_id])
@@ -102,7 +111,50 @@ class Meeting(db.Model):
     __table_args__ = (
         CheckConstraint(f"body IN {sql_in(BODIES)}", name="body_known"),
         CheckConstraint("NOT is_urgent OR urgent_reason <> ''", name="urgent_has_reason"),
+        CheckConstraint(f"status IN {sql_in(MEETING_STATUSES)}", name="status_known"),
         Index("ix_meetings_compound_starts", "compound_id", "starts_at"),
+    )
+
+
+class MeetingChange(db.Model):
+    """A meeting moved (改期) or called off (取消), with the written reason: the time it had
+    before and, when moved, the new one."""
+
+    __tablename__ = "meeting_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    old_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    new_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (
+        CheckConstraint(f"kind IN {sql_in(CHANGE_KINDS)}", name="kind_known"),
+        CheckConstraint("reason <> ''", name="has_reason"),
+        CheckConstraint("(kind = 'cancel') = (new_starts_at IS NULL)", name="new_time_if_moved"),
+    )
+
+
+class AgendaDecision(db.Model):
+    """What the meeting decided on one agenda item. For a proposal, 提交表决 here is what lets
+    its voting notice be published (DESIGN §2: 议事会商议 at a held meeting)."""
+
+    __tablename__ = "meeting_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("meeting_agenda_items.id"),
+                                                unique=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (
+        CheckConstraint(f"outcome IN {sql_in(OUTCOMES)}", name="outcome_known"),
+        CheckConstraint(f"proposal_id IS NULL OR outcome IN {sql_in(PROPOSAL_OUTCOMES)}",
+                        name="proposal_outcome"),
+        CheckConstraint("outcome <> 'decided' OR note <> ''", name="decided_has_note"),
     )
 
 
@@ -268,3 +320,9 @@ def _refuse_revision_changes(session, flush_context, instances) -> None:
     for obj in session.dirty:
         if isinstance(obj, MinutesRevision) and session.is_modified(obj):
             raise RevisionImmutable("minutes revisions are append-only (update refused)")
+
+
+# A meeting's decision on a proposal gates its vote (who met, when, with which agenda, who
+# attended and what was decided), and its changes tell people it moved: the log vouches for
+# every row of these.
+require_coverage(Meeting, AgendaItem, Attendance, MeetingChange, AgendaDecision)

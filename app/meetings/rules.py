@@ -2,6 +2,7 @@
 import math
 from datetime import datetime, time, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.compounds.access import has_role
@@ -55,6 +56,38 @@ def earliest_start(notice_at: datetime, days: int) -> datetime:
         return notice_at
     day = notice_at.astimezone(CHINA).date() + timedelta(days=days)
     return datetime.combine(day, time.min, tzinfo=CHINA)
+
+
+def notice_period(notice_at: datetime, starts_at: datetime) -> str:
+    """The notice the meeting really had, from the notice to the start, in days and hours
+    (minutes when under a day): "提前 2 天 5 小时通知"."""
+    total = max(0, int((starts_at - notice_at).total_seconds()) // 60)
+    days, rest = divmod(total, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days and hours:
+        return gettext("提前 %(d)s 天 %(h)s 小时通知", d=days, h=hours)
+    if days:
+        return gettext("提前 %(d)s 天通知", d=days)
+    if hours and minutes:
+        return gettext("提前 %(h)s 小时 %(m)s 分钟通知", h=hours, m=minutes)
+    if hours:
+        return gettext("提前 %(h)s 小时通知", h=hours)
+    return gettext("提前 %(m)s 分钟通知", m=minutes)
+
+
+def is_short_notice(meeting) -> bool:
+    """Shorter notice than the compound's rule asked for when it was given."""
+    return meeting.starts_at < earliest_start(meeting.notice_published_at, meeting.notice_days)
+
+
+def notice_note(meeting) -> str:
+    """What a notification or a page says of the notice: the real period, and for a meeting
+    at shorter notice than the rule, that it is urgent and why."""
+    text = notice_period(meeting.notice_published_at, meeting.starts_at)
+    if meeting.is_urgent or is_short_notice(meeting):
+        return gettext("（%(period)s；紧急会议，不足 %(days)s 日通知期，理由：%(reason)s）",
+                       period=text, days=meeting.notice_days, reason=meeting.urgent_reason)
+    return gettext("（%(period)s）", period=text)
 
 
 def may_convene(user, compound: Compound, body: str) -> bool:

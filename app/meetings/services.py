@@ -83,21 +83,27 @@ def _agenda(compound: Compound, data: ConveneInput) -> list[AgendaItem]:
     return items
 
 
-def _check_time(compound: Compound, data: ConveneInput, now: datetime) -> tuple[int, str]:
-    days = rules.notice_days(compound, data.body)
-    reason = clean_text(data.urgent_reason, REASON_MAX)
-    if data.starts_at <= now:
+def check_time(compound: Compound, body: str, starts_at: datetime, is_urgent: bool,
+               urgent_reason: str, now: datetime) -> tuple[int, bool, str]:
+    """(the rule's notice days, whether the notice is shorter than the rule, the reason).
+
+    The notice must run the compound's period first; a meeting at shorter notice is an urgent
+    one (紧急会议) and needs a written reason, printed on the notice. A meeting with notice
+    enough is not marked urgent whatever the box said."""
+    days = rules.notice_days(compound, body)
+    reason = clean_text(urgent_reason, REASON_MAX)
+    if starts_at <= now:
         raise ServiceError(_l("会议时间须晚于现在。"), field="starts_at")
     earliest = rules.earliest_start(now, days)
-    if data.is_urgent:
-        if not reason:
-            raise ServiceError(_l("紧急会议须写明理由。"), field="urgent_reason")
-    elif data.starts_at < earliest:
+    short = starts_at < earliest
+    if short and not is_urgent:
         raise ServiceError(
             _l("会议通知须提前 %(days)s 日发布：最早可定在 %(when)s（北京时间）。确有紧急情况请"
                "勾选“紧急会议”并写明理由。", days=days, when=china_time(earliest)),
             field="starts_at")
-    return days, reason if data.is_urgent else ""
+    if short and not reason:
+        raise ServiceError(_l("紧急会议须写明理由。"), field="urgent_reason")
+    return days, short, reason if short else ""
 
 
 def _demand_for(compound: Compound, data: ConveneInput) -> MeetingDemand | None:
@@ -126,7 +132,8 @@ def convene(actor, compound: Compound, data: ConveneInput,
         raise ServiceError(_l("请填写会议名称。"), field="title")
     if not place:
         raise ServiceError(_l("请填写会议地点。"), field="place")
-    days, reason = _check_time(compound, data, now)
+    days, urgent, reason = check_time(compound, data.body, data.starts_at, data.is_urgent,
+                                      data.urgent_reason, now)
     members = rules.member_ids(compound, data.body)
     if data.body in rules.MEMBER_ROLE and not members:
         raise ServiceError(_l("本小区还没有这个组织的成员，无法召集会议。"), field="body")
@@ -134,7 +141,7 @@ def convene(actor, compound: Compound, data: ConveneInput,
     demand = _demand_for(compound, data)
     meeting = Meeting(compound_id=compound.id, body=data.body, title=title, place=place,
                       starts_at=data.starts_at, convener_id=actor.id, recorder_id=recorder_id,
-                      notice_published_at=now, notice_days=days, is_urgent=data.is_urgent,
+                      notice_published_at=now, notice_days=days, is_urgent=urgent,
                       urgent_reason=reason, demand_id=demand.id if demand else None,
                       created_at=now)
     meeting.agenda = _agenda(compound, data)
@@ -154,14 +161,56 @@ def convene(actor, compound: Compound, data: ConveneInput,
     db.session.flush()
     record(actor, compound, "meeting.convene", meeting,
            {"body": data.body, "starts_at": data.starts_at, "notice_days": days,
-            "urgent": data.is_urgent, "reason": reason, "demand": data.demand_id},
+            "urgent": urgent, "reason": reason, "demand": data.demand_id},
            also=also, actor_role=primary_role(actor, compound))
     notify([p.user_id for p in people], compound.id, "meeting.convened",
            gettext("%(body)s通知：%(title)s，%(when)s 在%(place)s召开",
                    body=rules.BODY_LABELS[data.body], title=title,
-                   when=china_time(data.starts_at), place=place),
-           meeting_path(meeting), skip=actor.id)
+                   when=china_time(data.starts_at), place=place)
+           + rules.notice_note(meeting), meeting_path(meeting), skip=actor.id)
     return meeting
+
+
+# Each record of a meeting is refused before it starts, saying when it does.
+NOT_YET = {
+    "attendance": lambda when: _l("会议定于 %(when)s（北京时间）开始，开始后才能登记出席情况。",
+                                  when=when),
+    "minutes": lambda when: _l("会议定于 %(when)s（北京时间）开始，开始后才能起草纪要。",
+                               when=when),
+    "confirm": lambda when: _l("会议定于 %(when)s（北京时间）开始，开始后才能确认纪要。",
+                               when=when),
+    "publish": lambda when: _l("会议定于 %(when)s（北京时间）开始，开始后才能公开纪要。",
+                               when=when),
+    "decision": lambda when: _l("会议定于 %(when)s（北京时间）开始，开始后才能记录会议决定。",
+                                when=when),
+}
+
+
+def lock_meeting(meeting: Meeting) -> Meeting:
+    """Read the meeting row again, locked on PostgreSQL: a record taken now and a cancel or
+    move of the meeting run one after the other, never across each other."""
+    stmt = select(Meeting).where(Meeting.id == meeting.id).execution_options(
+        populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return db.session.execute(stmt).scalar_one()
+
+
+def records_refusal(meeting: Meeting, now: datetime, record_kind: str):
+    """Why a record of this kind cannot be taken now, or None: attendance, minutes, their
+    confirmation and publication, and decisions are records of a meeting that took place."""
+    if meeting.status == "cancelled":
+        return _l("会议已取消，不能再登记或起草任何记录。")
+    if now < meeting.starts_at:
+        return NOT_YET[record_kind](china_time(meeting.starts_at))
+    return None
+
+
+def require_started(meeting: Meeting, now: datetime, record_kind: str) -> None:
+    """Refuse a record before the meeting starts and for a cancelled meeting."""
+    refusal = records_refusal(lock_meeting(meeting), now, record_kind)
+    if refusal is not None:
+        raise ServiceError(refusal, status=409)
 
 
 def may_record(user, meeting: Meeting, compound: Compound) -> bool:
@@ -174,8 +223,7 @@ def record_attendance(actor, compound: Compound, meeting: Meeting, statuses: dic
     now = now or utcnow()
     if not may_record(actor, meeting, compound):
         raise PermissionDenied(_l("只有会议记录人或召集人可以登记出席情况。"))
-    if now < meeting.starts_at - timedelta(hours=2):
-        raise ServiceError(_l("会议开始前两小时内才能登记出席情况。"), status=409)
+    require_started(meeting, now, "attendance")
     rows = {a.id: a for a in attendance_of(meeting)}
     changed = []
     for row_id, status in statuses.items():
@@ -202,6 +250,7 @@ def add_attendee(actor, compound: Compound, meeting: Meeting, user,
     now = now or utcnow()
     if not may_record(actor, meeting, compound):
         raise PermissionDenied(_l("只有会议记录人或召集人可以登记出席情况。"))
+    require_started(meeting, now, "attendance")
     if not is_member(user, compound) and meeting.body == "residents":
         raise ServiceError(_l("这个人不是本小区的成员。"), field="mobile")
     row = Attendance(meeting_id=meeting.id, user_id=user.id, is_member=False,

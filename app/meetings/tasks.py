@@ -46,10 +46,11 @@ def update_task(actor, compound: Compound, task: FollowUpTask, status: str, note
 
 def upcoming_meetings(compound: Compound, limit: int = 3,
                      now: datetime | None = None) -> list[Meeting]:
-    """Meetings still to come, soonest first (for the compound overview)."""
+    """Meetings still to come and not called off, soonest first (for the compound overview)."""
     now = now or utcnow()
     return list(db.session.scalars(
-        select(Meeting).where(Meeting.compound_id == compound.id, Meeting.starts_at >= now)
+        select(Meeting).where(Meeting.compound_id == compound.id, Meeting.starts_at >= now,
+                              Meeting.status != "cancelled")
         .order_by(Meeting.starts_at, Meeting.id).limit(limit)))
 
 

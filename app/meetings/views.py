@@ -14,10 +14,19 @@ from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.ids import arg_id, parse_id
 from app.core.time import CHINA, utcnow
+from app.meetings import changes, decisions, pages, rules, services, tasks
 from app.meetings import minutes as minutes_services
-from app.meetings import pages, rules, services, tasks
 from app.meetings import views_minutes as _minutes_routes  # noqa: F401  (routes on bp)
-from app.meetings.forms import AttendeeForm, ConveneForm, DemandForm, EmptyForm, TaskForm
+from app.meetings.forms import (
+    AttendeeForm,
+    CancelForm,
+    ConveneForm,
+    DecisionForm,
+    DemandForm,
+    EmptyForm,
+    RescheduleForm,
+    TaskForm,
+)
 from app.meetings.web import bp
 
 __all__ = ["bp"]
@@ -93,18 +102,34 @@ def new(compound_id: int):
     return redirect(url_for(".show", compound_id=compound.id, meeting_id=meeting.id))
 
 
-def render_meeting(compound, meeting, *, attendee_form=None, status=200):
+def render_meeting(compound, meeting, *, attendee_form=None, cancel_form=None,
+                   reschedule_form=None, decision_form=None, decision_item=None, status=200):
     attendance = services.attendance_of(meeting)
     minutes = minutes_services.minutes_of(meeting)
+    taken = decisions.decisions_of(meeting)
     people = pages.users_by_id([a.user_id for a in attendance]
                                + [meeting.convener_id, meeting.recorder_id])
+    now = utcnow()
+    cancelled = meeting.status == "cancelled"
+    published = minutes is not None and minutes.status == "published"
+    recorded = bool(minutes or taken or any(a.status != "unrecorded" for a in attendance))
     return render_template(
         "meetings/show.html", compound=compound, meeting=meeting, attendance=attendance,
         people=people, quorum=services.quorum(meeting, attendance), minutes=minutes,
+        decisions=taken, changes=changes.changes_of(meeting),
+        notice_note=rules.notice_note(meeting),
+        started=now >= meeting.starts_at, records_open=now >= meeting.starts_at
+        and not cancelled,
         may_record=services.may_record(current_user, meeting, compound),
+        may_decide=services.may_record(current_user, meeting, compound) and not published,
         may_draft=minutes_services.may_draft(current_user, meeting),
-        earliest=rules.earliest_start(meeting.notice_published_at, meeting.notice_days),
+        may_change=changes.may_change(current_user, meeting, compound) and not cancelled
+        and not recorded,
         publish_by=meeting.starts_at + timedelta(days=rules.PUBLISH_DAYS),
+        rule_days=rules.notice_days(compound, meeting.body),
+        decision_form=decision_form, decision_item=decision_item,
+        cancel_form=cancel_form or CancelForm(formdata=None),
+        reschedule_form=reschedule_form or RescheduleForm(formdata=None),
         attendee_form=attendee_form or AttendeeForm(formdata=None), form=EmptyForm()), status
 
 
@@ -158,6 +183,71 @@ def add_attendee(compound_id: int, meeting_id: int):
     flash(_("已加入出席名单。"), "success")
     return redirect(url_for(".show", compound_id=compound.id, meeting_id=meeting.id,
                             _anchor="attendance"))
+
+
+def _to_meeting(meeting, anchor=None):
+    return redirect(url_for(".show", compound_id=meeting.compound_id, meeting_id=meeting.id,
+                            _anchor=anchor))
+
+
+@bp.post("/<int:meeting_id>/cancel")
+@login_required
+def cancel(compound_id: int, meeting_id: int):
+    compound = require_member(compound_id)
+    meeting = pages.get_meeting(compound, meeting_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return render_meeting(compound, meeting, cancel_form=form, status=400)
+    try:
+        with unit_of_work():
+            changes.cancel(current_user, compound, meeting, form.reason.data)
+    except ServiceError as exc:
+        show_error(form, exc)
+        return render_meeting(compound, meeting, cancel_form=form, status=exc.status)
+    flash(_("会议已取消，已通知参会人员。"), "success")
+    return _to_meeting(meeting)
+
+
+@bp.post("/<int:meeting_id>/reschedule")
+@login_required
+def reschedule(compound_id: int, meeting_id: int):
+    compound = require_member(compound_id)
+    meeting = pages.get_meeting(compound, meeting_id)
+    form = RescheduleForm()
+    if not form.validate_on_submit():
+        return render_meeting(compound, meeting, reschedule_form=form, status=400)
+    try:
+        with unit_of_work():
+            changes.reschedule(current_user, compound, meeting,
+                               form.starts_at.data.replace(tzinfo=CHINA), form.reason.data,
+                               place=form.place.data, is_urgent=form.is_urgent.data,
+                               urgent_reason=form.urgent_reason.data or "")
+    except ServiceError as exc:
+        show_error(form, exc)
+        return render_meeting(compound, meeting, reschedule_form=form, status=exc.status)
+    flash(_("会议已改期，已通知参会人员。"), "success")
+    return _to_meeting(meeting)
+
+
+@bp.post("/<int:meeting_id>/decisions/<int:item_id>")
+@login_required
+def decide(compound_id: int, meeting_id: int, item_id: int):
+    compound = require_member(compound_id)
+    meeting = pages.get_meeting(compound, meeting_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return render_meeting(compound, meeting, decision_form=form, decision_item=item_id,
+                              status=400)
+    try:
+        with unit_of_work():
+            decisions.record_decision(current_user, compound, meeting, item_id,
+                                      form.outcome.data or "", form.note.data or "")
+    except ServiceError as exc:
+        show_error(form, exc)
+        return render_meeting(compound, meeting, decision_form=form, decision_item=item_id,
+                              status=exc.status)
+    flash(_("会议决定已记录。"), "success")
+    return _to_meeting(meeting, f"item-{item_id}")
 
 
 @bp.post("/demands")

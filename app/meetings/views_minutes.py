@@ -12,8 +12,8 @@ from app.core.i18n import lazy_gettext as _l
 from app.core.ids import arg_id, parse_id
 from app.core.paper_links import paper_url
 from app.core.time import utcnow
+from app.meetings import decisions, pages, rules, services
 from app.meetings import minutes as svc
-from app.meetings import pages, services
 from app.meetings.diff import diff_lines, has_changes
 from app.meetings.forms import CommentForm, EmptyForm, MinutesForm
 from app.meetings.models import MinutesRevision
@@ -54,6 +54,7 @@ def render_minutes(compound, meeting, minutes, *, comment_form=None, status=200)
         may_draft=svc.may_draft(current_user, meeting),
         may_publish=svc.may_publish(current_user, meeting, compound),
         is_present=current_user.id in {a.user_id for a in present}, now=utcnow(),
+        decisions=decisions.decisions_of(meeting),
         comment_form=comment_form or CommentForm(formdata=None), form=EmptyForm()), status
 
 
@@ -98,6 +99,10 @@ def edit(compound_id: int, meeting_id: int):
         abort(403)
     if row is not None and row.status == "published":
         return redirect(url_for(".correct", compound_id=compound.id, meeting_id=meeting.id))
+    refusal = services.records_refusal(meeting, utcnow(), "minutes")
+    if refusal is not None:  # not offered before the meeting starts, nor once cancelled
+        flash(refusal, "error")
+        return redirect(url_for(".show", compound_id=compound.id, meeting_id=meeting.id))
     form, titles = _editor(meeting, row)
     if request.method == "GET":
         return _edit_page(compound, meeting, form, titles, False)
@@ -223,6 +228,7 @@ def print_minutes(compound_id: int, meeting_id: int):
         "meetings/print.html", compound=compound, meeting=meeting, minutes=row,
         current=current, revisions=svc.revisions_of(row),
         attendance=attendance, quorum=services.quorum(meeting, attendance),
+        decisions=decisions.decisions_of(meeting), notice_note=rules.notice_note(meeting),
         people=pages.users_by_id([a.user_id for a in attendance]
                                  + [meeting.convener_id, meeting.recorder_id]),
         qr=qr_data_uri(url), url=url)

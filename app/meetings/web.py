@@ -3,6 +3,7 @@ from flask import Blueprint
 
 from app.compounds.roles import ROLE_LABELS
 from app.core.i18n import lazy_gettext as _l
+from app.meetings.decisions import OUTCOME_LABELS
 from app.meetings.rules import BODY_LABELS
 from app.meetings.tasks import TASK_STATUS_LABELS
 
@@ -19,4 +20,5 @@ AGENDA_KIND_LABELS = {"issue": _l("议题"), "proposal": _l("议案"), "free": _
 def _names():
     return {"body_labels": BODY_LABELS, "attendance_labels": ATTENDANCE_LABELS,
             "minutes_labels": MINUTES_LABELS, "agenda_kind_labels": AGENDA_KIND_LABELS,
-            "task_status_labels": TASK_STATUS_LABELS, "role_labels": ROLE_LABELS}
+            "task_status_labels": TASK_STATUS_LABELS, "role_labels": ROLE_LABELS,
+            "outcome_labels": OUTCOME_LABELS}

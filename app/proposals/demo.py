@@ -17,6 +17,7 @@ from app.compounds.models import Compound
 from app.core.time import utcnow
 from app.core.uploads import store
 from app.extensions import db
+from app.meetings.demo import hold_deliberation
 from app.proposals import ballots, services
 from app.proposals.models import ElectorateMember, Proposal
 from app.proposals.periods import earliest_voting_start
@@ -44,18 +45,21 @@ COUNCIL_OPINION = "经议事会会议商议，同意按公告所列事项和方�
 
 def walk_to_deliberation(p: Proposal, proposer: User, reviewer: User, before: datetime) -> None:
     """征求意见 opened three weeks before `before`, so the minimum consultation has run; then
-    reviewed by a party-cell member other than the proposer, with a written opinion."""
+    reviewed a week before it by a party-cell member other than the proposer, with a written
+    opinion, in time for the council meeting that deliberates it (app.meetings.demo)."""
     p.created_at = before - timedelta(days=22)
     services.transition(proposer, p, "open_consultation", now=before - timedelta(days=21))
-    services.transition(proposer, p, "submit_review", now=before - timedelta(days=4))
+    services.transition(proposer, p, "submit_review", now=before - timedelta(days=8))
     services.transition(reviewer, p, "approve_review", REVIEW_OPINION,
-                        now=before - timedelta(days=3))
+                        now=before - timedelta(days=7))
 
 
 def _walk_to_notice(p: Proposal, people: dict, noticed: datetime, days: int) -> datetime:
     walk_to_deliberation(p, people["committee"], people["party_cell"], noticed)
-    opens = earliest_voting_start(noticed, services.notice_days(p, db.session.get(
-        Compound, p.compound_id))) if p.kind == "owners" else noticed + timedelta(hours=1)
+    compound = db.session.get(Compound, p.compound_id)
+    hold_deliberation(compound, p, people["party_cell"], noticed, recorder=people["council"])
+    opens = earliest_voting_start(noticed, services.notice_days(p, compound)) \
+        if p.kind == "owners" else noticed + timedelta(hours=1)
     services.publish_notice(people["committee"], p, opens_at=opens, opinion=COUNCIL_OPINION,
                             closes_at=opens + timedelta(days=days), now=noticed)
     services.open_voting(p, now=opens)

@@ -11,6 +11,7 @@ from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import china_time, cn_date, utcnow
 from app.extensions import db
+from app.meetings.queries import require_vote_decision
 from app.notifications.services import follow
 from app.proposals import electorate, reminders, results, sealing
 from app.proposals.lifecycle import (
@@ -217,6 +218,7 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
     compound's rules leave this vote alone."""
     now = now or utcnow()
     compound = _may(actor, proposal, "publish_notice")
+    require_vote_decision(proposal, now)  # 议事会商议: a held meeting decided to put it to a vote
     opinion = (opinion or "").strip()
     if not opinion:
         raise ServiceError(_l("请填写议事会商议意见。"), field="opinion")

@@ -15,6 +15,7 @@ from app.core.ids import arg_id, arg_page
 from app.core.related import related
 from app.core.time import utcnow
 from app.issues import services as issue_services
+from app.meetings.queries import vote_decision_for
 from app.proposals import attachments, pages, services, stages, standing
 from app.proposals import views_result as _result_routes  # noqa: F401  (routes on bp)
 from app.proposals import views_staff as _staff_routes  # noqa: F401
@@ -218,6 +219,8 @@ def render_show(compound, proposal, *, failed=None, action_form=None, notice_for
         "can_edit": proposal.state in services.EDITABLE
         and has_role(current_user, compound, *PROPOSERS),
         **turnout_context(proposal),
+        "deliberation": vote_decision_for(proposal) if proposal.state == "deliberation"
+        else None,
     }
     if "publish_notice" in actions:
         context.update(_notice_context(compound, proposal, notice_form))

@@ -10,7 +10,7 @@ from app.proposals import ballots
 from app.proposals import services as proposal_services
 from app.proposals.periods import CST, earliest_voting_start
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
-from tests.proposals.helpers import COUNCIL_OPINION, to_deliberation
+from tests.proposals.helpers import COUNCIL_OPINION, hold_deciding_meeting, to_deliberation
 
 T0 = datetime(2026, 6, 2, 9, 0, tzinfo=CST)
 ARTICLES = ("爱护公共设施，不在楼道堆放杂物。\n\n垃圾分类投放，不高空抛物。\n\n"
@@ -26,6 +26,7 @@ class CovenantWorld:
         grant(self.party_deputy, self.compound, "party_cell")
         self.committee = make_user(name="业委会主任")
         grant(self.committee, self.compound, "committee")
+        grant(self.party, self.compound, "council")  # the council deliberates before a vote
         self.staff = make_staff(self.compound)
         self.owners, self.units = [], []
         for i in range(n_owners):
@@ -70,6 +71,7 @@ class CovenantWorld:
     def walk_vote(self, p, yes=True, share=1.0):
         kind = p.kind
         to_deliberation(p, self.party, self.party_deputy)
+        hold_deciding_meeting(self.compound, p, self.party, at=T0)
         opens = earliest_voting_start(T0, 15) if kind == "owners" else T0 + timedelta(hours=1)
         proposal_services.publish_notice(self.committee, p, opinion=COUNCIL_OPINION,
                                          opens_at=opens, closes_at=opens + timedelta(days=7),

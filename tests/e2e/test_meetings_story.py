@@ -4,6 +4,7 @@ two saves and submits them, everyone present confirms, the convener publishes (t
 hash is stamped), the recorder corrects with a reason, and anyone reads the diff and the print
 view. Every page is axe-clean and fits 360 px; `flask audit verify` passes after the story
 and fails once a revision's text is edited in the database."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -75,7 +76,12 @@ def test_meeting_from_notice_to_corrected_minutes(live_server, browser, browser_
     click_and_wait(page, page.get_by_role("button", name="发布会议通知"))
     assert "会议通知已发布" in page.content()
     meeting_url = page.url
+    # The notice it really had, in days and hours, not the rule's "3 日".
+    assert re.search(r"提前 \d+ 天( \d+ 小时)?通知", page.content())
     story.look(page, "meeting-notice")
+    page.locator("summary", has_text="会议改期").click()
+    page.locator("summary", has_text="取消会议").click()
+    story.look(page, "meeting-change-forms")
     ctx.close()
 
     story.advance_clock_to(starts)
@@ -87,6 +93,12 @@ def test_meeting_from_notice_to_corrected_minutes(live_server, browser, browser_
     click_and_wait(page, page.get_by_role("button", name="保存出席情况"))
     assert "已达到法定人数" in page.content()
     story.look(page, "attendance")
+    item = page.locator("ol.agenda > li").first
+    item.locator("summary", has_text="记录会议决定").click()
+    item.get_by_label("会议的决定（必填）").fill("在南门停车区设置充电桩")
+    click_and_wait(page, item.get_by_role("button", name="保存会议决定"))
+    assert "会议决定已记录" in page.content() and "会议决定：决定" in page.content()
+    story.look(page, "decision")
 
     click_and_wait(page, page.get_by_role("link", name="起草纪要"))
     _fill_item(page, 0, "与会成员同意在南门停车区设置充电桩。", "安装6个充电桩", "物业",

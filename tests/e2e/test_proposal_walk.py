@@ -10,6 +10,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from app.accounts.models import User
+from app.compounds.models import Compound
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.periods import CST, earliest_voting_start
@@ -19,6 +21,7 @@ from tests.e2e.harness import (
     click_and_wait,
 )
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
+from tests.proposals.helpers import hold_deciding_meeting
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +36,7 @@ def cast_of(live_server):
         grant(people["party"], compound, "party_cell")
         grant(people["deputy"], compound, "party_cell")  # reviews what the secretary proposes
         grant(people["committee"], compound, "committee")
+        grant(people["party"], compound, "council")  # the council that deliberates
         people["staff"] = make_staff(compound, make_user(name="社区王芳"))
         for i, area in enumerate(["100.50", "99.25", "90.00"]):
             owner = make_user(name=f"业主{i}")
@@ -104,6 +108,11 @@ def test_owners_decision_from_issue_to_implementation(live_server, browser,
     _act(page, "审议通过，交议事会商议", "同意提交议事会商议，建议公告中写明施工期间的安全措施。")
     walk.look(page, "deliberation")
     ctx.close()
+    with live_server.app.app_context():
+        # 议事会商议: the council met (an hour ago) and decided to put it to a vote.
+        proposal = db.session.get(Proposal, proposal_id)
+        hold_deciding_meeting(db.session.get(Compound, proposal.compound_id), proposal,
+                              db.session.get(User, cast_of["party"]), at=walk.app_now())
 
     ctx, page = walk.as_("committee")
     page.goto(url)

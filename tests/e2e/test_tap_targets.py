@@ -23,7 +23,7 @@ from tests.e2e.harness import (
     open_header_menu,
     screenshot,
 )
-from tests.proposals.helpers import to_deliberation
+from tests.proposals.helpers import hold_deciding_meeting, to_deliberation
 from tests.proposals.web import open_now
 
 pytestmark = pytest.mark.e2e
@@ -77,7 +77,8 @@ def demo_world(live_server):
         proposal = proposals.create(people[COMMITTEE], compound, title="更换 3 号楼电梯",
                                     body="**理由**", kind="owners", matter=4)
         to_deliberation(proposal, people[COMMITTEE], people[PARTY_CELL])
-        open_now(SimpleNamespace(committee=people[COMMITTEE]), proposal)
+        open_now(SimpleNamespace(committee=people[COMMITTEE], council_decides=lambda p, at: (
+            hold_deciding_meeting(compound, p, people[PARTY_CELL], at))), proposal)
         issue = post_issue(people[OWNER], compound, title="地下车库漏水", body="B2 靠近电梯口",
                            category="公共设施")
         db.session.commit()

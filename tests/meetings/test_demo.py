@@ -1,12 +1,13 @@
-"""The demo's meetings: a past council meeting with published, once-corrected minutes and an
-upcoming meeting with its agenda; the audit chain verifies afterwards."""
+"""The demo's meetings: a past council meeting with decisions and published, once-corrected
+minutes, an upcoming meeting with its agenda, and the council meeting that sent each demo
+proposal to its vote; the audit chain verifies afterwards."""
 from sqlalchemy import select
 
 from app.audit.verification import verify
 from app.compounds.demo import seed_demo
 from app.extensions import db
 from app.issues.demo import seed_issues
-from app.meetings import minutes, services, tasks
+from app.meetings import decisions, minutes, queries, services, tasks
 from app.meetings.demo import seed_meetings
 from app.proposals.demo import seed_proposals
 
@@ -14,7 +15,7 @@ from app.proposals.demo import seed_proposals
 def test_demo_meetings(app):
     with app.test_request_context():
         result = seed_demo()
-        seed_proposals(result.compound)
+        proposals = seed_proposals(result.compound)
         seed_issues(result.compound)
         past, upcoming = seed_meetings(result.compound)
         db.session.commit()
@@ -28,5 +29,12 @@ def test_demo_meetings(app):
         assert minutes.minutes_of(upcoming) is None and len(upcoming.agenda) >= 3
         assert tasks.upcoming_meetings(result.compound) == [upcoming]
         assert len(tasks.open_tasks(result.compound)) == 2
-        assert db.session.scalars(select(type(past))).all() == [past, upcoming]
+        # Every demo proposal went to its vote from a held council meeting that decided so.
+        deciding = [queries.vote_decision_for(p, p.notice_published_at) for p in proposals]
+        assert all(d.ok for d in deciding)
+        assert db.session.scalars(select(type(past))).all() == [
+            *(d.meeting for d in deciding), past, upcoming]
+        taken = decisions.decisions_of(past)
+        assert {i.kind: taken[i.id].outcome for i in past.agenda if i.id in taken} == {
+            "issue": "decided", "proposal": "deferred"}
         assert verify().ok

@@ -10,9 +10,11 @@ from app.core.time import CHINA, utcnow
 from app.extensions import db
 from app.meetings import minutes, services
 from app.meetings.models import (
+    AgendaDecision,
     Attendance,
     FollowUpTask,
     Meeting,
+    MeetingChange,
     MinutesResponse,
     MinutesRevision,
 )
@@ -133,7 +135,8 @@ def test_draft_minutes_are_hidden_from_non_attendees(client, login_as, w):
 
 def test_user_text_is_escaped_on_every_page(client, login_as, w):
     payload = "\n\n".join(XSS)
-    meeting = w.convene(title=XSS[1][:120], free_items=[p[:200] for p in XSS])
+    meeting = w.convene(title=XSS[1][:120], free_items=[p[:200] for p in XSS],
+                        now=utcnow() - timedelta(days=10))  # held 5 days ago: editable now
     at = w.held(meeting)
     items = [minutes.ItemText(a.position, a.title, payload, payload, XSS[0][:80])
              for a in meeting.agenda]
@@ -167,28 +170,31 @@ def test_every_route_is_403_for_another_compound(app, client, login_as, w):
     demand = services.open_demand(w.council[1], w.compound, "council", "物业费")
     db.session.commit()
     before = (_count(MinutesRevision), _count(MinutesResponse), _count(Attendance),
-              rev.source, task.status, demand.signature_count)
+              rev.source, task.status, demand.signature_count, _count(AgendaDecision),
+              _count(MeetingChange), meeting.status)
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("meetings.")]
     assert len(rules) >= 18
     login_as(w.outsider)
     for action in ("submit", "confirm", "publish"):
         values = {"compound_id": w.compound.id, "meeting_id": meeting.id,
                   "revision_id": rev.id, "task_id": task.id, "demand_id": demand.id,
-                  "action": action}
+                  "item_id": meeting.agenda[0].id, "action": action}
         for rule in rules:
             url = _url(rule, values)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 response = client.open(url, method=method, data={
                     "reason": "x", "comment": "x", "status": "done", "mobile": "13800000000",
                     "subject": "x", "body": "council", "council": 1, "committee": 1,
-                    "residents": 1, "confirm": 1})
+                    "residents": 1, "confirm": 1, "outcome": "to_vote", "note": "x",
+                    "starts_at": "2030-01-01T19:00"})
                 assert response.status_code == 403, (method, url, response.status_code)
     db.session.expire_all()
     task = db.session.get(type(task), task.id)
     demand = db.session.get(type(demand), demand.id)
     rev = db.session.get(MinutesRevision, rev.id)
     assert before == (_count(MinutesRevision), _count(MinutesResponse), _count(Attendance),
-                      rev.source, task.status, demand.signature_count)
+                      rev.source, task.status, demand.signature_count, _count(AgendaDecision),
+                      _count(MeetingChange), db.session.get(Meeting, meeting.id).status)
 
 
 def test_another_compounds_meeting_id_is_not_found(client, login_as, w):

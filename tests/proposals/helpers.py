@@ -3,6 +3,9 @@ from datetime import datetime, timedelta
 
 from app.core.time import utcnow
 from app.extensions import db
+from app.meetings import decisions
+from app.meetings import services as meetings
+from app.meetings.queries import deciding_body
 from app.proposals import services
 from app.proposals.periods import CST, earliest_voting_start
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
@@ -69,7 +72,15 @@ class World:
         db.session.commit()
         return p
 
+    def council_decides(self, proposal, at=None):
+        """议事会商议 (the committee's for a committee resolution): a meeting held shortly
+        before `at` (default T0, or now if earlier), every member present, decides to put
+        `proposal` to a vote."""
+        convener = self.party if deciding_body(proposal) == "council" else self.committee
+        return hold_deciding_meeting(self.compound, proposal, convener, at)
+
     def to_voting(self, proposal, days=7):
+        self.council_decides(proposal)
         opens = earliest_voting_start(T0, 15)
         services.publish_notice(self.committee, proposal, opens_at=opens,
                                 closes_at=opens + timedelta(days=days),
@@ -77,3 +88,19 @@ class World:
         services.open_voting(proposal, now=opens)
         db.session.commit()
         return opens + timedelta(hours=1)  # a moment inside the voting window
+
+
+def hold_deciding_meeting(compound, proposal, convener, at=None):
+    """A meeting of the body that deliberates `proposal`, convened by `convener` 8 days before
+    it starts an hour before `at`: every member present, the decision 提交表决 recorded."""
+    at = at or min(T0, utcnow())
+    starts = at - timedelta(hours=1)
+    meeting = meetings.convene(convener, compound, meetings.ConveneInput(
+        body=deciding_body(proposal), title="商议议案", place="活动室", starts_at=starts,
+        proposal_ids=[proposal.id]), now=starts - timedelta(days=8))
+    meetings.record_attendance(convener, compound, meeting, {
+        row.id: "present" for row in meetings.attendance_of(meeting)}, now=starts)
+    decisions.record_decision(convener, compound, meeting, meeting.agenda[0].id, "to_vote",
+                              now=starts + timedelta(minutes=30))
+    db.session.commit()
+    return meeting

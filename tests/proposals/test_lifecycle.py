@@ -63,6 +63,7 @@ def test_full_owners_decision_walk(app):
 def test_notice_must_precede_voting_by_fifteen_days(app):
     w = World()
     p = w.proposal()
+    w.council_decides(p)
     earliest = earliest_voting_start(T0, 15)
     before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     with pytest.raises(ServiceError) as err:

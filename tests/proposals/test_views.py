@@ -87,6 +87,7 @@ def test_edit_draft_with_options_then_frozen_after_notice(app, client, login_as)
     assert p.title == "选聘物业公司" and [o.label for o in p.options] == ["甲物业", "乙物业"]
     deliberate_over_http(client, login_as, w, p)
     opens = earliest_voting_start(utcnow(), 15)
+    w.council_decides(p)
     services.publish_notice(w.committee, p, opinion=COUNCIL_OPINION,
                             opens_at=opens, closes_at=opens + timedelta(days=3))
     db.session.commit()
@@ -135,6 +136,7 @@ def test_withdraw_needs_a_reason_and_the_timeline_shows_who_when_why(app, client
 def test_notice_form_shows_earliest_opening_and_refuses_earlier(app, client, login_as):
     w = World(n_owners=1)
     p = w.proposal()
+    w.council_decides(p)
     login_as(w.committee)
     page = _text(client.get(url(p)))
     earliest = earliest_voting_start(utcnow(), 15).astimezone(CST)
@@ -158,6 +160,7 @@ def test_notice_form_shows_earliest_opening_and_refuses_earlier(app, client, log
 def test_council_resolution_needs_no_notice_period(app, client, login_as):
     w = World(n_owners=1)
     p = w.proposal(kind="council")
+    w.council_decides(p)
     login_as(w.committee)
     page = _text(client.get(url(p)))
     assert "没有法定公告期" in page
@@ -175,6 +178,7 @@ def test_first_visit_after_the_deadlines_opens_then_closes_voting(app, client, l
     p = w.proposal()
     published = utcnow() - timedelta(days=30)
     opens = earliest_voting_start(published, 15)
+    w.council_decides(p, at=published)
     services.publish_notice(w.committee, p, opinion=COUNCIL_OPINION,
                             opens_at=opens, closes_at=utcnow() + timedelta(
         days=1), now=published)
@@ -270,6 +274,7 @@ def test_full_flow_over_http(app, client, login_as):
     login_as(w.party)
     client.post(f"{base}/new", data={**NEW_PROPOSAL, "matter": "5"})
     p = db.session.scalar(select(Proposal))
+    w.council_decides(p)
     deliberate_over_http(client, login_as, w, p)
     login_as(w.committee)
     opens = earliest_voting_start(utcnow(), 15).astimezone(CST)

@@ -140,6 +140,8 @@ def test_close_due_command_opens_and_closes_every_due_vote(app):
     to_open, to_close, not_yet = w.proposal(), w.proposal(), w.proposal()
     published = utcnow() - timedelta(days=40)
     opens = earliest_voting_start(published, 15)
+    w.council_decides(to_open, at=published)
+    w.council_decides(not_yet)
     services.publish_notice(w.committee, to_open, opinion=COUNCIL_OPINION, opens_at=opens,
                             closes_at=utcnow() + timedelta(days=1), now=published)
     open_now(w, to_close, closes_in=timedelta(seconds=-1))

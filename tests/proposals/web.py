@@ -17,6 +17,7 @@ def open_now(world, proposal, *, closes_in=timedelta(days=2)):
     (negative: the deadline has passed and the next visitor closes it)."""
     published = utcnow() - timedelta(days=40)
     opens = earliest_voting_start(published, 15)
+    world.council_decides(proposal, at=published)
     services.publish_notice(world.committee, proposal, opens_at=opens,
                             closes_at=utcnow() + closes_in, opinion="同意付诸表决。",
                             now=published)

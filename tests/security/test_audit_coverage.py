@@ -66,6 +66,7 @@ def test_a_role_grant_inserted_by_hand_is_reported(voting):
 def test_a_voting_window_edited_by_hand_is_not_laundered_by_the_next_write(app):
     w = World(n_owners=2)
     p = w.proposal()
+    w.council_decides(p)
     opens = earliest_voting_start(T0, 15)
     services.publish_notice(w.committee, p, opinion=COUNCIL_OPINION,
                             opens_at=opens, closes_at=opens + timedelta(days=7),
