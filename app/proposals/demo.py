@@ -44,11 +44,12 @@ COUNCIL_OPINION = "经议事会会议商议，同意按公告所列事项和方�
 
 
 def walk_to_deliberation(p: Proposal, proposer: User, reviewer: User, before: datetime) -> None:
-    """征求意见 opened three weeks before `before`, so the minimum consultation has run; then
-    reviewed a week before it by a party-cell member other than the proposer, with a written
-    opinion, in time for the council meeting that deliberates it (app.meetings.demo)."""
-    p.created_at = before - timedelta(days=22)
-    services.transition(proposer, p, "open_consultation", now=before - timedelta(days=21))
+    """征求意见 opened five weeks before `before`, so the minimum consultation has run even
+    over a long holiday; then reviewed a week before it by a party-cell member other than the
+    proposer, with a written opinion, in time for the council meeting that deliberates it
+    (app.meetings.demo)."""
+    p.created_at = before - timedelta(days=36)
+    services.transition(proposer, p, "open_consultation", now=before - timedelta(days=35))
     services.transition(proposer, p, "submit_review", now=before - timedelta(days=8))
     services.transition(reviewer, p, "approve_review", REVIEW_OPINION,
                         now=before - timedelta(days=7))

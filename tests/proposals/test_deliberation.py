@@ -11,7 +11,7 @@ from app.meetings import decisions, queries
 from app.meetings import services as meetings
 from app.proposals import services
 from app.proposals.periods import earliest_voting_start
-from tests.proposals.helpers import T0, World
+from tests.proposals.helpers import COUNCIL_OPINION, T0, World
 
 
 def _meeting(w, p, *, body="council", convener=None, starts=T0 - timedelta(hours=2)):
@@ -43,7 +43,7 @@ def _decide(w, meeting, outcome="to_vote"):
 
 def _publish(w, p):
     opens = earliest_voting_start(T0, 15)
-    return services.publish_notice(w.committee, p, opens_at=opens,
+    return services.publish_notice(w.committee, p, opens_at=opens, opinion=COUNCIL_OPINION,
                                    closes_at=opens + timedelta(days=7), now=T0)
 
 

@@ -91,6 +91,7 @@ def test_review_and_notice_need_a_written_opinion_kept_with_who_gave_it(app):
         assert refused.value.field == "reason" and "审议意见" in str(refused.value.message)
     assert p.state == "review"
     services.transition(w.party_deputy, p, "approve_review", "  同意，注意施工安全。 ")
+    w.council_decides(p)
     opens = earliest_voting_start(T0, 15)
     with pytest.raises(ServiceError) as refused:
         services.publish_notice(w.committee, p, opens_at=opens,
@@ -114,6 +115,7 @@ def _voting(w, kind="owners", closes=None, published=None):
     published = published or datetime(2026, 9, 1, 9, tzinfo=CST)
     opens = earliest_voting_start(published, 15) if kind == "owners" \
         else published + timedelta(hours=1)
+    w.council_decides(p, at=published)
     services.publish_notice(w.committee, p, opens_at=opens, closes_at=closes,
                             opinion=COUNCIL_OPINION, now=published)
     services.open_voting(p, now=opens)
@@ -183,6 +185,7 @@ def test_calendar_warnings_name_the_year_the_holiday_data_lacks(app):
     p = w.proposal()
     published = datetime(2026, 12, 24, 9, tzinfo=CST)  # 15 days end in January 2027
     opens = earliest_voting_start(published, 15)
+    w.council_decides(p, at=published)
     services.publish_notice(w.committee, p, opens_at=opens, closes_at=opens + timedelta(days=7),
                             opinion=COUNCIL_OPINION, now=published)
     warnings = [str(x) for x in stages.calendar_warnings(p, closes_at=p.voting_closes_at)]
@@ -190,6 +193,7 @@ def test_calendar_warnings_name_the_year_the_holiday_data_lacks(app):
     assert all("节假日数据缺少 2027 年" in x for x in warnings)
     assert "公告期" in warnings[0] and "异议期" in warnings[1]
     inside = w.proposal()
+    w.council_decides(inside)
     services.publish_notice(w.committee, inside, opens_at=earliest_voting_start(T0, 15),
                             closes_at=earliest_voting_start(T0, 15) + timedelta(days=7),
                             opinion=COUNCIL_OPINION, now=T0)

@@ -64,6 +64,7 @@ def test_opinions_are_required_and_shown_with_name_and_role(app, client, login_a
     response = client.post(url(p, "act/approve_review"), data={"reason": " "})
     assert response.status_code == 400 and "请填写审议意见" in _text(response)
     assert client.post(url(p, "act/approve_review"), data={"reason": REVIEW}).status_code == 302
+    w.council_decides(p)
 
     login_as(w.committee)
     page = _text(client.get(url(p)))
@@ -89,6 +90,7 @@ def test_opinions_are_required_and_shown_with_name_and_role(app, client, login_a
 def test_missing_holiday_data_is_pointed_out_to_staff_and_on_the_page(app, client, login_as):
     w = World(n_owners=1)
     p = w.proposal()
+    w.council_decides(p)
     login_as(w.committee)
     opens = earliest_voting_start(utcnow(), 15).astimezone(CST)
     closes = datetime(2028, 1, 20, 17, tzinfo=CST)  # the window ends in a year with no data
