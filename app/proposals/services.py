@@ -12,7 +12,7 @@ from app.core.sanitize import clean_text, render_markdown
 from app.core.time import china_time, utcnow
 from app.extensions import db
 from app.notifications.services import follow
-from app.proposals import electorate, reminders, results, sealing
+from app.proposals import electorate, reminders, results, sealing, summary
 from app.proposals.lifecycle import PROPOSERS, apply, proposal_compound
 from app.proposals.models import (
     ElectorateMember,
@@ -128,6 +128,8 @@ def transition(actor, proposal: Proposal, name: str, reason: str = "",
     if name in ("publish_notice", "open_voting", "close_voting", "publish_result",
                 "start_implementation", "close"):
         raise ValueError(f"{name} has its own service function")
+    if name == "submit_review":
+        summary.require_summary(proposal)
     return apply(proposal, name, actor, reason=reason, now=now)
 
 
