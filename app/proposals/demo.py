@@ -17,7 +17,7 @@ from app.compounds.models import Compound
 from app.core.time import utcnow
 from app.core.uploads import store
 from app.extensions import db
-from app.proposals import ballots, services
+from app.proposals import ballots, services, summary
 from app.proposals.models import ElectorateMember, Proposal
 from app.proposals.periods import earliest_voting_start
 
@@ -41,6 +41,8 @@ def _walk_to_notice(p: Proposal, people: dict, noticed: datetime, days: int) -> 
     secretary = people["party_cell"]
     p.created_at = noticed - timedelta(days=10)
     services.transition(secretary, p, "open_consultation", now=noticed - timedelta(days=9))
+    summary.write_summary(secretary, p, "征求意见期间居民普遍支持，提出的施工时间和费用公开"
+                          "等建议已写入方案。")
     services.transition(secretary, p, "submit_review", now=noticed - timedelta(days=4))
     services.transition(secretary, p, "approve_review", now=noticed - timedelta(days=3))
     opens = earliest_voting_start(noticed, services.notice_days(p, db.session.get(

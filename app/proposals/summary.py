@@ -23,7 +23,8 @@ BODY_MAX = 5000
 
 def get_summary(proposal: Proposal) -> ConsultationSummary | None:
     return db.session.scalar(select(ConsultationSummary).where(
-        ConsultationSummary.proposal_id == proposal.id))
+        ConsultationSummary.proposal_id == proposal.id).options(
+        joinedload(ConsultationSummary.author)))
 
 
 def stance_counts(proposal: Proposal) -> dict[str, int]:
@@ -39,12 +40,15 @@ def stance_counts(proposal: Proposal) -> dict[str, int]:
     return counts
 
 
-def official_answers(proposal: Proposal) -> list[Comment]:
-    """The visible official replies on the proposal, oldest first (one statement)."""
-    return list(db.session.scalars(select(Comment).where(
-        Comment.proposal_id == proposal.id, Comment.is_official.is_(True),
-        Comment.is_hidden.is_(False)).options(joinedload(Comment.author))
-        .order_by(Comment.created_at, Comment.id)))
+def official_answers(proposal: Proposal, until=None) -> list[Comment]:
+    """The visible official replies on the proposal (those written by `until`, the time the
+    summary was written), oldest first, in one statement."""
+    where = [Comment.proposal_id == proposal.id, Comment.is_official.is_(True),
+             Comment.is_hidden.is_(False)]
+    if until is not None:
+        where.append(Comment.created_at <= until)
+    return list(db.session.scalars(select(Comment).where(*where).options(
+        joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)))
 
 
 def may_write(user, compound, proposal: Proposal) -> bool:

@@ -14,7 +14,7 @@ from app.core.forms import show_error
 from app.core.ids import arg_id, arg_page
 from app.core.time import utcnow
 from app.issues import services as issue_services
-from app.proposals import attachments, pages, services, standing
+from app.proposals import attachments, pages, services, standing, views_discussion
 from app.proposals import views_result as _result_routes  # noqa: F401  (routes on bp)
 from app.proposals import views_staff as _staff_routes  # noqa: F401
 from app.proposals import views_voting as _voting_routes  # noqa: F401
@@ -186,7 +186,7 @@ def _notice_context(compound, proposal, form):
 
 
 def render_show(compound, proposal, *, failed=None, action_form=None, notice_form=None,
-                status=200):
+                comment_form=None, status=200):
     actions = allowed_actions(proposal, current_user)
     context = {
         "compound": compound, "proposal": proposal, "events": pages.timeline(proposal),
@@ -202,4 +202,5 @@ def render_show(compound, proposal, *, failed=None, action_form=None, notice_for
     }
     if "publish_notice" in actions:
         context.update(_notice_context(compound, proposal, notice_form))
+    context.update(views_discussion.discussion_context(compound, proposal, comment_form))
     return render_template("proposals/show.html", **context), status

@@ -2,11 +2,16 @@
 from datetime import datetime, timedelta
 
 from app.extensions import db
-from app.proposals import services
+from app.proposals import services, summary
 from app.proposals.periods import CST, earliest_voting_start
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
 
 T0 = datetime(2026, 6, 2, 9, 0, tzinfo=CST)  # notice published (a Tuesday)
+
+
+def summarise(actor, proposal, text="居民意见已归纳。"):
+    """The consultation summary that submit_review needs."""
+    return summary.write_summary(actor, proposal, text)
 
 
 class World:
@@ -50,6 +55,8 @@ class World:
                             kind=kind, matter=matter if kind == "owners" else None, **kw)
         for name, actor in [("open_consultation", self.party), ("submit_review", self.party),
                             ("approve_review", self.party)]:
+            if name == "submit_review":
+                summarise(self.party, p)
             services.transition(actor, p, name)
         db.session.commit()
         return p

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.proposals import attachments, services
 from app.proposals.models import ProposalAttachment
 from tests.factories import make_compound, make_resident, make_unit, make_user
-from tests.proposals.helpers import World
+from tests.proposals.helpers import World, summarise
 from tests.proposals.web import open_now, url
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -275,6 +275,8 @@ def test_the_printable_result_lists_the_attachments(app, client, login_as):
     p = _draft(w)
     attachments.add(w.party, p, PDF, NAME)
     for name in ("open_consultation", "submit_review", "approve_review"):
+        if name == "submit_review":
+            summarise(w.party, p)
         services.transition(w.party, p, name)
     db.session.commit()
     open_now(w, p, closes_in=-timedelta(seconds=1))  # the next visitor closes the vote
