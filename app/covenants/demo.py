@@ -17,7 +17,7 @@ from app.covenants import adoption, household, services
 from app.covenants.lifecycle import covenant_of
 from app.covenants.models import CovenantVersion
 from app.extensions import db
-from app.proposals import ballots
+from app.proposals import ballots, summary
 from app.proposals import services as proposal_services
 from app.proposals.models import ElectorateMember
 
@@ -56,6 +56,8 @@ def _vote(version: CovenantVersion, people: dict, noticed: datetime) -> None:
     p = adoption.create_proposal(secretary, version, kind="consultation")
     p.created_at = noticed - timedelta(days=10)
     for step, back in (("open_consultation", 9), ("submit_review", 4), ("approve_review", 3)):
+        if step == "submit_review":
+            summary.write_summary(secretary, p, "居民对公约草案普遍赞同，文字修改意见已采纳。")
         proposal_services.transition(secretary, p, step, now=noticed - timedelta(days=back))
     opens = noticed + timedelta(hours=1)
     closes = opens + timedelta(days=7)

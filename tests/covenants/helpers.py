@@ -10,6 +10,7 @@ from app.proposals import ballots
 from app.proposals import services as proposal_services
 from app.proposals.periods import CST, earliest_voting_start
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
+from tests.proposals.helpers import summarise
 
 T0 = datetime(2026, 6, 2, 9, 0, tzinfo=CST)
 ARTICLES = ("爱护公共设施，不在楼道堆放杂物。\n\n垃圾分类投放，不高空抛物。\n\n"
@@ -67,6 +68,8 @@ class CovenantWorld:
     def walk_vote(self, p, yes=True, share=1.0):
         kind = p.kind
         for name in ("open_consultation", "submit_review", "approve_review"):
+            if name == "submit_review":
+                summarise(self.party, p)
             proposal_services.transition(self.party, p, name)
         opens = earliest_voting_start(T0, 15) if kind == "owners" else T0 + timedelta(hours=1)
         proposal_services.publish_notice(self.committee, p, opens_at=opens,

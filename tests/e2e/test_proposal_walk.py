@@ -83,8 +83,29 @@ def test_owners_decision_from_issue_to_implementation(live_server, browser,
     walk.look(page, "new")
     click_and_wait(page, page.get_by_role("button", name="保存草稿"))
     walk.look(page, "draft")
-    for label in ("开始征求意见", "提交党组织审议", "审议通过，交议事会商议"):
+    _act(page, "开始征求意见")
+    consultation_url = page.url
+    ctx.close()
+
+    ctx, page = walk.as_("owner1")  # a resident gives an opinion, without JavaScript
+    page.goto(consultation_url)
+    page.get_by_label("支持", exact=True).check()
+    page.get_by_label("评论").fill("支持更换，电梯太旧了。")
+    click_and_wait(page, page.get_by_role("button", name="发表评论"))
+    expect(page.get_by_text("支持更换，电梯太旧了。")).to_be_visible()
+    walk.look(page, "consultation-opinion")
+    ctx.close()
+
+    ctx, page = walk.as_("party")
+    page.goto(consultation_url)
+    click_and_wait(page, page.get_by_role("link", name="填写征求意见情况"))
+    expect(page.get_by_text("支持：1")).to_be_visible()
+    page.get_by_label("征求意见情况归纳").fill("居民支持更换，无反对意见。")
+    walk.look(page, "summary-form")
+    click_and_wait(page, page.get_by_role("button", name="保存征求意见情况"))
+    for label in ("提交党组织审议", "审议通过，交议事会商议"):
         _act(page, label)
+    expect(page.get_by_text("居民支持更换，无反对意见。")).to_be_visible()
     walk.look(page, "deliberation")
     ctx.close()
     with live_server.app.app_context():

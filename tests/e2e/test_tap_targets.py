@@ -23,6 +23,7 @@ from tests.e2e.harness import (
     open_header_menu,
     screenshot,
 )
+from tests.proposals.helpers import summarise
 from tests.proposals.web import open_now
 
 pytestmark = pytest.mark.e2e
@@ -77,6 +78,8 @@ def demo_world(live_server):
         proposal = proposals.create(party, compound, title="更换 3 号楼电梯", body="**理由**",
                                     kind="owners", matter=4)
         for step in ("open_consultation", "submit_review", "approve_review"):
+            if step == "submit_review":
+                summarise(party, proposal)
             proposals.transition(party, proposal, step)
         open_now(SimpleNamespace(committee=people[COMMITTEE]), proposal)
         issue = post_issue(people[OWNER], compound, title="地下车库漏水", body="B2 靠近电梯口",
