@@ -1,6 +1,9 @@
 """Residents' opinions on a proposal: who may give them and when, stances and options,
 anonymity, moderation, search, and the consultation summary that review waits for."""
+import io
+
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
@@ -326,3 +329,17 @@ def test_proposal_page_with_many_opinions_stays_within_its_budget(d, client, log
     many = measure()
     assert many == few, (few, many)
     assert many <= 20, many
+
+
+def test_the_summary_is_in_the_proposals_spreadsheet(d, client, login_as):
+    d.say(d.owners[0], "支持", stance="support")
+    summarise(d.party, d.p, "居民多数支持方案二")
+    db.session.commit()
+    d.step("submit_review")
+    d.step("approve_review")
+    open_now(d, d.p)
+    login_as(d.owners[1])
+    data = client.get(url(d.p, "export.xlsx")).data
+    rows = [tuple(c for c in row if c is not None) for row in
+            load_workbook(io.BytesIO(data))["征求意见情况"].iter_rows(values_only=True)]
+    assert ("支持", 1) in rows and ("提议人的归纳", "居民多数支持方案二") in rows
