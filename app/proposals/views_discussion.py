@@ -19,6 +19,7 @@ from app.moderation.mutes import may_moderate
 from app.proposals import discussion, summary
 from app.proposals.forms_discussion import ProposalCommentForm, SummaryForm
 from app.proposals.labels_discussion import STANCE_LABELS
+from app.proposals.lifecycle import PROPOSERS
 from app.proposals.web import bp, load
 
 SHOWN_PROMINENTLY = ("review", "deliberation")  # the party cell reviews, the council deliberates
@@ -143,8 +144,10 @@ def revisions(compound_id: int, proposal_id: int, comment_id: int):
 def write_summary(compound_id: int, proposal_id: int):
     """征求意见情况: the counts and the official answers are shown, the text is written."""
     compound, proposal = load(compound_id, proposal_id)
+    if not has_role(current_user, compound, *PROPOSERS):
+        abort(403)
     if not summary.may_write(current_user, compound, proposal):
-        abort(403 if proposal.state == "consultation" else 409)
+        abort(409)  # frozen once review starts
     written = summary.get_summary(proposal)
     form = SummaryForm(data={"body": written.body_source} if written and
                        request.method == "GET" else None)
