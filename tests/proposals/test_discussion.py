@@ -253,17 +253,22 @@ def test_moderation_hides_an_opinion_and_the_counts_skip_it(d, client, login_as)
     report = client.post(f"/c/{d.compound.id}/moderation/report/comment/{rude.id}",
                          data={"reason": "人身攻击"})
     assert report.status_code == 302 and report.location.endswith(f"#c{rude.id}")
-    target = moderation.get_target(d.compound, "comment", rude.id)
-    moderation.hide(d.party, d.compound, target, "人身攻击")
-    db.session.commit()
+    login_as(d.party)
+    item = client.get(f"/c/{d.compound.id}/moderation/comment/{rude.id}")
+    assert item.status_code == 200 and "议案：" in _text(item) and "全是骗子" in _text(item)
+    hidden = client.post(f"/c/{d.compound.id}/moderation/comment/{rude.id}/hide",
+                         data={"hide-reason": "人身攻击"})
+    assert hidden.status_code == 302
+    assert moderation.get_target(d.compound, "comment", rude.id).row.is_hidden
+    login_as(d.owners[2])
     page = _text(client.get(url(d.p)))
     assert "全是骗子" not in page and "已被党支部隐藏：人身攻击" in page
     assert "全是骗子" not in _text(client.get(f"/c/{d.compound.id}/issues/search?q=骗子"))
     counts = summary.stance_counts(d.p)
     assert counts["oppose"] == 0 and counts["support"] == 1
     login_as(d.party)
-    queue = _text(client.get(f"/c/{d.compound.id}/moderation/"))
-    assert "中心花园改造" in queue
+    hidden_list = _text(client.get(f"/c/{d.compound.id}/moderation/"))
+    assert "中心花园改造" in hidden_list
     assert verify().ok
 
 
