@@ -348,3 +348,14 @@ def test_the_summary_is_in_the_proposals_spreadsheet(d, client, login_as):
     rows = [tuple(c for c in row if c is not None) for row in
             load_workbook(io.BytesIO(data))["征求意见情况"].iter_rows(values_only=True)]
     assert ("支持", 1) in rows and ("提议人的归纳", "居民多数支持方案二") in rows
+
+
+def test_a_muted_resident_gives_no_opinion(d):
+    from app.moderation import mutes
+
+    mutes.mute(d.party, d.compound, d.owners[0], 1, "连续辱骂")
+    db.session.commit()
+    with pytest.raises(PermissionDenied) as refused:
+        d.say(d.owners[0], "我还要说")
+    assert "禁言" in str(refused.value.message)
+    assert d.say(d.owners[1], "我没被禁言").id
