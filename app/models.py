@@ -71,3 +71,4 @@ from app.proposals.models import (  # noqa: F401
     SecretTotal,
     SecretVote,
 )
+from app.proposals.models_summary import ConsultationSummary  # noqa: F401

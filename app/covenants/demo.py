@@ -55,7 +55,8 @@ def _account(word: str) -> User:
 def _vote(version: CovenantVersion, people: dict, noticed: datetime) -> None:
     """A resident consultation on the version, most residents agreeing; result published."""
     p = adoption.create_proposal(people["committee"], version, kind="consultation")
-    walk_to_deliberation(p, people["committee"], people["party_cell"], noticed)
+    walk_to_deliberation(p, people["committee"], people["party_cell"], noticed,
+                         "居民对公约草案普遍赞同，文字修改意见已采纳。")
     hold_deliberation(db.session.get(Compound, p.compound_id), p, people["party_cell"], noticed)
     opens = noticed + timedelta(hours=1)
     closes = opens + timedelta(days=7)

@@ -47,6 +47,7 @@ class CommentForm(Form):
         DataRequired(_l("请填写评论内容。")),
         Length(max=5000, message=_l("评论请不超过 5000 字。"))])
     parent_id = IdField(widget=HiddenInput())
+    anonymous = BooleanField(_l("匿名发表（显示为“某业主 (楼栋)”或“某居民”）"))
     official = BooleanField(_l("作为官方回复发布"))
 
 

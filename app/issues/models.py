@@ -22,6 +22,7 @@ STATUSES = ("open", "acknowledged", "on_agenda", "proposal", "dispatched", "answ
             "resolved", "closed")
 RATINGS = ("satisfied", "basic", "unsatisfied")  # 满意 / 基本满意 / 不满意
 SHOW_AS = ("name", "anonymous")
+STANCES = ("support", "oppose", "suggest", "other")  # 支持 / 反对 / 建议 / 其他
 
 
 
@@ -121,13 +122,24 @@ class IssueEvent(db.Model):
 
 
 class Comment(db.Model):
+    """A comment in a discussion: under an issue, or under a proposal (and then possibly
+    about one of its options). One level of replies; a top-level comment on a proposal may
+    carry a stance (支持/反对/建议/其他), counted in the consultation summary."""
+
     __tablename__ = "comments"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id"))
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id"))
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    option_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposal_options.id", ondelete="SET NULL"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    stance: Mapped[str | None] = mapped_column(String(16))
+    show_as: Mapped[str] = mapped_column(String(16), default="name", server_default="name")
+    # What residents read instead of the name when show_as is anonymous, fixed at posting.
+    anonymous_label: Mapped[str] = mapped_column(String(40), default="", server_default="")
     is_official: Mapped[bool] = mapped_column(Boolean, default=False)
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_reason: Mapped[str] = mapped_column(Text, default="")
@@ -136,6 +148,15 @@ class Comment(db.Model):
     author = relationship("User")
     __table_args__ = (
         Index("ix_comments_issue_top", "issue_id", "parent_id", "is_official", "created_at"),
+        Index("ix_comments_proposal_top", "proposal_id", "option_id", "parent_id",
+              "is_official", "created_at"),
+        CheckConstraint("(issue_id IS NULL) <> (proposal_id IS NULL)", name="one_subject"),
+        CheckConstraint("option_id IS NULL OR proposal_id IS NOT NULL",
+                        name="option_of_proposal"),
+        CheckConstraint(f"stance IS NULL OR (stance IN {sql_in(STANCES)} "
+                        "AND parent_id IS NULL AND proposal_id IS NOT NULL)",
+                        name="stance_known"),
+        CheckConstraint(f"show_as IN {sql_in(SHOW_AS)}", name="show_as_known"),
     )
 
 

@@ -22,8 +22,9 @@ def sees_who(user, compound: Compound) -> bool:
 
 
 def hides_author(issue: Issue, viewer, sees: bool) -> bool:
-    """Whether `viewer` reads 某业主 (3栋)/某居民 instead of the author of `issue`: when the
-    author chose to be anonymous, unless the viewer is staff, the party cell or the author."""
+    """Whether `viewer` reads 某业主 (3栋)/某居民 instead of the author of `issue` (or of a
+    comment): when the author chose to be anonymous, unless the viewer is staff, the party cell
+    or the author."""
     return (issue.show_as == "anonymous" and not sees
             and getattr(viewer, "id", None) != issue.author_id)
 
@@ -69,9 +70,13 @@ class Thread:
 
 
 def thread(issue: Issue, compound: Compound, page: int = 1) -> Thread:
-    """One page of top-level comments (official replies first, then oldest first), all their
-    replies, and every author's badges: five statements."""
-    top = [Comment.issue_id == issue.id, Comment.parent_id.is_(None)]
+    return thread_of([Comment.issue_id == issue.id], compound, page)
+
+
+def thread_of(where: list, compound: Compound, page: int = 1) -> Thread:
+    """One page of the top-level comments matching `where` (official replies first, then
+    oldest first), all their replies, and every author's badges: five statements."""
+    top = [*where, Comment.parent_id.is_(None)]
     total = db.session.scalar(select(func.count(Comment.id)).where(*top)) or 0
     comments = list(db.session.scalars(
         select(Comment).where(*top).options(joinedload(Comment.author))

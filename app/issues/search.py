@@ -1,4 +1,5 @@
-"""Chinese search over one compound's issues (title and text) and comments (current text).
+"""Chinese search over one compound's issues (title and text) and comments (current text),
+the comments under its proposals included (not under drafts; only when no issue filter is set).
 
 Matching is substring matching, the same on both databases: every word of the query (split on
 whitespace) must occur in the issue's title or text, or in the comment's text; case is ignored
@@ -40,6 +41,7 @@ from app.core.errors import ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.issues.models import Comment, Issue
+from app.proposals.models import Proposal
 
 PAGE_SIZE = 20
 MAX_QUERY = 50  # characters
@@ -102,9 +104,10 @@ def _fts_ids(table: str, expression: str):
 
 @dataclass
 class Hit:
-    kind: str  # "issue" or "comment"
-    issue: Issue
+    kind: str  # "issue", "comment" (under an issue) or "opinion" (under a proposal)
+    issue: Issue | None
     comment: Comment | None
+    proposal: Proposal | None = None
 
 
 @dataclass
@@ -150,13 +153,26 @@ def _ranked(compound, words, status, category, building_id):
     comments = select(literal_column("'comment'"), Comment.issue_id, Comment.id,
                       literal_column("0"), comment_count, Comment.created_at
                       ).join(Issue, Issue.id == Comment.issue_id).where(*comment_where)
-    return union_all(issues, comments).subquery("matches")
+    parts = [issues, comments]
+    if not (status or category or building_id):  # the filters are the issues' own
+        # A proposal's discussion: its id goes in the issue_id column, told apart by kind.
+        opinion_where = [Proposal.compound_id == compound.id, Proposal.state != "draft",
+                         Comment.is_hidden.is_(False),
+                         *(_contains(Comment.body_source, w) for w in words)]
+        if phrase:
+            opinion_where.append(Comment.id.in_(_fts_ids("comments", phrase)))
+        parts.append(select(literal_column("'opinion'"), Comment.proposal_id, Comment.id,
+                            literal_column("0"), comment_count, Comment.created_at
+                            ).join(Proposal, Proposal.id == Comment.proposal_id)
+                     .where(*opinion_where))
+    return union_all(*parts).subquery("matches")
 
 
 def search(compound, words: list[str], *, status: str = "", category: str = "",
            building_id: int | None = None, page: int = 1) -> Results:
     """One page of matches, best first, in four statements whatever the number of matches:
-    the count, the page of ids, its issues (with author and building), its comments."""
+    the count, the page of ids, its issues (with author and building), its comments; and a
+    fifth for the proposals when the page has comments under proposals."""
     if not words:
         return Results(words, [], 0, page)
     matches = _ranked(compound, words, status, category, building_id)
@@ -167,7 +183,8 @@ def search(compound, words: list[str], *, status: str = "", category: str = "",
                   matches.c.created_at.desc(), matches.c.kind.desc(), matches.c.issue_id.desc(),
                   matches.c.comment_id.desc())
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    issue_ids = {row.issue_id for row in rows}
+    issue_ids = {row.issue_id for row in rows if row.kind != "opinion"}
+    proposal_ids = {row.issue_id for row in rows if row.kind == "opinion"}
     comment_ids = {row.comment_id for row in rows if row.comment_id is not None}
     issues = {i.id: i for i in db.session.scalars(
         select(Issue).where(Issue.id.in_(issue_ids))
@@ -175,8 +192,12 @@ def search(compound, words: list[str], *, status: str = "", category: str = "",
     comments = {c.id: c for c in db.session.scalars(
         select(Comment).where(Comment.id.in_(comment_ids))
         .options(joinedload(Comment.author)))}
-    hits = [Hit(row.kind, issues[row.issue_id], comments.get(row.comment_id))
-            for row in rows if row.issue_id in issues]
+    proposals = {p.id: p for p in db.session.scalars(
+        select(Proposal).where(Proposal.id.in_(proposal_ids)))} if proposal_ids else {}
+    hits = [Hit(row.kind, None, comments.get(row.comment_id), proposals[row.issue_id])
+            if row.kind == "opinion" else
+            Hit(row.kind, issues[row.issue_id], comments.get(row.comment_id))
+            for row in rows if (proposals if row.kind == "opinion" else issues).get(row.issue_id)]
     return Results(words, hits, total, page)
 
 

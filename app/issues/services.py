@@ -49,7 +49,8 @@ def _residency(user: User, compound: Compound) -> Residency | None:
         Residency.revoked_at.is_(None)).order_by(Residency.id).limit(1))
 
 
-def _anonymous_label(author: User, compound: Compound) -> str:
+def anonymous_label(author: User, compound: Compound) -> str:
+    """某业主 (3栋) for an owner, 某居民 for anyone else: what stands for an anonymous author."""
     residency = _residency(author, compound)
     if residency is None or residency.relation != "owner":
         return gettext("某居民")
@@ -103,7 +104,7 @@ def post_issue(actor: User, compound: Compound, *, title: str, body: str, catego
                   is_on_behalf=on_behalf_of is not None, body_source=body,
                   body_html=str(render_markdown(body)), category=category,
                   building_id=building_id or None, show_as=show_as,
-                  anonymous_label=_anonymous_label(author, compound), status="open",
+                  anonymous_label=anonymous_label(author, compound), status="open",
                   second_count=0, created_at=now, updated_at=now)
     db.session.add(issue)
     db.session.flush()

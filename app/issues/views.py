@@ -43,6 +43,7 @@ def _names():
     return {"status_labels": STATUS_LABELS, "status_css": STATUS_CSS,
             "action_labels": ACTION_LABELS, "rating_labels": RATING_LABELS,
             "role_label": role_label, "author_name": queries.author_name,
+            "hides_author": queries.hides_author,
             "event_actor": queries.event_actor}
 
 

@@ -65,8 +65,10 @@ def comment(compound_id: int, issue_id: int):
         try:
             with unit_of_work():
                 parent = comments.get_comment(issue, parent_id) if parent_id else None
-                row = comments.post_comment(current_user, issue, form.body.data, parent=parent,
-                                            official=form.official.data)
+                row = comments.post_comment(
+                    current_user, issue, form.body.data, parent=parent,
+                    official=form.official.data,
+                    show_as="anonymous" if form.anonymous.data else "name")
         except ServiceError as exc:
             show_error(form, exc)
             return render_show(compound, issue, comment_form=form, status=exc.status)

@@ -27,7 +27,8 @@ class Report(db.Model):
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     target_type: Mapped[str] = mapped_column(String(16))
     target_id: Mapped[int] = mapped_column(Integer)
-    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id"), index=True)
+    # The issue it is about (or under); None for a comment under a proposal.
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")
     resolution: Mapped[str | None] = mapped_column(String(16))

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.issues.models import Comment, Issue
 from app.moderation.models import ModerationAction, Report
 from app.moderation.services import Target
+from app.proposals.models import Proposal
 
 LOG_PAGE_SIZE = 30
 HIDDEN_LIMIT = 50
@@ -26,13 +27,19 @@ def _targets(compound: Compound, keys: set[tuple[str, int]]) -> dict[tuple[str, 
     comment_ids = {i for kind, i in keys if kind == "comment"}
     comments = {c.id: c for c in db.session.scalars(select(Comment).where(
         Comment.id.in_(comment_ids)).options(joinedload(Comment.author)))} if comment_ids else {}
-    issue_ids |= {c.issue_id for c in comments.values()}
+    issue_ids |= {c.issue_id for c in comments.values() if c.issue_id is not None}
+    proposal_ids = {c.proposal_id for c in comments.values() if c.proposal_id is not None}
     issues = {i.id: i for i in db.session.scalars(select(Issue).where(
         Issue.id.in_(issue_ids), Issue.compound_id == compound.id).options(
         joinedload(Issue.author)))} if issue_ids else {}
+    proposals = {p.id: p for p in db.session.scalars(select(Proposal).where(
+        Proposal.id.in_(proposal_ids), Proposal.compound_id == compound.id))} \
+        if proposal_ids else {}
     found = {("issue", i): Target("issue", row, row) for i, row in issues.items()}
     found.update({("comment", c.id): Target("comment", c, issues[c.issue_id])
                   for c in comments.values() if c.issue_id in issues})
+    found.update({("comment", c.id): Target("comment", c, None, proposals[c.proposal_id])
+                  for c in comments.values() if c.proposal_id in proposals})
     return found
 
 
@@ -59,8 +66,13 @@ def hidden_now(compound: Compound) -> list[Target]:
         Issue, Issue.id == Comment.issue_id).where(
         Issue.compound_id == compound.id, Comment.is_hidden.is_(True))
         .order_by(Comment.id.desc()).limit(HIDDEN_LIMIT)).all()
+    proposal_rows = db.session.execute(select(Comment, Proposal).join(
+        Proposal, Proposal.id == Comment.proposal_id).where(
+        Proposal.compound_id == compound.id, Comment.is_hidden.is_(True))
+        .order_by(Comment.id.desc()).limit(HIDDEN_LIMIT)).all()
     return ([Target("issue", i, i) for i in issues]
-            + [Target("comment", c, i) for c, i in comment_rows])
+            + [Target("comment", c, i) for c, i in comment_rows]
+            + [Target("comment", c, None, p) for c, p in proposal_rows])
 
 
 def log_page(compound: Compound, page: int = 1) -> tuple[list[ModerationAction], int]:

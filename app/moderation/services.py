@@ -19,6 +19,8 @@ from app.issues.models import Comment, Issue
 from app.moderation.models import ModerationAction, Report
 from app.moderation.mutes import log_action, require_moderator, written_reason
 from app.notifications.services import notify
+from app.proposals.lifecycle import proposal_path
+from app.proposals.models import Proposal
 
 KIND_LABELS = {"issue": _l("议题"), "comment": _l("评论"), "reply": _l("回复"),
                "member": _l("成员")}
@@ -26,15 +28,25 @@ KIND_LABELS = {"issue": _l("议题"), "comment": _l("评论"), "reply": _l("回�
 
 @dataclass
 class Target:
-    """An issue or a comment addressed by kind and id within one compound."""
+    """An issue or a comment addressed by kind and id within one compound. A comment sits
+    under an issue or under a proposal (`proposal`, then `issue` is None)."""
 
     kind: str  # "issue" | "comment"
     row: Issue | Comment
-    issue: Issue
+    issue: Issue | None
+    proposal: Proposal | None = None
 
     @property
     def id(self) -> int:
         return self.row.id
+
+    @property
+    def issue_id(self) -> int | None:
+        return self.issue.id if self.issue is not None else None
+
+    @property
+    def compound_id(self) -> int:
+        return (self.issue or self.proposal).compound_id
 
     @property
     def label(self) -> str:
@@ -45,11 +57,12 @@ class Target:
 
     @property
     def link(self) -> str:
-        return issue_path(self.issue) + (f"#c{self.row.id}" if self.kind == "comment" else "")
+        base = issue_path(self.issue) if self.issue is not None else proposal_path(self.proposal)
+        return base + (f"#c{self.row.id}" if self.kind == "comment" else "")
 
     @property
     def where(self) -> str:
-        return self.issue.title
+        return (self.issue or self.proposal).title
 
 
 def get_target(compound: Compound, kind: str, target_id: int) -> Target:
@@ -61,15 +74,17 @@ def get_target(compound: Compound, kind: str, target_id: int) -> Target:
             return Target("issue", issue, issue)
     elif kind == "comment":
         comment = db.session.get(Comment, target_id)
-        issue = comment and db.session.get(Issue, comment.issue_id)
-        if issue is not None and issue.compound_id == compound.id:
-            return Target("comment", comment, issue)
+        target = comment and target_of(comment)
+        if target and target.compound_id == compound.id:
+            return target
     raise NotFound(_l("找不到这条内容。"))
 
 
 def target_of(row: Issue | Comment) -> Target:
     if isinstance(row, Issue):
         return Target("issue", row, row)
+    if row.issue_id is None:
+        return Target("comment", row, None, db.session.get(Proposal, row.proposal_id))
     return Target("comment", row, db.session.get(Issue, row.issue_id))
 
 
@@ -90,7 +105,7 @@ def report(actor, compound: Compound, target: Target, reason: str) -> Report:
         raise Conflict(_l("这条内容已被隐藏，无需再举报。"))
     reason = written_reason(reason, _l("请写明举报理由。"))
     row = Report(compound_id=compound.id, reporter_id=actor.id, target_type=target.kind,
-                 target_id=target.id, issue_id=target.issue.id, reason=reason, status="open",
+                 target_id=target.id, issue_id=target.issue_id, reason=reason, status="open",
                  created_at=utcnow())
     try:
         with db.session.begin_nested():
@@ -126,7 +141,7 @@ def _resolve(actor, target: Target, resolution: str, note: str) -> list[Report]:
         db.session.refresh(r)
     message = (gettext("您的举报已处理：该内容已被党支部隐藏。") if resolution == "hidden"
                else gettext("您的举报已处理：经党支部查看，该内容不予隐藏。"))
-    notify([r.reporter_id for r in reports], target.issue.compound_id,
+    notify([r.reporter_id for r in reports], target.compound_id,
            "moderation.report_handled", message, target.link, skip=actor.id)
     return reports
 
@@ -149,7 +164,7 @@ def hide(actor, compound: Compound, target: Target, reason: str) -> ModerationAc
     reason = written_reason(reason, _l("请写明隐藏理由，它会公开显示在原位置。"))
     if target.row.is_hidden or not _set_hidden(target, True, reason):
         raise Conflict(_l("这条内容已经被隐藏了。"))
-    action = log_action(actor, compound, "hide", target.label, target.id, reason, target.issue.id)
+    action = log_action(actor, compound, "hide", target.label, target.id, reason, target.issue_id)
     reports = _resolve(actor, target, "hidden", reason)
     record(actor, compound, "moderation.hide", target.row,
            {"target_type": target.kind, "target_id": target.id, "reason": reason,
@@ -157,8 +172,8 @@ def hide(actor, compound: Compound, target: Target, reason: str) -> ModerationAc
            also=[action, *reports], actor_role=action.actor_role)
     what = KIND_LABELS[target.label]
     notify([target.row.author_id], compound.id, "moderation.hidden",
-           gettext("您在议题“%(title)s”中的%(what)s已被党支部隐藏，理由：%(reason)s",
-                   title=target.issue.title, what=what, reason=reason),
+           gettext("您在“%(title)s”中的%(what)s已被党支部隐藏，理由：%(reason)s",
+                   title=target.where, what=what, reason=reason),
            target.link, skip=actor.id)
     return action
 
@@ -170,13 +185,13 @@ def restore(actor, compound: Compound, target: Target, reason: str) -> Moderatio
     if not target.row.is_hidden or not _set_hidden(target, False, ""):
         raise Conflict(_l("这条内容没有被隐藏，无需恢复。"))
     action = log_action(actor, compound, "restore", target.label, target.id, reason,
-                        target.issue.id)
+                        target.issue_id)
     record(actor, compound, "moderation.restore", target.row,
            {"target_type": target.kind, "target_id": target.id, "reason": reason},
            also=[action], actor_role=action.actor_role)
     notify([target.row.author_id], compound.id, "moderation.restored",
-           gettext("您在议题“%(title)s”中的%(what)s已恢复显示。",
-                   title=target.issue.title, what=KIND_LABELS[target.label]),
+           gettext("您在“%(title)s”中的%(what)s已恢复显示。",
+                   title=target.where, what=KIND_LABELS[target.label]),
            target.link, skip=actor.id)
     return action
 

@@ -1,7 +1,9 @@
 """Demo proposals for 锦华苑, so a newcomer can log in and vote at once: one owners' decision
 that passed and one that failed on quorum (both closed, with results), one owners' decision
-open for voting, one council resolution, one resident consultation. Everything goes through
-the services, so the timeline and the audit log read as they would in real use."""
+open for voting, one council resolution, one resident consultation, and one proposal in
+consultation that residents are discussing (each walked past consultation has its summary).
+Everything goes through the services, so the timeline and the audit log read as they would in
+real use."""
 import io
 import random
 from datetime import datetime, timedelta
@@ -17,8 +19,9 @@ from app.compounds.models import Compound
 from app.core.time import utcnow
 from app.core.uploads import store
 from app.extensions import db
+from app.issues import comments
 from app.meetings.demo import hold_deliberation
-from app.proposals import ballots, services
+from app.proposals import ballots, discussion, services, summary
 from app.proposals.models import ElectorateMember, Proposal
 from app.proposals.periods import earliest_voting_start
 
@@ -41,15 +44,18 @@ def _scan() -> tuple[str, str]:
 # The written opinions each advance records (审议意见, 商议意见).
 REVIEW_OPINION = "议案符合党的方针政策和法律法规，征求意见充分，同意提交议事会商议。"
 COUNCIL_OPINION = "经议事会会议商议，同意按公告所列事项和方式付诸表决。"
+SUMMARY = "征求意见期间居民普遍支持，提出的施工时间和费用公开等建议已写入方案。"
 
 
-def walk_to_deliberation(p: Proposal, proposer: User, reviewer: User, before: datetime) -> None:
+def walk_to_deliberation(p: Proposal, proposer: User, reviewer: User, before: datetime,
+                         summary_text: str = SUMMARY) -> None:
     """征求意见 opened five weeks before `before`, so the minimum consultation has run even
     over a long holiday; then reviewed a week before it by a party-cell member other than the
     proposer, with a written opinion, in time for the council meeting that deliberates it
     (app.meetings.demo)."""
     p.created_at = before - timedelta(days=36)
     services.transition(proposer, p, "open_consultation", now=before - timedelta(days=35))
+    summary.write_summary(proposer, p, summary_text)
     services.transition(proposer, p, "submit_review", now=before - timedelta(days=8))
     services.transition(reviewer, p, "approve_review", REVIEW_OPINION,
                         now=before - timedelta(days=7))
@@ -92,7 +98,8 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
     now = utcnow()
     rng = random.Random(2026)
     people = {word: _user(word) for word in
-              ("staff", "party_cell", "council", "committee", "owner", "tenant")}
+              ("staff", "party_cell", "council", "committee", "owner", "tenant", "property",
+               "party_member")}
     for word in ("party_cell", "committee"):  # a council of three: secretary, committee, resident
         roles.grant_role(people["staff"], compound, people[word], "council")
     forget_roles()
@@ -157,4 +164,31 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
         options=["方案一：增加儿童游乐设施", "方案二：增加老年人健身步道"])
     _walk_to_notice(consultation, people, now - timedelta(days=2), days=20)
     made.append(consultation)
+    made.append(_in_consultation(compound, people, now))
     return made
+
+
+def _in_consultation(compound: Compound, people: dict, now: datetime) -> Proposal:
+    """A proposal residents are discussing now: opinions with stances, one anonymous, a
+    reply, and the property manager's official answer."""
+    p = services.create(
+        people["committee"], compound, kind="owners", matter=8,
+        title="在南门空地建设电动自行车充电棚",
+        body="为解决电动自行车楼道充电的安全隐患，拟在南门空地建设充电棚（约40个车位），"
+             "由物业运营，按度收费。请大家发表意见。",
+        ballot_text="是否同意在南门空地建设电动自行车充电棚", voting_method="线上投票与纸质票")
+    services.transition(people["committee"], p, "open_consultation",
+                        now=now - timedelta(days=3))
+    subject = discussion.proposal_subject(p)
+    first = comments.post_comment(people["owner"], subject, "支持，楼道里充电太危险了。",
+                                  stance="support")
+    comments.post_comment(people["party_member"], subject, "同意，希望尽快建好。", parent=first)
+    comments.post_comment(people["tenant"], subject,
+                          "建议充电棚加装烟感报警和监控，收费标准提前公示。",
+                          stance="suggest", show_as="anonymous")
+    comments.post_comment(people["council"], subject,
+                          "南门空地平时有老人活动，建议把位置往东边挪一些。", stance="other")
+    comments.post_comment(people["property"], subject,
+                          "物业答复：充电棚将配置烟感报警、监控和自动断电，收费标准公示后执行。",
+                          official=True)
+    return p

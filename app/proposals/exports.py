@@ -8,7 +8,8 @@ from openpyxl.styles import Alignment, Font
 
 from app.audit.canonical import canonical_json, sha256_hex
 from app.core import xlsx
-from app.proposals import pages, results
+from app.core.time import china_time
+from app.proposals import pages, results, summary
 from app.proposals.labels import (
     CHANNEL_LABELS,
     KIND_LABELS,
@@ -113,12 +114,30 @@ def _ballot_sheets(wb, proposal, closed: bool) -> None:
                    _("已被更改") if superseded else _("有效")])
 
 
+def _consultation_sheet(wb, proposal) -> None:
+    """征求意见情况, part of the proposal's public record: the counts as written, the text."""
+    written = summary.get_summary(proposal)
+    if written is None:
+        return
+    ws = wb.create_sheet(_("征求意见情况"))
+    ws.append([_("征求意见情况")])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([_("归纳人"), written.author.display_name])
+    ws.append([_("归纳时间"), china_time(written.written_at)])
+    ws.append([_("收到意见"), written.comment_count])
+    for label, n in ((_("支持"), written.support_count), (_("反对"), written.oppose_count),
+                     (_("建议"), written.suggest_count), (_("其他"), written.other_count)):
+        ws.append([label, n])
+    ws.append([_("提议人的归纳"), written.body_source])
+
+
 def workbook(compound, proposal, closed: bool) -> bytes:
     """表决结果统计表: a summary sheet (each figure against its threshold) and the ballots
     (unit, area and — after close only — the choice)."""
     wb = xlsx.new_workbook()
     _summary(wb.active, compound, proposal, pages.stored_result(proposal), closed)
     _ballot_sheets(wb, proposal, closed)
+    _consultation_sheet(wb, proposal)
     for ws in wb.worksheets:
         ws.column_dimensions["A"].width = 36
         for col in "BCDEF":

@@ -1,5 +1,5 @@
 """Read-only queries behind the proposal pages, each a fixed number of statements whatever the
-number of ballots or events (the proposal page has a budget of 12)."""
+number of ballots or events (the proposal page has a budget of 15, its discussion included)."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 

@@ -13,7 +13,7 @@ from app.core.time import china_time, cn_date, utcnow
 from app.extensions import db
 from app.meetings.queries import require_vote_decision
 from app.notifications.services import follow
-from app.proposals import electorate, reminders, results, sealing
+from app.proposals import electorate, reminders, results, sealing, summary
 from app.proposals.lifecycle import (
     PROPOSERS,
     STATE_LABELS,
@@ -182,6 +182,7 @@ def submit_review(actor, proposal: Proposal, reason: str = "", now: datetime | N
         raise ServiceError(_l("本小区议事规则规定征求意见不少于 %(days)s 日，本议案自 %(date)s 起"
                               "方可提交党组织审议。", days=proposal.consultation_days,
                               date=cn_date(advance_date(ends_at))), status=409)
+    summary.require_summary(proposal)  # the proposer's 征求意见情况 comes first
     return apply(proposal, "submit_review", actor, reason=reason, now=now)
 
 

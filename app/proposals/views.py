@@ -16,7 +16,7 @@ from app.core.related import related
 from app.core.time import utcnow
 from app.issues import services as issue_services
 from app.meetings.queries import vote_decision_for
-from app.proposals import attachments, pages, services, stages, standing
+from app.proposals import attachments, pages, services, stages, standing, views_discussion
 from app.proposals import views_result as _result_routes  # noqa: F401  (routes on bp)
 from app.proposals import views_staff as _staff_routes  # noqa: F401
 from app.proposals import views_voting as _voting_routes  # noqa: F401
@@ -193,7 +193,7 @@ def _notice_context(compound, proposal, form):
 
 
 def render_show(compound, proposal, *, failed=None, action_form=None, notice_form=None,
-                status=200):
+                comment_form=None, status=200):
     actions = allowed_actions(proposal, current_user)
     # No one reviews a proposal they proposed: the button is not offered to its proposer.
     own_review = "approve_review" in actions and proposal.created_by_id == current_user.id
@@ -224,4 +224,5 @@ def render_show(compound, proposal, *, failed=None, action_form=None, notice_for
     }
     if "publish_notice" in actions:
         context.update(_notice_context(compound, proposal, notice_form))
+    context.update(views_discussion.discussion_context(compound, proposal, comment_form))
     return render_template("proposals/show.html", **context), status

@@ -1,7 +1,7 @@
 """meetings: cancelled or moved with a reason, and the meeting's decision on each agenda item
 
 Revision ID: 0008_meeting_records
-Revises: 0005_notification_kinds
+Revises: 0007_proposal_discussion
 Create Date: 2026-12-05 14:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_meeting_records'
-down_revision = '0005_notification_kinds'
+down_revision = '0007_proposal_discussion'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """notices: an implementation report's 公示 (kind 'implementation')
 
 Revision ID: 0011_implementation_notices
-Revises: 0006_compound_rules
+Revises: 0008_meeting_records
 Create Date: 2026-12-05 14:40:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = '0011_implementation_notices'
-down_revision = '0006_compound_rules'
+down_revision = '0008_meeting_records'
 branch_labels = None
 depends_on = None
 

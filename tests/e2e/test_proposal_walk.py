@@ -97,14 +97,32 @@ def test_owners_decision_from_issue_to_implementation(live_server, browser,
     # The compound's minimum consultation (7 days) runs before the review.
     _act(page, "提交党组织审议")
     assert "方可提交党组织审议" in page.content()
-    walk.advance_clock_to(ends)  # the consultation has run
+    ctx.close()
+
+    ctx, page = walk.as_("owner1")  # a resident gives an opinion, without JavaScript
     page.goto(url)
+    page.get_by_label("支持", exact=True).check()
+    page.get_by_label("评论").fill("支持更换，电梯太旧了。")
+    click_and_wait(page, page.get_by_role("button", name="发表评论"))
+    expect(page.get_by_text("支持更换，电梯太旧了。")).to_be_visible()
+    walk.look(page, "consultation-opinion")
+    ctx.close()
+
+    walk.advance_clock_to(ends)  # the consultation has run
+    ctx, page = walk.as_("party")
+    page.goto(url)
+    click_and_wait(page, page.get_by_role("link", name="填写征求意见情况"))
+    expect(page.get_by_text("支持：1")).to_be_visible()
+    page.get_by_label("征求意见情况归纳").fill("居民支持更换，无反对意见。")
+    walk.look(page, "summary-form")
+    click_and_wait(page, page.get_by_role("button", name="保存征求意见情况"))
     _act(page, "提交党组织审议")
     # The secretary proposed it: another member of the party cell reviews it.
     assert page.get_by_role("button", name="审议通过，交议事会商议").count() == 0
     ctx.close()
     ctx, page = walk.as_("deputy")
     page.goto(url)
+    expect(page.get_by_text("居民支持更换，无反对意见。")).to_be_visible()  # leads the review
     _act(page, "审议通过，交议事会商议", "同意提交议事会商议，建议公告中写明施工期间的安全措施。")
     walk.look(page, "deliberation")
     ctx.close()

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.compounds.demo import demo_compound, seed_demo
 from app.extensions import db
+from app.issues import comments
 from app.issues.services import post_issue
 from app.proposals import services as proposals
+from app.proposals.discussion import proposal_subject
 from tests.e2e.harness import (
     assert_axe_clean,
     click_and_wait,
@@ -74,6 +76,7 @@ def demo_world(live_server):
         compound = demo_compound()
         people = {m: db.session.scalar(select(User).where(User.mobile == m))
                   for m in (OWNER, TENANT, STAFF, PARTY_CELL, COMMITTEE)}
+        party = people[PARTY_CELL]
         proposal = proposals.create(people[COMMITTEE], compound, title="更换 3 号楼电梯",
                                     body="**理由**", kind="owners", matter=4)
         to_deliberation(proposal, people[COMMITTEE], people[PARTY_CELL])
@@ -81,14 +84,24 @@ def demo_world(live_server):
             hold_deciding_meeting(compound, p, people[PARTY_CELL], at))), proposal)
         issue = post_issue(people[OWNER], compound, title="地下车库漏水", body="B2 靠近电梯口",
                            category="公共设施")
+        # A proposal in consultation with opinions: the discussion's forms and links.
+        talk = proposals.create(party, compound, title="增设充电棚", body="请发表意见",
+                                kind="consultation", options=["南门", "北门"])
+        proposals.transition(party, talk, "open_consultation")
+        subject = proposal_subject(talk, talk.options[0])
+        first = comments.post_comment(people[OWNER], subject, "支持", stance="support")
+        comments.post_comment(people[TENANT], subject, "同意", parent=first, show_as="anonymous")
+        comments.post_comment(party, subject, "党支部答复", official=True)
         db.session.commit()
         return {"compound": compound.id, "proposal": proposal.id, "issue": issue.id,
+                "talk": talk.id,
                 **{m: u.id for m, u in people.items()}}
 
 
 def _resident_pages(c, w):
     p, i = f"/c/{c}/proposals/{w['proposal']}", f"/c/{c}/issues/{w['issue']}"
-    return ["/", f"/c/{c}/", f"/c/{c}/proposals/", p, f"/c/{c}/issues/", i,
+    return ["/", f"/c/{c}/", f"/c/{c}/proposals/", p, f"/c/{c}/proposals/{w['talk']}/",
+            f"/c/{c}/issues/", i,
             f"/c/{c}/issues/new", f"/c/{c}/notices/", f"/c/{c}/meetings/",
             f"/c/{c}/covenants/", "/notifications/", "/me", f"/c/{c}/me", f"/c/{c}/rules"]
 
@@ -101,6 +114,8 @@ ROLES = {
                          f"/c/{c}/proposals/", f"/c/{c}/issues/", f"/c/{c}/rules", "/me"],
     PARTY_CELL: lambda c, w: ["/", f"/c/{c}/", f"/c/{c}/moderation/", f"/c/{c}/party",
                               f"/c/{c}/proposals/", f"/c/{c}/proposals/{w['proposal']}",
+                              f"/c/{c}/proposals/{w['talk']}/",
+                              f"/c/{c}/proposals/{w['talk']}/summary",
                               f"/c/{c}/proposals/new", "/me"],
 }
 

@@ -91,3 +91,24 @@ def test_search_and_list_keep_the_author_hidden(app, client, login_as):
     for path in ("/", "/search?q=地库"):
         html = client.get(f"/c/{w.compound.id}/issues{path}").get_data(as_text=True)
         assert LABEL in html and AUTHOR not in html, path
+
+
+def test_an_anonymous_comment_hides_its_author_from_other_residents(app, client, login_as):
+    w = IssueWorld()
+    author = w.owners[0]  # building 3
+    author.display_name = AUTHOR
+    issue = w.issue(w.owners[1], title="楼道堆物")
+    db.session.commit()
+    login_as(author)
+    page = f"/c/{w.compound.id}/issues/{issue.id}"
+    assert client.post(f"{page}/comments", data={
+        "body": "三楼的纸箱放了一个月", "anonymous": "y"}).status_code == 302
+    for viewer in (w.owners[1], w.tenant, w.property):
+        login_as(viewer)
+        for path in (page, f"/c/{w.compound.id}/issues/search?q=纸箱", f"/c/{w.compound.id}/audit"):
+            html = client.get(path).get_data(as_text=True)
+            assert LABEL in html and AUTHOR not in html and MASKED not in html, path
+    for viewer in (w.staff, w.party, author):
+        login_as(viewer)
+        assert AUTHOR in client.get(page).get_data(as_text=True)
+    assert verify().ok

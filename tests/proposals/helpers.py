@@ -6,7 +6,7 @@ from app.extensions import db
 from app.meetings import decisions
 from app.meetings import services as meetings
 from app.meetings.queries import deciding_body
-from app.proposals import services
+from app.proposals import services, summary
 from app.proposals.periods import CST, earliest_voting_start
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
 
@@ -21,9 +21,15 @@ def to_deliberation(proposal, proposer, reviewer, now=None):
     proposer."""
     now = now or utcnow()
     services.transition(proposer, proposal, "open_consultation", now=now - timedelta(days=30))
+    summarise(proposer, proposal)
     services.transition(proposer, proposal, "submit_review", now=now - timedelta(seconds=2))
     services.transition(reviewer, proposal, "approve_review", REVIEW_OPINION,
                         now=now - timedelta(seconds=1))
+
+
+def summarise(actor, proposal, text="居民意见已归纳。"):
+    """The consultation summary that submit_review needs."""
+    return summary.write_summary(actor, proposal, text)
 
 
 class World:

@@ -5,7 +5,7 @@ from app.audit.verification import verify
 from app.compounds.demo import seed_demo
 from app.core.time import utcnow
 from app.extensions import db
-from app.proposals import ballots, services
+from app.proposals import ballots, services, summary
 from app.proposals.demo import seed_proposals
 from app.proposals.models import ProposalEvent
 
@@ -15,7 +15,9 @@ def test_demo_proposals_cover_each_kind_and_leave_a_ballot_for_the_demo_owner(ap
         result = seed_demo()
         made = seed_proposals(result.compound)
         db.session.commit()
-        passed, failed, open_vote, council, consultation = made
+        passed, failed, open_vote, council, consultation, discussed = made
+        assert discussed.state == "consultation"
+        assert all(summary.get_summary(p) for p in made[:5])
         assert passed.state == "closed" and services.final_result(passed).result["passed"]
         failed_result = services.final_result(failed).result
         assert failed.state == "closed" and not failed_result["quorum_met"]

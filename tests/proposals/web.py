@@ -28,13 +28,14 @@ def open_now(world, proposal, *, closes_in=timedelta(days=2)):
 
 def deliberate_over_http(client, login_as, world, proposal):
     """征求意见 → 党组织审议 → 议事会商议 through the pages: the secretary opens the consultation,
-    its minimum runs (the opening moved 30 days back), and a party-cell member who did not
-    propose it approves with a written opinion."""
+    its minimum runs (the opening moved 30 days back), the secretary writes the consultation
+    summary, and a party-cell member who did not propose it approves with a written opinion."""
     login_as(world.party)
     assert client.post(url(proposal, "act/open_consultation")).status_code == 302
     db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(
         consultation_opened_at=utcnow() - timedelta(days=30)))
     db.session.commit()
+    assert client.post(url(proposal, "summary"), data={"body": "无异议"}).status_code == 302
     assert client.post(url(proposal, "act/submit_review")).status_code == 302
     login_as(world.party_deputy)
     assert client.post(url(proposal, "act/approve_review"),
