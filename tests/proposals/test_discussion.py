@@ -1,6 +1,7 @@
 """Residents' opinions on a proposal: who may give them and when, stances and options,
 anonymity, moderation, search, and the consultation summary that review waits for."""
 import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -17,7 +18,7 @@ from app.moderation import services as moderation
 from app.proposals import discussion, services, summary
 from tests.conftest import count_queries
 from tests.factories import make_compound, make_resident, make_unit, make_user
-from tests.proposals.helpers import World, summarise
+from tests.proposals.helpers import REVIEW_OPINION, World, summarise
 from tests.proposals.web import open_now, url
 
 TENANT = "租客小孙"
@@ -34,7 +35,9 @@ class Discussion(World):
         self.p = services.create(self.party, self.compound, title="中心花园改造",
                                  body="两个方案", kind="consultation",
                                  options=["方案一：儿童游乐", "方案二：健身步道"])
-        services.transition(self.party, self.p, "open_consultation")
+        # Opened a month ago, so the compound's minimum consultation has run.
+        services.transition(self.party, self.p, "open_consultation",
+                            now=utcnow() - timedelta(days=30))
         db.session.commit()
 
     def say(self, who, text, **kw):
@@ -46,7 +49,10 @@ class Discussion(World):
     def step(self, name):
         if name == "submit_review" and summary.get_summary(self.p) is None:
             summarise(self.party, self.p)
-        services.transition(self.party, self.p, name)
+        if name == "approve_review":  # by a party-cell member who did not propose it
+            services.transition(self.party_deputy, self.p, name, REVIEW_OPINION)
+        else:
+            services.transition(self.party, self.p, name)
         db.session.commit()
 
 
@@ -112,11 +118,11 @@ def test_discussion_open_at_notice_and_read_only_once_voting_opens(d, client, lo
 def test_notice_stage_still_open(d):
     d.step("submit_review")
     d.step("approve_review")
-    from datetime import timedelta
-
     from app.proposals.periods import earliest_voting_start
+    d.council_decides(d.p, at=utcnow())
     opens = earliest_voting_start(utcnow(), 15)
-    services.publish_notice(d.committee, d.p, opens_at=opens, closes_at=opens + timedelta(days=3))
+    services.publish_notice(d.committee, d.p, opens_at=opens, closes_at=opens + timedelta(days=3),
+                            opinion="同意付诸表决。")
     db.session.commit()
     assert d.p.state == "notice" and d.say(d.owners[0], "公告期的意见").id
 

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.proposals import ballots, services, stages
 from app.proposals.models import ProposalEvent
 from app.proposals.periods import CST, earliest_voting_start
-from tests.proposals.helpers import COUNCIL_OPINION, REVIEW_OPINION, T0, World
+from tests.proposals.helpers import COUNCIL_OPINION, REVIEW_OPINION, T0, World, summarise
 
 OPENED = datetime(2026, 6, 2, 9, 0, tzinfo=CST)  # a Tuesday, no holiday near
 
@@ -22,6 +22,7 @@ def _consulting(w, opened=OPENED):
     p = services.create(w.party, w.compound, title="更换电梯", body="理由", kind="owners",
                         matter=4)
     services.transition(w.party, p, "open_consultation", now=opened)
+    summarise(w.party, p)  # the summary is there: these tests are about the dates
     db.session.commit()
     return p
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.proposals import services
 from app.proposals.models import Proposal
 from app.proposals.periods import CST, earliest_voting_start
-from tests.proposals.helpers import COUNCIL_OPINION, World
+from tests.proposals.helpers import COUNCIL_OPINION, World, summarise
 from tests.proposals.web import url
 
 REVIEW = "同意提交议事会商议，请在公告中写明施工期间的安全措施。"
@@ -24,6 +24,7 @@ def _in_review(w):
     p = services.create(w.party, w.compound, title="更换电梯", body="理由", kind="owners",
                         matter=4)
     services.transition(w.party, p, "open_consultation", now=utcnow() - timedelta(days=30))
+    summarise(w.party, p)
     services.transition(w.party, p, "submit_review")
     db.session.commit()
     return p
