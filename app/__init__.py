@@ -75,8 +75,6 @@ def create_app(config=None) -> Flask:
     from app.site.views import attach as attach_site
     from app.site.views import bp as main_bp
 
-    attach_site(compounds_bp)  # the compound's home, /c/<id>/
-
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(compounds_bp)
@@ -88,6 +86,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(notifications_bp)
+    attach_site(app)  # the compound's home, /c/<id>/
 
     from app.accounts.cli import register_cli as accounts_cli
     from app.audit.cli import register_cli as audit_cli

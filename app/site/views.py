@@ -6,6 +6,7 @@ from flask import (
     request,
     send_from_directory,
     session,
+    url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -41,10 +42,23 @@ def home():
                            todo=todo_for(current_user, roles))
 
 
+@bp.get("/start")
+@login_required
+def start():
+    """Where a login without a `next` lands: the compound's home for a person with a single
+    compound, the home page (all their compounds, or how to verify a home) otherwise."""
+    roles = roles_by_compound(current_user)
+    if len(roles) == 1:
+        return redirect(url_for("compounds.overview", compound_id=next(iter(roles))))
+    return redirect(url_for("main.home"))
+
+
 @login_required
 def compound_home(compound_id: int):
     """/c/<id>/: the to-do list of this compound, running notices, where I live, the places."""
-    db.session.get(Compound, compound_id, options=[
+    # Loaded with its community and subdistrict for the heading; require_member() then finds
+    # it in the session (held here: the identity map keeps only referenced rows).
+    loaded = db.session.get(Compound, compound_id, options=[  # noqa: F841
         joinedload(Compound.community).joinedload(Community.subdistrict)])
     compound = require_member(compound_id)
     held = roles_in(current_user, compound)
@@ -60,10 +74,10 @@ def compound_home(compound_id: int):
         running_notices=running_notices(compound, current_user))
 
 
-def attach(compounds_bp: Blueprint) -> None:
-    """The compound's home lives at /c/<id>/ under the compounds blueprint's name."""
-    compounds_bp.add_url_rule("/<int:compound_id>/", "overview", compound_home,
-                              methods=["GET"])
+def attach(app) -> None:
+    """The compound's home lives at /c/<id>/ under the name it has always had."""
+    app.add_url_rule("/c/<int:compound_id>/", "compounds.overview", compound_home,
+                     methods=["GET"])
 
 
 @bp.post("/prefs/language")
