@@ -39,7 +39,8 @@ class TodoItem:
     overdue: bool = False
 
 
-def columns(kind: str, compound_id, ref_id, title, due_at=None, number=None) -> list:
+def columns(kind: str, compound_id, ref_id, title, due_at=None, number=None,
+            detail=None) -> list:
     """The select list of one to-do query, typed alike so that the union lines up on both
     databases."""
     return [literal(kind, String).label("kind"),
@@ -47,7 +48,8 @@ def columns(kind: str, compound_id, ref_id, title, due_at=None, number=None) -> 
             type_coerce(ref_id, Integer).label("ref_id"),
             type_coerce(title, String).label("title"),
             type_coerce(due_at if due_at is not None else null(), UTCDateTime).label("due_at"),
-            type_coerce(number if number is not None else null(), Integer).label("number")]
+            type_coerce(number if number is not None else null(), Integer).label("number"),
+            type_coerce(detail if detail is not None else null(), String).label("detail")]
 
 
 def _key(item: TodoItem):
@@ -59,23 +61,35 @@ def _domain(source: ModuleType) -> str:
     return source.__name__.split(".")[-2]  # app.<domain>.todo
 
 
-def collect(sources: list[ModuleType], user, roles: dict[int, frozenset], now) -> list[TodoItem]:
-    """Every source's items for `user`, soonest deadline first: one statement for all the
-    sources' selects, plus what each source's `more()` runs."""
-    if not roles:
-        return []
-    selects = [q for source in sources for q in source.queries(user, roles, now)]
+@dataclass
+class Gathered:
+    items: list[TodoItem]  # soonest deadline first
+    rows: list  # the rows of the `also` selects, as they came
+
+
+def collect(sources: list[ModuleType], user, roles: dict[int, frozenset], now, *,
+            also=()) -> Gathered:
+    """Every source's items for `user`: one statement for all the sources' selects (and the
+    `also` selects a page wants beside them, built with `columns()` too), plus what each
+    source's `more()` runs."""
+    own = [q for source in sources for q in source.queries(user, roles, now)] if roles else []
+    selects = ([q.add_columns(literal(0).label("also")) for q in own]
+               + [q.add_columns(literal(1).label("also")) for q in also])
     items: list[TodoItem] = []
+    rows = []
     if selects:
         # A row's kind starts with its domain's name ("meetings.confirm"): that domain builds it.
         builders = {_domain(source): source.item for source in sources}
         stmt = union_all(*selects) if len(selects) > 1 else selects[0]
         for row in db.session.execute(stmt).mappings():
+            if row["also"]:
+                rows.append(row)
+                continue
             made = builders[row["kind"].split(".", 1)[0]](row)
             if made is not None:
                 items.append(made)
-    for source in sources:
+    for source in sources if roles else ():
         more = getattr(source, "more", None)
         if more is not None:
             items.extend(more(user, roles, now))
-    return sorted(items, key=_key)
+    return Gathered(sorted(items, key=_key), rows)

@@ -3,6 +3,7 @@ waiting for their confirmation, and minutes overdue for publication (the meeting
 than OVERDUE_DAYS days ago and its decisions are still not public), for the convener and
 recorder; the compound home shows the overdue ones to everyone (`overdue_queries`)."""
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import url_for
 from sqlalchemy import and_, exists, or_, select
@@ -47,6 +48,22 @@ def queries(user, roles, now) -> list:
                .where(_overdue(ids, now), or_(Meeting.convener_id == user.id,
                                               Meeting.recorder_id == user.id)))
     return [convened, to_confirm, overdue]
+
+
+def upcoming_query(compound_id: int, now):
+    """The compound's meetings still to come, soonest first, for its home page (`detail`:
+    the place)."""
+    return (select(*columns("meetings.upcoming", Meeting.compound_id, Meeting.id,
+                            Meeting.title, Meeting.starts_at, detail=Meeting.place))
+            .where(Meeting.compound_id == compound_id, Meeting.starts_at >= now))
+
+
+def upcoming_from(rows, limit: int = 3) -> list[SimpleNamespace]:
+    """upcoming_query()'s rows as the meetings card reads them (id, title, starts_at, place)."""
+    ordered = sorted((r for r in rows if r["kind"] == "meetings.upcoming"),
+                     key=lambda r: (r["due_at"], r["ref_id"]))
+    return [SimpleNamespace(id=r["ref_id"], title=r["title"], starts_at=r["due_at"],
+                            place=r["detail"]) for r in ordered[:limit]]
 
 
 def overdue_queries(compound_ids, now) -> list:

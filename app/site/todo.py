@@ -2,7 +2,7 @@
 (app.core.todo), gathered in a bounded number of statements."""
 from app.compounds import todo as compounds_todo
 from app.core.time import utcnow
-from app.core.todo import TodoItem, collect
+from app.core.todo import Gathered, collect
 from app.covenants import todo as covenants_todo
 from app.issues import todo as issues_todo
 from app.meetings import todo as meetings_todo
@@ -30,19 +30,20 @@ class _CompoundOverdue:
 
 
 def todo_for(user, roles: dict[int, frozenset], *, compound_id: int | None = None,
-             now=None) -> list[TodoItem]:
+             now=None, also=()) -> Gathered:
     """What awaits `user` in the compounds of `roles` (only `compound_id`'s, on its home),
-    soonest deadline first, each thing once."""
+    soonest deadline first, each thing once; and the rows of `also`, fetched with them."""
     now = now or utcnow()
     if compound_id is not None:
         roles = {compound_id: roles[compound_id]} if compound_id in roles else {}
     sources = list(SOURCES)
     if compound_id is not None and roles:
         sources.append(_CompoundOverdue(compound_id))
+    gathered = collect(sources, user, roles, now, also=also)
     seen, items = set(), []
-    for item in collect(sources, user, roles, now):
+    for item in gathered.items:
         key = (item.kind, item.url)
         if key not in seen:
             seen.add(key)
             items.append(item)
-    return items
+    return Gathered(items, gathered.rows)

@@ -13,9 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.compounds.access import require_member, roles_by_compound, roles_in
-from app.compounds.models import Community, Compound, Residency, Unit
+from app.compounds.models import Community, Compound
 from app.core.redirects import safe_next
+from app.core.time import utcnow
 from app.extensions import db
+from app.meetings import todo as meetings_todo
+from app.meetings.tasks import open_tasks
 from app.notices.queries import running_notices
 from app.site.links import compound_links
 from app.site.todo import todo_for
@@ -39,7 +42,7 @@ def home():
         .options(joinedload(Compound.community)).order_by(Compound.name))) if roles else []
     return render_template("site/home.html", compounds=compounds,
                            compound_names={c.id: c.name for c in compounds},
-                           todo=todo_for(current_user, roles))
+                           todo=todo_for(current_user, roles).items)
 
 
 @bp.get("/start")
@@ -55,23 +58,25 @@ def start():
 
 @login_required
 def compound_home(compound_id: int):
-    """/c/<id>/: the to-do list of this compound, running notices, where I live, the places."""
+    """/c/<id>/: the to-do list of this compound, running notices, the places, meetings and
+    decisions being carried out."""
     # Loaded with its community and subdistrict for the heading; require_member() then finds
     # it in the session (held here: the identity map keeps only referenced rows).
     loaded = db.session.get(Compound, compound_id, options=[  # noqa: F841
         joinedload(Compound.community).joinedload(Community.subdistrict)])
     compound = require_member(compound_id)
     held = roles_in(current_user, compound)
-    residencies = list(db.session.scalars(
-        select(Residency).join(Unit).options(joinedload(Residency.unit).joinedload(Unit.building))
-        .where(Residency.user_id == current_user.id, Residency.compound_id == compound.id,
-               Residency.revoked_at.is_(None))
-        .order_by(Unit.building_id, Unit.entrance, Unit.room)))
+    now = utcnow()
+    # The meetings card's upcoming meetings come in the to-do list's statement.
+    gathered = todo_for(current_user, {compound.id: held}, compound_id=compound.id, now=now,
+                        also=[meetings_todo.upcoming_query(compound.id, now)])
+    upcoming = meetings_todo.upcoming_from(gathered.rows)
     return render_template(
-        "site/compound_home.html", compound=compound, held=held, residencies=residencies,
-        links=compound_links(compound, held),
-        todo=todo_for(current_user, {compound.id: held}, compound_id=compound.id),
-        running_notices=running_notices(compound, current_user))
+        "site/compound_home.html", compound=compound, held=held,
+        links=compound_links(compound, held), todo=gathered.items,
+        running_notices=running_notices(compound, current_user, now=now),
+        meetings_upcoming=upcoming, meetings_open_tasks=open_tasks(compound),
+        today=now.date())
 
 
 def attach(app) -> None:
