@@ -103,6 +103,9 @@ def create_app(config=None) -> Flask:
     uploads_cli(app)
 
     from app.accounts.session import init_login
+    from app.site.labels import install as install_labels
+
+    install_labels()  # every domain's audit and notification labels, into their registries
     from app.core.web import init_web
 
     init_login(app)
