@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 
-from sqlalchemy import Integer, String, literal, null, type_coerce, union_all
+from sqlalchemy import Integer, String, cast, literal, null, type_coerce, union_all
 
 from app.core.types import UTCDateTime
 from app.extensions import db
@@ -47,9 +47,14 @@ def columns(kind: str, compound_id, ref_id, title, due_at=None, number=None,
             type_coerce(compound_id, Integer).label("compound_id"),
             type_coerce(ref_id, Integer).label("ref_id"),
             type_coerce(title, String).label("title"),
-            type_coerce(due_at if due_at is not None else null(), UTCDateTime).label("due_at"),
-            type_coerce(number if number is not None else null(), Integer).label("number"),
-            type_coerce(detail if detail is not None else null(), String).label("detail")]
+            _typed(due_at, UTCDateTime).label("due_at"),
+            _typed(number, Integer).label("number"),
+            _typed(detail, String).label("detail")]
+
+
+def _typed(value, type_):
+    # A bare NULL would be text to PostgreSQL, which then refuses to union it with integers.
+    return cast(null(), type_) if value is None else type_coerce(value, type_)
 
 
 def _key(item: TodoItem):
