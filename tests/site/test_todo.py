@@ -134,3 +134,52 @@ def test_the_members_have_a_page_of_their_own(client, login_as, demo):
     db.session.commit()
     login_as(outsider)
     assert client.get(f"/c/{demo.id}/members").status_code == 403
+
+
+def test_minutes_overdue_for_publication_are_flagged(client, login_as):
+    from datetime import timedelta
+
+    from app.core.time import utcnow
+    from tests.meetings.helpers import MeetingWorld
+
+    w = MeetingWorld()
+    meeting = w.convene(now=utcnow() - timedelta(days=9), days_ahead=5)  # began 4 days ago
+    login_as(w.resident)  # on the compound's home, for everyone
+    todo = _todo(client.get(f"/c/{w.compound.id}/").get_data(as_text=True))
+    assert "会议纪要逾期未公开" in todo and "已逾期" in todo
+    assert "会议纪要逾期未公开" not in _todo(client.get("/").get_data(as_text=True))
+    login_as(w.recorder)  # on the recorder's own list, everywhere
+    assert "会议纪要逾期未公开" in _todo(client.get("/").get_data(as_text=True))
+    w.published(meeting)
+    assert "会议纪要逾期未公开" not in _todo(
+        client.get(f"/c/{w.compound.id}/").get_data(as_text=True))
+
+
+def test_an_attendee_is_told_of_the_meeting_then_asked_to_confirm_its_minutes(
+        client, login_as):
+    from datetime import timedelta
+
+    from app.core.time import utcnow
+    from app.meetings import minutes
+    from tests.meetings.helpers import MeetingWorld
+
+    w = MeetingWorld()
+    meeting = w.convene()
+    member = w.council[1]
+    login_as(member)
+    todo = _todo(client.get(f"/c/{w.compound.id}/").get_data(as_text=True))
+    assert "参加会议" in todo and f"/meetings/{meeting.id}" in todo and "开会" in todo
+
+    past = w.convene(now=utcnow() - timedelta(days=6), days_ahead=5, title="上次议事会")
+    at = w.held(past)  # the first three council members came
+    minutes.save_draft(w.recorder, w.compound, past, w.items(past), now=at + timedelta(hours=1))
+    minutes.submit_for_confirmation(w.recorder, w.compound, past, now=at + timedelta(hours=2))
+    db.session.commit()
+    confirm_url = f"/meetings/{past.id}/minutes#actions"
+    assert confirm_url in _todo(client.get(f"/c/{w.compound.id}/").get_data(as_text=True))
+    login_as(w.council[4])  # excused: nothing to confirm
+    assert confirm_url not in _todo(client.get(f"/c/{w.compound.id}/").get_data(as_text=True))
+    minutes.confirm(member, w.compound, past, now=at + timedelta(hours=3))
+    db.session.commit()
+    login_as(member)
+    assert confirm_url not in _todo(client.get(f"/c/{w.compound.id}/").get_data(as_text=True))
