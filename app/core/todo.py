@@ -57,9 +57,10 @@ def _typed(value, type_):
     return cast(null(), type_) if value is None else type_coerce(value, type_)
 
 
-def _key(item: TodoItem):
-    # Overdue first, then the soonest deadline; undated ones last.
-    return (not item.overdue, item.due_at is None, item.due_at or datetime.max, item.title)
+def ordered(items) -> list[TodoItem]:
+    """Overdue first, then the soonest deadline; undated ones last."""
+    return sorted(items, key=lambda i: (not i.overdue, i.due_at is None,
+                                        i.due_at or datetime.max, i.title))
 
 
 def _domain(source: ModuleType) -> str:
@@ -97,4 +98,4 @@ def collect(sources: list[ModuleType], user, roles: dict[int, frozenset], now, *
         more = getattr(source, "more", None)
         if more is not None:
             items.extend(more(user, roles, now))
-    return Gathered(sorted(items, key=_key), rows)
+    return Gathered(ordered(items), rows)
