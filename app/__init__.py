@@ -68,12 +68,13 @@ def create_app(config=None) -> Flask:
     from app.compounds.views import bp as compounds_bp
     from app.covenants.views import bp as covenants_bp
     from app.issues.views import bp as issues_bp
-    from app.main.views import bp as main_bp
     from app.meetings.views import bp as meetings_bp
     from app.moderation.views import bp as moderation_bp
     from app.notices.views import bp as notices_bp
     from app.notifications.views import bp as notifications_bp
     from app.proposals.views import bp as proposals_bp
+    from app.site.views import attach as attach_site
+    from app.site.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -89,22 +90,26 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(board_bp)
     from app.board.announcements import set_up as board_set_up
     board_set_up()
+    attach_site(app)  # the compound's home, /c/<id>/
 
     from app.accounts.cli import register_cli as accounts_cli
     from app.audit.cli import register_cli as audit_cli
-    from app.compounds.cli import register_cli as compounds_cli
     from app.core.cli import register_cli as uploads_cli
     from app.issues.cli import register_cli as issues_cli
     from app.proposals.cli import register_cli as proposals_cli
+    from app.site.demo import register_cli as demo_cli
 
     audit_cli(app)
-    compounds_cli(app)
+    demo_cli(app)
     accounts_cli(app)
     proposals_cli(app)
     issues_cli(app)
     uploads_cli(app)
 
     from app.accounts.session import init_login
+    from app.site.labels import install as install_labels
+
+    install_labels()  # every domain's audit and notification labels, into their registries
     from app.core.web import init_web
 
     init_login(app)

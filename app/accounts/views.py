@@ -118,7 +118,8 @@ def login():
         throttle.record_failure(account, address)
         form.form_errors.append(_("手机号或密码错误。"))
         return render_template("accounts/login.html", form=form), 400
-    return redirect(safe_next(form.next.data))
+    # Without a `next`, the site's landing page: a person's only compound, or the home page.
+    return redirect(safe_next(form.next.data, default=url_for("main.start")))
 
 
 @bp.post("/logout")

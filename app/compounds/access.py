@@ -43,6 +43,10 @@ _ROLE_ROWS = union_all(
 def _compute_roles(user, compound_id: int) -> frozenset[str]:
     rows = set(db.session.connection().execute(_ROLE_ROWS, {
         "user_id": user.id, "compound_id": compound_id}).scalars())
+    return _roles_from(user, rows)
+
+
+def _roles_from(user, rows: set) -> frozenset[str]:
     roles = {r for r in rows if r not in ("owner", "family", "tenant")}
     if rows & {"owner", "family", "tenant"}:
         roles.add("resident")
@@ -100,3 +104,31 @@ def require_role(compound_id: int, *roles: str) -> Compound:
     if not has_role(current_user, compound, *roles):
         abort(403)
     return compound
+
+
+def roles_by_compound(user) -> dict[int, frozenset[str]]:
+    """{compound id: roles} for every compound the person can see (where they live or hold a
+    role, every compound of a staff member's communities, all of them for an admin), in one
+    statement; fills the request's roles_in() cache on the way."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    if user.is_admin:
+        rows = db.session.execute(select(Compound.id, literal("admin"))).all()
+    else:
+        rows = db.session.execute(union_all(
+            select(Compound.id, literal("staff")).join(
+                StaffAssignment, StaffAssignment.community_id == Compound.community_id)
+            .where(StaffAssignment.user_id == user.id, StaffAssignment.revoked_at.is_(None)),
+            select(Residency.compound_id, Residency.relation).where(
+                Residency.user_id == user.id, Residency.revoked_at.is_(None)),
+            select(RoleGrant.compound_id, RoleGrant.role).where(
+                RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None)))).all()
+    raw: dict[int, set] = {}
+    for compound_id, role in rows:
+        raw.setdefault(compound_id, set()).add(role)
+    found = {cid: _roles_from(user, held) for cid, held in raw.items()}
+    if has_app_context():
+        cache = g.setdefault("_roles_cache", {})
+        for cid, held in found.items():
+            cache.setdefault((user.id, cid), held)
+    return found

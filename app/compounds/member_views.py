@@ -1,4 +1,4 @@
-"""Pages for residents: the compound overview, claiming a unit, their claims and roles.
+"""Pages for residents: the member list, claiming a unit, their claims and roles.
 Registered on the compounds blueprint by app.compounds.views."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,8 +26,6 @@ from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
 from app.core.ids import arg_page, parse_id
 from app.extensions import db, limiter
-from app.meetings.tasks import overview_context as meetings_overview
-from app.notices.queries import running_notices
 
 routes = RouteTable()
 
@@ -46,50 +44,17 @@ TEMPLATE_GLOBALS = {
     "claim_on_roster": lambda claim: claim_services.on_roster(claim.user, claim.unit),
 }
 
-# (endpoint, label, roles that see it); an endpoint another package may not have built yet is
-# linked only once it exists.
-COMPOUND_LINKS = (
-    ("issues.index", _l("议题（反映问题、附议）"), None),
-    ("notices.index", _l("公告公示"), None),
-    ("proposals.index", _l("议案与表决"), None),
-    ("meetings.index", _l("会议与纪要"), None),
-    ("covenants.index", _l("居民公约与管理规约"), None),
-    ("compounds.rules", _l("议事规则设置"), None),
-    ("moderation.queue", _l("举报处理"), {"staff", "admin", "party_cell"}),
-    ("compounds.claims_queue", _l("房屋认证审核"), {"staff", "admin"}),
-    ("compounds.proxy_register", _l("代办注册"), {"staff", "admin"}),
-    ("compounds.reset_code", _l("发放密码重置码"), {"staff", "admin"}),
-    ("compounds.roles", _l("角色管理"), {"staff", "admin"}),
-    ("compounds.party_queue", _l("党员身份确认"), {"staff", "admin", "party_cell"}),
-    ("compounds.roster", _l("房屋名册"), {"staff", "admin"}),
-    ("compounds.letters", _l("打印邀请函"), {"staff", "admin"}),
-    ("compounds.my_roles", _l("我在本小区的身份"), None),
-    ("audit.trail", _l("操作记录（审计）"), None),
-    ("moderation.log", _l("管理记录（隐藏与禁言）"), None),
-)
-
-
-def compound_links(compound: Compound, held) -> list[tuple[object, str]]:
-    views = current_app.view_functions
-    return [(label, url_for(endpoint, compound_id=compound.id))
-            for endpoint, label, who in COMPOUND_LINKS
-            if endpoint in views and (who is None or held & who)]
-
-
-@routes.route("/<int:compound_id>/", methods=["GET"])
+@routes.route("/<int:compound_id>/members", methods=["GET"])
 @login_required
-def overview(compound_id: int):
+def members(compound_id: int):
+    """The compound's members, with their badges (phones masked except for staff)."""
     compound = require_member(compound_id)
-    held = roles_in(current_user, compound)
     page = arg_page()
-    members = members_of(compound, page)
+    people = members_of(compound, page)
     return render_template(
-        "compounds/overview.html", compound=compound, held=held,
-        residencies=residencies_of(current_user, compound), links=compound_links(compound, held),
-        members=members, member_roles=roles_by_member(compound, [m.id for m in members]),
-        total=count_members(compound), page=page, staff=is_staff(current_user, compound),
-        running_notices=running_notices(compound, current_user),
-        **meetings_overview(compound))
+        "compounds/members.html", compound=compound, members=people,
+        member_roles=roles_by_member(compound, [m.id for m in people]),
+        total=count_members(compound), page=page, staff=is_staff(current_user, compound))
 
 
 def _claim_limit() -> str:

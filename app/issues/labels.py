@@ -20,3 +20,40 @@ STATUS_CSS = {"open": "badge-live", "acknowledged": "badge-live", "on_agenda": "
 
 def role_label(role: str | None) -> str:
     return str(EVENT_ROLE_LABELS.get(role, role or ""))
+
+
+# What the audit trail calls this domain's recorded actions and the rows they point at,
+# and what the notifications page calls its kinds of notification (collected into the
+# registries of app.audit.labels and app.notifications.labels by app.site.labels).
+AUDIT_ACTIONS = {
+    "issue.create": _l("提出议题"),
+    "issue.second": _l("附议议题"),
+    "issue.acknowledge": _l("受理议题"),
+    "issue.put_on_agenda": _l("将议题列入议程"),
+    "issue.reach_threshold": _l("议题附议人数达到列入议程的要求"),
+    "issue.to_proposal": _l("议题转为议案"),
+    "issue.dispatch": _l("议题派单至社区"),
+    "issue.answer": _l("答复议题"),
+    "issue.confirm": _l("提出人确认议题已解决"),
+    "issue.resolve_silent": _l("议题答复后无异议，视为解决"),
+    "issue.close": _l("关闭议题"),
+    "comment.create": _l("发表评论"),
+    "comment.official": _l("发表正式答复"),
+    "comment.edit": _l("修改评论"),
+}
+
+AUDIT_OBJECTS = {
+    "issues": _l("议题"),
+    "issue_categories": _l("议题分类"),
+    "issue_events": _l("议题进展"),
+    "issue_photos": _l("议题照片"),
+    "issue_seconds": _l("附议"),
+    "comments": _l("评论"),
+    "comment_revisions": _l("评论修改稿"),
+}
+
+NOTIFICATION_KINDS = {
+    "comment.reply": _l("有人回复了您"),
+    "issue.agenda": _l("议题列入议程"),
+    "issue.*": _l("议题进展"),
+}

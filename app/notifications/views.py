@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.core.db import unit_of_work
 from app.notifications import services
+from app.notifications.labels import kind_label
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -19,7 +20,8 @@ def unread_notifications():
 @bp.get("/")
 @login_required
 def index():
-    return render_template("notifications/index.html", items=services.recent(current_user))
+    return render_template("notifications/index.html", items=services.recent(current_user),
+                           kind_label=kind_label)
 
 
 @bp.post("/read")

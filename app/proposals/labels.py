@@ -81,3 +81,57 @@ def group_receipt(code: str | None) -> str:
     (the lookup ignores the spaces)."""
     code = code or ""
     return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+# What the audit trail calls this domain's recorded actions and the rows they point at,
+# and what the notifications page calls its kinds of notification (collected into the
+# registries of app.audit.labels and app.notifications.labels by app.site.labels).
+AUDIT_ACTIONS = {
+    "proposal.create": _l("创建议案"),
+    "proposal.edit": _l("修改议案"),
+    "proposal.open_consultation": _l("开始征求意见"),
+    "proposal.submit_review": _l("提交党组织审议"),
+    "proposal.approve_review": _l("审议通过，交议事会商议"),
+    "proposal.publish_notice": _l("发布表决公告"),
+    "proposal.open_voting": _l("开始投票"),
+    "proposal.close_voting": _l("投票截止"),
+    "proposal.publish_result": _l("公布最终结果"),
+    "proposal.start_implementation": _l("开始实施"),
+    "proposal.publish_implementation": _l("公开实施结果"),
+    "proposal.close": _l("结束议案"),
+    "proposal.withdraw": _l("撤回议案"),
+    "proposal.return": _l("退回议案"),
+    "proposal.revise": _l("重新修改"),
+    "proposal.attachment_add": _l("添加议案附件"),
+    "proposal.attachment_remove": _l("删除议案附件"),
+    "proposal.objection": _l("提出异议"),
+    "proposal.objection_answer": _l("答复异议"),
+    "proxy.register": _l("登记委托"),
+    "proxy.revoke": _l("撤销委托"),
+    "ballot.cast": _l("投票"),
+    "proposal.summary": _l("填写征求意见情况"),
+}
+
+AUDIT_OBJECTS = {
+    "proposals": _l("议案"),
+    "objections": _l("异议"),
+    "proxy_authorisations": _l("委托书"),
+    "ballots": _l("选票"),
+    "proposal_attachments": _l("议案附件"),
+    "proposal_events": _l("议案进展"),
+    "proposal_options": _l("表决选项"),
+    "proposal_results": _l("表决结果"),
+    "electorate_members": _l("有表决权的成员"),
+    "electorate_units": _l("有表决权的房屋"),
+    "sealed_votes": _l("密封选票"),
+    "secret_participations": _l("无记名投票参与记录"),
+    "secret_votes": _l("无记名选票"),
+    "secret_totals": _l("无记名投票合计"),
+    "consultation_summaries": _l("征求意见情况"),
+}
+
+NOTIFICATION_KINDS = {
+    "proposal.vote_open": _l("投票开始"),
+    "proposal.closing_soon": _l("投票即将截止"),
+    "proposal.*": _l("议案进展"),
+}

@@ -29,7 +29,7 @@ def test_login_success_creates_a_session_row_and_audits_it(client):
     user = make_user(mobile="13900000001")
     db.session.commit()
     response = _login(client, "139-0000-0001")
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/start"
     assert _logged_in(client)
     row = db.session.scalar(select(UserSession))
     assert row.user_id == user.id and row.revoked_at is None
@@ -91,7 +91,7 @@ def test_next_is_followed_only_for_local_paths(client):
     assert _login(client, "13900000006", next="/me").headers["Location"] == "/me"
     for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x"):
         response = _login(client, "13900000006", next=evil)
-        assert response.headers["Location"] == "/", evil
+        assert response.headers["Location"] == "/start", evil
 
 
 def test_session_rotates_at_login_and_the_old_cookie_stays_anonymous(app, client):

@@ -1,5 +1,5 @@
 """Roles: staff grant and revoke; 党员亮身份 declared, confirmed or declined; badges; the
-compound overview; staff assignment."""
+compound home and member list; staff assignment."""
 import pytest
 from sqlalchemy import select
 
@@ -138,14 +138,14 @@ def test_declare_confirm_and_badge_only_when_opted_in(client, login_as):
     db.session.commit()
     forget_roles()
     assert [b.role for b in roles.badges_for(member, compound)] == []
-    overview = client.get(f"/c/{compound.id}/").get_data(as_text=True)
+    overview = client.get(f"/c/{compound.id}/members").get_data(as_text=True)
     assert "badge-party" not in overview
     # Opted in: the badge appears next to the name.
     member.shows_party_badge = True
     db.session.commit()
     forget_roles()
     assert [b.role for b in roles.badges_for(member, compound)] == ["party_member"]
-    overview = client.get(f"/c/{compound.id}/").get_data(as_text=True)
+    overview = client.get(f"/c/{compound.id}/members").get_data(as_text=True)
     assert '党员老周 <span class="badge badge-party">党员</span>' in overview
     assert _actions() == ["party.declared", "party.confirmed"]
     assert verify().ok
@@ -234,12 +234,13 @@ def test_overview_masks_phones_except_for_staff_and_self(client, login_as):
     login_as(me)
     html = client.get(f"/c/{compound.id}/").get_data(as_text=True)
     assert "锦华苑" in html and compound.community.name in html
-    assert "13811112222" in html and "13833334444" not in html and "138****4444" in html
     assert f"/c/{compound.id}/claims" not in html  # no staff links for residents
-    assert f"/c/{compound.id}/me" in html
+    assert f"/c/{compound.id}/me" in html and f"/c/{compound.id}/members" in html
+    html = client.get(f"/c/{compound.id}/members").get_data(as_text=True)
+    assert "13811112222" in html and "13833334444" not in html and "138****4444" in html
     login_as(staff)
+    assert "13833334444" in client.get(f"/c/{compound.id}/members").get_data(as_text=True)
     html = client.get(f"/c/{compound.id}/").get_data(as_text=True)
-    assert "13833334444" in html
     for path in ("claims", "roles", "proxy-register", "party"):
         assert f"/c/{compound.id}/{path}" in html
 

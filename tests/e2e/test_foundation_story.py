@@ -126,6 +126,8 @@ def test_register_claim_approve_and_every_role_logs_in(live_server, browser,
         context = browser.new_context(**browser_context_args)
         page = context.new_page()
         _login(page, base, account.mobile, DEMO_PASSWORD)
+        assert page.url == base + f"/c/{cid}/", account.role  # their only compound
+        page.goto(base + "/")
         assert account.name in page.content(), account.role
         _look(page, f"home-{account.mobile}")
         if "admin" not in account.role:

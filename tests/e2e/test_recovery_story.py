@@ -103,6 +103,8 @@ def test_forgotten_password_by_sms_and_the_unlock_pages(live_server, page, world
     page.get_by_label("手机号").fill("13900000202")
     page.get_by_label("密码").fill(PASSWORD)
     click_and_wait(page, page.get_by_role("button", name="登录"))
+    assert "/login" not in page.url  # in: landed on the home of the one compound
+    page.goto(base + "/")
     assert "忘了密码的老李" in page.content()
     open_header_menu(page)
     click_and_wait(page, page.get_by_role("button", name="退出"))

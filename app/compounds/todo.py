@@ -1,0 +1,23 @@
+"""What awaits community staff in verification: homes to verify (app.core.todo)."""
+from flask import url_for
+from sqlalchemy import func, select
+
+from app.compounds.models import UnitClaim
+from app.core.i18n import lazy_gettext as _l
+from app.core.todo import TodoItem, columns, where_held
+
+
+def queries(user, roles, now) -> list:
+    ids = where_held(roles, "staff")
+    if not ids:
+        return []
+    return [select(*columns("compounds.claims", UnitClaim.compound_id, func.min(UnitClaim.id),
+                            "", func.min(UnitClaim.created_at), func.count(UnitClaim.id)))
+            .where(UnitClaim.compound_id.in_(ids), UnitClaim.status == "pending")
+            .group_by(UnitClaim.compound_id)]
+
+
+def item(row) -> TodoItem | None:
+    return TodoItem(row["kind"], _l("%(n)s 份房屋认证申请等您审核", n=row["number"]), "",
+                    url_for("compounds.claims_queue", compound_id=row["compound_id"]),
+                    row["compound_id"])

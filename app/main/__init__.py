@@ -1,1 +1,0 @@
-"""Home page, language and large-text preferences, privacy notice."""

@@ -1,0 +1,88 @@
+"""What awaits a person in meetings (app.core.todo): meetings they are convened to, minutes
+waiting for their confirmation, and minutes overdue for publication (the meeting began more
+than OVERDUE_DAYS days ago and its decisions are still not public), for the convener and
+recorder; the compound home shows the overdue ones to everyone (`overdue_queries`)."""
+from datetime import timedelta
+from types import SimpleNamespace
+
+from flask import url_for
+from sqlalchemy import and_, exists, or_, select
+
+from app.core.i18n import lazy_gettext as _l
+from app.core.todo import TodoItem, columns
+from app.meetings.models import Attendance, Meeting, Minutes, MinutesResponse
+
+OVERDUE_DAYS = 3
+
+
+def _overdue(ids, now):
+    unpublished = ~exists().where(Minutes.meeting_id == Meeting.id,
+                                  Minutes.status == "published")
+    return and_(Meeting.compound_id.in_(ids),
+                Meeting.starts_at < now - timedelta(days=OVERDUE_DAYS), unpublished)
+
+
+def queries(user, roles, now) -> list:
+    ids = sorted(roles)
+    if not ids:
+        return []
+    convened = (select(*columns("meetings.convened", Meeting.compound_id, Meeting.id,
+                                Meeting.title, Meeting.starts_at))
+                .join(Attendance, Attendance.meeting_id == Meeting.id)
+                .where(Meeting.compound_id.in_(ids), Meeting.starts_at >= now,
+                       Attendance.user_id == user.id))
+    confirmed = exists().where(MinutesResponse.minutes_id == Minutes.id,
+                               MinutesResponse.revision_id == Minutes.current_revision_id,
+                               MinutesResponse.user_id == user.id,
+                               MinutesResponse.kind == "confirm")
+    to_confirm = (select(*columns("meetings.confirm", Meeting.compound_id, Meeting.id,
+                                  Meeting.title, Minutes.confirm_ends_at))
+                  .join(Minutes, Minutes.meeting_id == Meeting.id)
+                  .join(Attendance, and_(Attendance.meeting_id == Meeting.id,
+                                         Attendance.user_id == user.id,
+                                         Attendance.status == "present"))
+                  .where(Meeting.compound_id.in_(ids), Minutes.status == "confirming",
+                         ~confirmed))
+    overdue = (select(*columns("meetings.overdue", Meeting.compound_id, Meeting.id,
+                               Meeting.title, Meeting.starts_at))
+               .where(_overdue(ids, now), or_(Meeting.convener_id == user.id,
+                                              Meeting.recorder_id == user.id)))
+    return [convened, to_confirm, overdue]
+
+
+def upcoming_query(compound_id: int, now):
+    """The compound's meetings still to come, soonest first, for its home page (`detail`:
+    the place)."""
+    return (select(*columns("meetings.upcoming", Meeting.compound_id, Meeting.id,
+                            Meeting.title, Meeting.starts_at, detail=Meeting.place))
+            .where(Meeting.compound_id == compound_id, Meeting.starts_at >= now))
+
+
+def upcoming_from(rows, limit: int = 3) -> list[SimpleNamespace]:
+    """upcoming_query()'s rows as the meetings card reads them (id, title, starts_at, place)."""
+    ordered = sorted((r for r in rows if r["kind"] == "meetings.upcoming"),
+                     key=lambda r: (r["due_at"], r["ref_id"]))
+    return [SimpleNamespace(id=r["ref_id"], title=r["title"], starts_at=r["due_at"],
+                            place=r["detail"]) for r in ordered[:limit]]
+
+
+def overdue_queries(compound_ids, now) -> list:
+    """Every meeting of these compounds whose minutes are overdue, whoever looks."""
+    return [select(*columns("meetings.overdue", Meeting.compound_id, Meeting.id,
+                            Meeting.title, Meeting.starts_at))
+            .where(_overdue(sorted(compound_ids), now))]
+
+
+def item(row) -> TodoItem | None:
+    cid, mid = row["compound_id"], row["ref_id"]
+    if row["kind"] == "meetings.convened":
+        return TodoItem(row["kind"], _l("参加会议"), row["title"],
+                        url_for("meetings.show", compound_id=cid, meeting_id=mid), cid,
+                        row["due_at"])
+    if row["kind"] == "meetings.confirm":
+        return TodoItem(row["kind"], _l("确认会议纪要"), row["title"],
+                        url_for("meetings.minutes", compound_id=cid, meeting_id=mid)
+                        + "#actions", cid, row["due_at"])
+    return TodoItem(row["kind"], _l("会议纪要逾期未公开"), row["title"],
+                    url_for("meetings.show", compound_id=cid, meeting_id=mid), cid,
+                    row["due_at"] + timedelta(days=OVERDUE_DAYS), overdue=True)

@@ -1,0 +1,23 @@
+"""What awaits the party cell and staff in moderation: reports to handle (app.core.todo)."""
+from flask import url_for
+from sqlalchemy import func, select
+
+from app.core.i18n import lazy_gettext as _l
+from app.core.todo import TodoItem, columns, where_held
+from app.moderation.models import Report
+
+
+def queries(user, roles, now) -> list:
+    ids = where_held(roles, "party_cell", "staff")
+    if not ids:
+        return []
+    return [select(*columns("moderation.reports", Report.compound_id, func.min(Report.id), "",
+                            None, func.count(Report.id)))
+            .where(Report.compound_id.in_(ids), Report.status == "open")
+            .group_by(Report.compound_id)]
+
+
+def item(row) -> TodoItem | None:
+    return TodoItem(row["kind"], _l("%(n)s 条举报等您处理", n=row["number"]), "",
+                    url_for("moderation.queue", compound_id=row["compound_id"]),
+                    row["compound_id"])

@@ -1,0 +1,77 @@
+"""What awaits a person in proposals (app.core.todo): ballots still to cast (from
+app.proposals.standing, so nobody is sent to a ballot already cast or not theirs) and, by
+role, proposals at a stage waiting on them: review for the party cell, deliberation for the
+council, objections to answer and results to publish for staff."""
+from flask import url_for
+from sqlalchemy import and_, exists, func, select
+
+from app.core.i18n import lazy_gettext as _l
+from app.core.todo import TodoItem, columns, where_held
+from app.extensions import db
+from app.proposals.models import Objection, Proposal
+from app.proposals.standing import standings
+
+
+def queries(user, roles, now) -> list:
+    found = []
+    for kind, state, role in (("proposals.review", "review", "party_cell"),
+                              ("proposals.deliberation", "deliberation", "council")):
+        ids = where_held(roles, role)
+        if ids:
+            found.append(select(*columns(kind, Proposal.compound_id, Proposal.id,
+                                         Proposal.title))
+                         .where(Proposal.compound_id.in_(ids), Proposal.state == state))
+    staff = where_held(roles, "staff")
+    if staff:
+        found.append(select(*columns("proposals.objections", Proposal.compound_id, Proposal.id,
+                                     Proposal.title, Proposal.objection_ends_at,
+                                     func.count(Objection.id)))
+                     .join(Objection, Objection.proposal_id == Proposal.id)
+                     .where(Proposal.compound_id.in_(staff), Proposal.state == "objection",
+                            Objection.answered_at.is_(None))
+                     .group_by(Proposal.compound_id, Proposal.id, Proposal.title,
+                               Proposal.objection_ends_at))
+        unanswered = exists().where(Objection.proposal_id == Proposal.id,
+                                    Objection.answered_at.is_(None))
+        found.append(select(*columns("proposals.publish", Proposal.compound_id, Proposal.id,
+                                     Proposal.title, Proposal.objection_ends_at))
+                     .where(and_(Proposal.compound_id.in_(staff),
+                                 Proposal.state == "objection",
+                                 Proposal.objection_ends_at <= now, ~unanswered)))
+    return found
+
+
+ACTIONS = {
+    "proposals.review": _l("审议议案"),
+    "proposals.deliberation": _l("商议议案"),
+    "proposals.publish": _l("公布最终结果"),
+}
+
+
+def item(row) -> TodoItem | None:
+    cid, pid = row["compound_id"], row["ref_id"]
+    if row["kind"] == "proposals.objections":
+        return TodoItem(row["kind"], _l("答复 %(n)s 条异议", n=row["number"]), row["title"],
+                        url_for("proposals.result", compound_id=cid, proposal_id=pid)
+                        + "#objections", cid, row["due_at"])
+    url = url_for("proposals.result" if row["kind"] == "proposals.publish" else
+                  "proposals.show", compound_id=cid, proposal_id=pid)
+    return TodoItem(row["kind"], ACTIONS[row["kind"]], row["title"], url, cid, row["due_at"])
+
+
+def more(user, roles, now) -> list[TodoItem]:
+    """Ballots awaiting this person's vote, with the closing date: one statement for the open
+    votes of all their compounds, then standings() (a fixed number more). Whether a ballot
+    is still to cast does not depend on the roles standings() reads for its reasons."""
+    ids = sorted(roles)
+    if not ids:
+        return []
+    open_votes = list(db.session.scalars(select(Proposal).where(
+        Proposal.compound_id.in_(ids), Proposal.state == "voting")))
+    if not open_votes:
+        return []
+    found = standings(open_votes, user, open_votes[0].compound_id)
+    return [TodoItem("proposals.vote", _l("投票"), p.title,
+                     url_for("proposals.vote", compound_id=p.compound_id, proposal_id=p.id),
+                     p.compound_id, found[p.id].deadline)
+            for p in open_votes if p.id in found and found[p.id].kind == "to_vote"]

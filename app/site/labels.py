@@ -1,0 +1,22 @@
+"""Fills the label registries (app.audit.labels, app.notifications.labels) from every domain's
+own `labels.py`, once per process, when the app is set up."""
+from app.accounts import labels as accounts
+from app.audit.labels import register as register_audit
+from app.compounds import labels as compounds
+from app.covenants import labels as covenants
+from app.issues import labels as issues
+from app.meetings import labels as meetings
+from app.moderation import labels as moderation
+from app.notices import labels as notices
+from app.notifications import labels as notifications
+from app.notifications.labels import register as register_kinds
+from app.proposals import labels as proposals
+
+DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
+           covenants, notices)
+
+
+def install() -> None:
+    for domain in DOMAINS:
+        register_audit(domain.AUDIT_ACTIONS, domain.AUDIT_OBJECTS)
+        register_kinds(domain.NOTIFICATION_KINDS)
