@@ -139,7 +139,7 @@ def _days(label):
 
 
 class CompoundRulesForm(Form):
-    """Bounds are the service's (app.compounds.settings), which names the field it refuses."""
+    """Bounds are the service's (app.site.rules), which names the field it refuses."""
 
     min_consultation_days = _days(_l("征求意见期不少于（日）"))
     second_threshold = IntegerField(_l("议题进入议事会议程所需附议户数"),

@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from app.compounds import member_views, roster_views, settings_views, staff_views
+from app.compounds import member_views, roster_views, staff_views
 
 bp = Blueprint("compounds", __name__, url_prefix="/c")
 # Verification and roles: overview, claims, roles, party declarations (their own modules).
@@ -9,7 +9,6 @@ staff_views.routes.register(bp)
 # Rosters (import, export) and invite letters.
 roster_views.routes.register(bp)
 # The compound's rules of procedure.
-settings_views.routes.register(bp)
 for _name, _value in member_views.TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_value, _name)
 

@@ -1,6 +1,7 @@
 """Demo meetings for 锦华苑: a past council meeting whose minutes were drafted twice, confirmed
-by everyone present, published and later corrected once; and an upcoming council meeting with
-its agenda. Everything goes through the services (and so into the audit chain)."""
+by everyone present, published and later corrected once; an upcoming council meeting with its
+agenda; and the council meetings that deliberated each demo proposal before its vote, with their
+published minutes. Everything goes through the services (and so into the audit chain)."""
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
@@ -45,7 +46,25 @@ def hold_deliberation(compound: Compound, proposal: Proposal, convener: User,
         now=starts + timedelta(minutes=5))
     decisions.record_decision(convener, compound, meeting, meeting.agenda[0].id, "to_vote",
                               "与会成员一致同意提交表决", now=starts + timedelta(hours=1))
+    _minutes_published(compound, meeting, convener, starts)
     return meeting
+
+
+def _minutes_published(compound: Compound, meeting: Meeting, convener: User,
+                       starts: datetime) -> None:
+    """The deliberation's minutes, drafted that evening, confirmed by everyone present and
+    published before the voting notice (decisions are made public within 3 days)."""
+    item = meeting.agenda[0]
+    recorder = db.session.get(User, meeting.recorder_id)
+    minutes.save_draft(recorder, compound, meeting, [minutes.ItemText(
+        item.position, item.title, "与会成员逐项讨论了方案、费用和表决方式。",
+        "同意提交表决，表决公告按本次商议意见发布。")], now=starts + timedelta(hours=2))
+    minutes.submit_for_confirmation(recorder, compound, meeting,
+                                    now=starts + timedelta(hours=2, minutes=10))
+    for row in minutes.present_attendees(meeting):
+        minutes.confirm(db.session.get(User, row.user_id), compound, meeting,
+                        now=starts + timedelta(hours=2, minutes=30))
+    minutes.publish(convener, compound, meeting, now=starts + timedelta(hours=3))
 
 
 def seed_meetings(compound: Compound) -> list[Meeting]:

@@ -44,4 +44,6 @@ NOTIFICATION_KINDS = {
     "minutes.confirm": _l("请确认会议纪要"),
     "minutes.published": _l("会议纪要公开"),
     "minutes.corrected": _l("会议纪要更正"),
+    "meeting.cancelled": _l("会议取消"),
+    "meeting.rescheduled": _l("会议改期"),
 }

@@ -21,6 +21,7 @@ from app.meetings import todo as meetings_todo
 from app.meetings.tasks import open_tasks
 from app.notices.queries import running_notices
 from app.site.links import compound_links
+from app.site.rules_views import attach as attach_rules
 from app.site.todo import todo_for
 
 # The site's own pages keep the endpoint names they had ("main.home", "compounds.overview").
@@ -80,9 +81,11 @@ def compound_home(compound_id: int):
 
 
 def attach(app) -> None:
-    """The compound's home lives at /c/<id>/ under the name it has always had."""
+    """The compound's home lives at /c/<id>/ under the name it has always had, and its rules
+    page beside it (app.site.rules_views)."""
     app.add_url_rule("/c/<int:compound_id>/", "compounds.overview", compound_home,
                      methods=["GET"])
+    attach_rules(app)
 
 
 @bp.post("/prefs/language")

@@ -5,9 +5,9 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.audit.verification import verify
-from app.compounds import settings
 from app.extensions import db
 from app.meetings import rules as meeting_rules
+from app.site import rules as settings
 from tests.proposals.helpers import World
 
 DEFAULTS = {"min_consultation_days": 7, "second_threshold": 10, "notice_days": 15,

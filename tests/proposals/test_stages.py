@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.compounds import settings
 from app.core.errors import PermissionDenied, ServiceError
 from app.extensions import db
 from app.proposals import ballots, services, stages
 from app.proposals.models import ProposalEvent
 from app.proposals.periods import CST, earliest_voting_start
+from app.site import rules as settings
 from tests.proposals.helpers import COUNCIL_OPINION, REVIEW_OPINION, T0, World, summarise
 
 OPENED = datetime(2026, 6, 2, 9, 0, tzinfo=CST)  # a Tuesday, no holiday near
