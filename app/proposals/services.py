@@ -13,7 +13,7 @@ from app.core.time import china_time, utcnow
 from app.extensions import db
 from app.notifications.services import follow
 from app.proposals import electorate, reminders, results, sealing
-from app.proposals.lifecycle import PROPOSERS, apply, proposal_compound
+from app.proposals.lifecycle import PROPOSERS, apply, check, proposal_compound
 from app.proposals.models import (
     ElectorateMember,
     ElectorateUnit,
@@ -168,8 +168,7 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
 def open_voting(proposal: Proposal, now: datetime | None = None):
     """Voting opens at its time: the electorate and every weight are frozen now."""
     now = now or utcnow()
-    if proposal.state != "notice" or now < proposal.voting_opens_at:
-        raise ServiceError(_l("还没到投票开始时间。"), status=409)
+    check(proposal, "open_voting", None, now=now)
     voters = electorate.snapshot(proposal)
     scope = {"proposal_id": proposal.id}
     event = apply(proposal, "open_voting", None, now=now, data={"voters": voters},
@@ -191,8 +190,7 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
     objection window (异议期) opens."""
     now = now or utcnow()
     proposal = _lock(proposal)  # waits for ballots in flight (they hold a shared lock)
-    if proposal.state != "voting" or now < proposal.voting_closes_at:
-        raise ServiceError(_l("投票尚未截止。"), status=409)
+    check(proposal, "close_voting", None, now=now)
     # A secret ballot's urn is opened now, in this transaction: the anonymous votes and the
     # totals are written and the sealed rows deleted (app.proposals.sealing).
     opened, unsealed = sealing.open_urn(proposal.id) if proposal.is_secret else ([], [])
