@@ -25,7 +25,7 @@ from sqlalchemy import inspect, update
 
 from app.audit.services import record
 from app.compounds.access import has_role, primary_role
-from app.core.errors import PermissionDenied, ServiceError
+from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import china_time, utcnow
 from app.extensions import db
@@ -150,12 +150,12 @@ def allowed(workflow: Workflow, obj, user, *, skip: Iterable[str] = ()) -> list[
             and may(workflow, t, obj, user, compound)]
 
 
-def _refuse_state(workflow: Workflow, transition: Transition, state: str) -> ServiceError:
+def _refuse_state(workflow: Workflow, transition: Transition, state: str) -> Conflict:
     message = transition.refused or workflow.refused
     label = workflow.label(state)
     if "%(" in str(message):
         message = message % {"state": label, "status": label}
-    return ServiceError(message, status=409)
+    return Conflict(message)
 
 
 def _clean_fields(workflow: Workflow, transition: Transition, given: dict | None) -> dict:
@@ -236,7 +236,7 @@ def apply(workflow: Workflow, obj, name: str, actor, *, fields: dict | None = No
     if moved != 1:
         state = workflow.state_of(obj)
         if conflict is not None and state in transition.sources:
-            raise ServiceError(conflict, status=409)  # an extra condition failed
+            raise Conflict(conflict)  # an extra condition failed
         raise _refuse_state(workflow, transition, state)
     step = Step(name=name, previous=previous, target=transition.target, actor=actor,
                 role=_role(workflow, transition, obj, actor, compound), fields=cleaned, now=now,
