@@ -33,6 +33,9 @@ from app.extensions import db
 SYSTEM = "system"  # made by the system (a deadline, a threshold), never by a person
 AUTHOR = "author"  # made by the person who wrote the object (Workflow.people["author"])
 
+# Every workflow declared, by domain (for checks that every audit action has a label).
+WORKFLOWS: dict[str, "Workflow"] = {}
+
 DENIED = _l("您没有权限进行这项操作。")
 SYSTEM_ONLY = _l("这一步由系统按时间自动进行。")
 TOO_EARLY = _l("最早可于 %(when)s 进行这一步。")
@@ -104,6 +107,9 @@ class Workflow:
     anonymous_as: Callable[[Any, Any], str | None] | None = None
     touches: str | None = "updated_at"  # column stamped with the time, if the model has it
 
+    def __post_init__(self):
+        WORKFLOWS[self.domain] = self
+
     def transition(self, name: str) -> Transition:
         return self.transitions[name]
 
@@ -148,6 +154,24 @@ def allowed(workflow: Workflow, obj, user, *, skip: Iterable[str] = ()) -> list[
     return [t.name for t in workflow.transitions.values()
             if state in t.sources and t.name not in skip
             and may(workflow, t, obj, user, compound)]
+
+
+def button(workflow: Workflow, name: str, *, skip: Iterable[str] = ()) -> Transition | None:
+    """The transition a person makes by pressing its button on the object's page, or None
+    (no such step, one the system makes, or one in `skip`, which has a form of its own)."""
+    transition = workflow.transitions.get(name)
+    if transition is None or name in skip:
+        return None
+    if not set(transition.roles) - {SYSTEM}:
+        return None
+    return transition
+
+
+def form_fields(workflow: Workflow, name: str, form) -> dict[str, str]:
+    """The written fields transition `name` takes, read from a submitted form by their names
+    (the table says which; the service says which are required)."""
+    return {f: getattr(form, f).data or "" for f in workflow.taken_fields(name)
+            if hasattr(form, f)}
 
 
 def _refuse_state(workflow: Workflow, transition: Transition, state: str) -> Conflict:

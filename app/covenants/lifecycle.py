@@ -46,6 +46,9 @@ TRANSITIONS = {t.name: t for t in [
                denied=_l("只有社区工作人员可以备案公布。")),
 ]}
 
+# Steps with a form of their own (a reason, the proposal, the filing reference).
+OWN_FORMS = ("return", "link_proposal", "publish")
+
 
 def compound_of(covenant: Covenant) -> Compound:
     return db.session.get(Compound, covenant.compound_id)

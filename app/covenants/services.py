@@ -12,6 +12,7 @@ from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
+from app.covenants import adoption
 from app.covenants.lifecycle import (
     DRAFTERS,
     EDITABLE,
@@ -205,3 +206,15 @@ def return_to_draft(actor, version: CovenantVersion, reason: str) -> CovenantVer
     return move(actor, version, "return", reason=reason,
                 values={"proposal_id": None, "reviewed_at": None, "reviewed_by_id": None},
                 data={"proposal_id": version.proposal_id})
+
+
+def advance(actor, version: CovenantVersion, name: str) -> CovenantVersion:
+    """A step button's one entry point (the steps of lifecycle.TRANSITIONS without a form of
+    their own), through that step's own rules."""
+    if name == "adopt":
+        return adoption.adopt(actor, version)
+    if name == "approve_review":
+        return approve_review(actor, version)
+    if name == "submit_review":
+        return submit_review(actor, version)
+    return move(actor, version, name)

@@ -327,3 +327,15 @@ def close(actor, proposal: Proposal, reason: str = "", now: datetime | None = No
             and proposal.kind != "consultation":
         raise ServiceError(_l("已通过的议案须公开实施结果后才能结束。"), status=409)
     return apply(proposal, "close", actor, reason=reason, now=now)
+
+
+def advance(actor, proposal: Proposal, name: str, *, reason: str = "",
+            now: datetime | None = None):
+    """A lifecycle button's one entry point: through its stage's own rules where it has some,
+    else transition()."""
+    if name == "publish_result":
+        return publish_result(actor, proposal, now)
+    if name in ("start_implementation", "close"):
+        stage = start_implementation if name == "start_implementation" else close
+        return stage(actor, proposal, reason, now)
+    return transition(actor, proposal, name, reason, now)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.compounds.access import has_role, is_member, require_member, require_role
+from app.core import workflow
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
@@ -20,7 +21,7 @@ from app.proposals import views_staff as _staff_routes  # noqa: F401
 from app.proposals import views_voting as _voting_routes  # noqa: F401
 from app.proposals.forms import ActionForm, NoticeForm, ProposalForm, proposal_form_data
 from app.proposals.labels import ACTION_LABELS
-from app.proposals.lifecycle import PROPOSERS, TRANSITIONS, allowed_actions
+from app.proposals.lifecycle import PROPOSERS, TRANSITIONS, WORKFLOW, allowed_actions
 from app.proposals.periods import CST, earliest_voting_start, period_after
 from app.proposals.views_attachments import render_form
 from app.proposals.web import (
@@ -34,22 +35,10 @@ from app.proposals.web import (
 
 __all__ = ["bp"]
 
-REASON_ACTIONS = ("withdraw", "return")  # the written reason is required
+# The written reason is required where the transition table says so.
+REASON_ACTIONS = tuple(name for name, t in TRANSITIONS.items() if "reason" in t.required)
 NOTE_ACTIONS = ("start_implementation", "publish_implementation", "close")  # optional note
-
-
-def _plain(name):
-    return lambda actor, proposal, reason: services.transition(actor, proposal, name, reason)
-
-
-ACTIONS = {name: _plain(name) for name in (
-    "open_consultation", "submit_review", "approve_review", "withdraw", "return", "revise",
-    "publish_implementation")}
-ACTIONS.update(
-    start_implementation=lambda a, p, r: services.start_implementation(a, p, r),
-    close=lambda a, p, r: services.close(a, p, r),
-    publish_result=lambda a, p, r: services.publish_result(a, p),
-)
+OWN_FORMS = ("publish_notice",)  # its own form: the voting window (notice() below)
 
 
 @bp.get("/")
@@ -123,16 +112,18 @@ def show(compound_id: int, proposal_id: int):
 @login_required
 def act(compound_id: int, proposal_id: int, action: str):
     compound, proposal = load(compound_id, proposal_id)
-    if action not in ACTIONS:
+    transition = workflow.button(WORKFLOW, action, skip=OWN_FORMS)
+    if transition is None:
         abort(404)
-    if not has_role(current_user, compound, *TRANSITIONS[action].roles):
+    if not workflow.may(WORKFLOW, transition, proposal, current_user, compound):
         abort(403)
     form = ActionForm()
     if not form.validate_on_submit():
         return render_show(compound, proposal, failed=action, action_form=form, status=400)
     try:
         with unit_of_work():
-            ACTIONS[action](current_user, proposal, form.reason.data or "")
+            services.advance(current_user, proposal, action,
+                             **workflow.form_fields(WORKFLOW, action, form))
     except ServiceError as exc:
         show_error(form, exc)
         return render_show(compound, proposal, failed=action, action_form=form,
