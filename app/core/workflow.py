@@ -106,9 +106,11 @@ class Workflow:
     audit_data: Callable[[Any, Step], dict] | None = None  # extra data on every entry
     anonymous_as: Callable[[Any, Any], str | None] | None = None
     touches: str | None = "updated_at"  # column stamped with the time, if the model has it
+    register: bool = True  # listed in WORKFLOWS (a variant built for a test is not)
 
     def __post_init__(self):
-        WORKFLOWS[self.domain] = self
+        if self.register:
+            WORKFLOWS[self.domain] = self
 
     def transition(self, name: str) -> Transition:
         return self.transitions[name]
