@@ -4,8 +4,9 @@ states to which, who may, which written fields are required, how long the source
 last). apply() then does the same thing for every domain, in the caller's transaction:
 
 1. who may (PermissionDenied), the state as loaded, the required fields, the earliest time;
-2. a conditional UPDATE ``... WHERE id = :id AND <state> IN (:sources)``: of two people acting
-   at once only one moves the row, the other is refused with the state it now has (409);
+2. a conditional UPDATE ``... WHERE id = :id AND <state> IN (:sources) AND <state> = :seen``:
+   of two people acting at once only one moves the row, the other is refused with the state
+   it now has (409), even when the new state is also a source of the loser's transition;
 3. the domain's event row (its public timeline), if it has one, and the audit entry;
 4. the notifications (rows in this transaction; anything sent outside the database is queued
    by the notification service to run after commit, app.core.outbox).
@@ -176,8 +177,8 @@ def form_fields(workflow: Workflow, name: str, form) -> dict[str, str]:
             if hasattr(form, f)}
 
 
-def _refuse_state(workflow: Workflow, transition: Transition, state: str) -> Conflict:
-    message = transition.refused or workflow.refused
+def _refuse_state(workflow: Workflow, transition: Transition | None, state: str) -> Conflict:
+    message = (transition.refused if transition else None) or workflow.refused
     label = workflow.label(state)
     if "%(" in str(message):
         message = message % {"state": label, "status": label}
@@ -221,6 +222,15 @@ def check(workflow: Workflow, obj, name: str, actor, *, fields: dict | None = No
     return cleaned
 
 
+def expect(workflow: Workflow, obj, seen: str | None) -> None:
+    """Refuse (409) when the page the person pressed a button on showed the object in another
+    state than it is in now: their step was meant for what they saw. apply() then moves it
+    only from that state (its UPDATE is conditional on it)."""
+    state = workflow.state_of(obj)
+    if seen and seen != state:
+        raise _refuse_state(workflow, None, state)
+
+
 def _role(workflow: Workflow, transition: Transition, obj, actor, compound) -> str:
     if actor is None:
         return SYSTEM
@@ -255,13 +265,16 @@ def apply(workflow: Workflow, obj, name: str, actor, *, fields: dict | None = No
     # Whatever the domain changed on the object is written first, so the refresh below
     # reads it back rather than dropping it.
     db.session.flush()
+    # Conditional on the state the actor saw, not only on the table's sources: a withdrawal
+    # pressed on a proposal under review must not land on the one just moved to notice.
     moved = db.session.execute(
-        update(model).where(model.id == obj.id, state_col.in_(transition.sources), *where)
+        update(model).where(model.id == obj.id, state_col.in_(transition.sources),
+                            state_col == previous, *where)
         .values(**moved_values).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(obj)
     if moved != 1:
         state = workflow.state_of(obj)
-        if conflict is not None and state in transition.sources:
+        if conflict is not None and state == previous:
             raise Conflict(conflict)  # an extra condition failed
         raise _refuse_state(workflow, transition, state)
     step = Step(name=name, previous=previous, target=transition.target, actor=actor,

@@ -96,6 +96,7 @@ class ActionForm(Form):
 
     reason = TextAreaField(_l("理由"), filters=[_strip], validators=[
         Optional(), Length(max=2000, message=_l("理由不能超过 2000 个字。"))])
+    seen = HiddenField()  # the stage the page showed: the step is meant for that stage
 
 
 class NoticeForm(Form):
@@ -104,6 +105,7 @@ class NoticeForm(Form):
     closes_at = DateTimeLocalField(_l("投票截止时间（北京时间）"), format=DATETIME_FORMATS,
                                    validators=[InputRequired(_l("请填写投票截止时间。"))])
     temporary = BooleanField(_l("临时会议（按本小区议事规则缩短公告期）"))
+    seen = HiddenField()
 
 
 class VoteForm(Form):

@@ -122,6 +122,7 @@ def act(compound_id: int, proposal_id: int, action: str):
         return render_show(compound, proposal, failed=action, action_form=form, status=400)
     try:
         with unit_of_work():
+            workflow.expect(WORKFLOW, proposal, form.seen.data)
             services.advance(current_user, proposal, action,
                              **workflow.form_fields(WORKFLOW, action, form))
     except ServiceError as exc:
@@ -147,6 +148,7 @@ def notice(compound_id: int, proposal_id: int):
         opens_at = max(opens_at, now)  # no notice period: a start already past means now
     try:
         with unit_of_work():
+            workflow.expect(WORKFLOW, proposal, form.seen.data)
             services.publish_notice(current_user, proposal, opens_at=opens_at,
                                     closes_at=form.closes_at.data.replace(tzinfo=CST),
                                     temporary=form.temporary.data, now=now)
