@@ -126,6 +126,7 @@ def act(compound_id: int, issue_id: int, name: str):
         return render_show(compound, issue, failed=name, action_form=form, status=400)
     try:
         with unit_of_work():
+            workflow.expect(WORKFLOW, issue, form.seen.data)
             services.advance(current_user, issue, name, due_at=_due(form),
                              rating=form.rating.data or "",
                              **workflow.form_fields(WORKFLOW, name, form))
