@@ -37,17 +37,18 @@ def _announce(actor, proposal: Proposal, now: datetime, *, kind: str, title: str
     return notices.publish(actor, notice, now=now, announce=utcnow() - now < NEWS_WINDOW)
 
 
-def on_result_published(proposal: Proposal, actor, now: datetime, **_) -> None:
+def on_result_published(obj: Proposal, actor, now: datetime, **_) -> None:
+    proposal = obj
     page = f"/c/{proposal.compound_id}/proposals/{proposal.id}/result"
     _announce(actor, proposal, now, kind="vote_result",
               title=f"表决结果公告：{proposal.title}",
               body=f"{_verdict(proposal)}\n\n计票、适用规则和核验方法见[表决结果页]({page})。")
 
 
-def on_implementation_published(proposal: Proposal, actor, now: datetime, reason: str = "",
-                                **_) -> None:
+def on_implementation_published(obj: Proposal, actor, now: datetime, step, **_) -> None:
+    proposal = obj
     page = f"/c/{proposal.compound_id}/proposals/{proposal.id}"
-    report = reason.strip() or "实施已完成。"
+    report = step.fields.get("reason", "").strip() or "实施已完成。"
     _announce(actor, proposal, now, kind="implementation",
               title=f"实施结果公示：{proposal.title}",
               body=f"{report}\n\n议案和实施过程见[议案页]({page})。")

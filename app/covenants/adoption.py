@@ -20,17 +20,14 @@ from app.core.errors import ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
 from app.covenants.lifecycle import (
-    DRAFTERS,
-    PUBLISHERS,
+    check,
     compound_of,
     covenant_of,
     move,
-    require,
 )
 from app.covenants.models import Covenant, CovenantVersion
 from app.extensions import db
 from app.proposals import services as proposal_services
-from app.proposals.lifecycle import PROPOSERS
 from app.proposals.models import Proposal
 from app.proposals.tally import YES
 
@@ -96,8 +93,7 @@ def link_proposal(actor, version: CovenantVersion, proposal: Proposal) -> Covena
     """提请表决: an approved version is tied to the proposal that will decide it."""
     covenant = covenant_of(version)
     compound = compound_of(covenant)
-    require(actor, compound, PROPOSERS + ("staff",),
-            _l("只有党支部、议事会、业委会或社区工作人员可以提请表决。"))
+    check(actor, version, "link_proposal")
     if proposal.compound_id != compound.id:
         raise ServiceError(_l("找不到这个议案。"), field="proposal", status=404)
     if proposal.state in DEAD:
@@ -107,16 +103,15 @@ def link_proposal(actor, version: CovenantVersion, proposal: Proposal) -> Covena
         CovenantVersion.proposal_id == proposal.id, CovenantVersion.id != version.id))
     if taken:
         raise ServiceError(_l("这个议案已用于表决另一版公约。"), field="proposal", status=409)
-    return move(actor, version, ("approved",), "voting", "link_proposal",
-                values={"proposal_id": proposal.id}, data={"proposal_id": proposal.id})
+    return move(actor, version, "link_proposal", values={"proposal_id": proposal.id},
+                data={"proposal_id": proposal.id})
 
 
 def adopt(actor, version: CovenantVersion) -> CovenantVersion:
     """通过生效: only when the linked proposal's final result is published and adopts the text.
     From here on the version's articles are frozen (database triggers)."""
     covenant = covenant_of(version)
-    compound = compound_of(covenant)
-    require(actor, compound, DRAFTERS, _l("您没有权限进行这项操作。"))
+    check(actor, version, "adopt")
     proposal = db.session.get(Proposal, version.proposal_id) if version.proposal_id else None
     if version.state != "voting" or proposal is None:
         raise ServiceError(_l("这一版本还没有提请表决。"), status=409)
@@ -126,8 +121,7 @@ def adopt(actor, version: CovenantVersion) -> CovenantVersion:
     if not passed(proposal):
         raise ServiceError(_l("表决未通过，公约不能生效。可退回修改后重新提请表决。"), status=409)
     final = proposal_services.final_result(proposal)
-    return move(actor, version, ("voting",), "adopted", "adopt",
-                values={"adopted_at": utcnow()},
+    return move(actor, version, "adopt", values={"adopted_at": utcnow()},
                 data={"proposal_id": proposal.id, "result": final.id,
                       "audit_head": final.audit_head})
 
@@ -135,10 +129,7 @@ def adopt(actor, version: CovenantVersion) -> CovenantVersion:
 def publish(actor, version: CovenantVersion, filing_ref: str = "") -> CovenantVersion:
     """备案公布: staff record the filing and publish; the previous version is superseded."""
     covenant = covenant_of(version)
-    compound = compound_of(covenant)
-    require(actor, compound, PUBLISHERS, _l("只有社区工作人员可以备案公布。"))
-    if version.state != "adopted":
-        raise ServiceError(_l("只有已通过的版本可以备案公布。"), status=409)
+    check(actor, version, "publish")
     now = utcnow()
     previous = db.session.scalar(select(CovenantVersion).where(
         CovenantVersion.covenant_id == covenant.id, CovenantVersion.state == "published"))
@@ -148,8 +139,7 @@ def publish(actor, version: CovenantVersion, filing_ref: str = "") -> CovenantVe
                            .execution_options(synchronize_session=False))
         db.session.refresh(previous)
     ref = (filing_ref or "").strip()[:80]
-    move(actor, version, ("adopted",), "published", "publish",
-         values={"published_at": now, "filing_ref": ref},
+    move(actor, version, "publish", values={"published_at": now, "filing_ref": ref},
          data={"filing_ref": ref, "superseded": previous.id if previous else None},
          also=[previous] if previous else [])
     return version

@@ -12,6 +12,7 @@ from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
+from app.covenants import adoption
 from app.covenants.lifecycle import (
     DRAFTERS,
     EDITABLE,
@@ -34,7 +35,6 @@ TITLE_MAX = 80
 ARTICLE_MAX = 2000
 ARTICLES_MAX = 60
 COMMENT_MAX = 2000
-REASON_MAX = 500
 
 
 def split_articles(text: str) -> list[str]:
@@ -181,41 +181,40 @@ def comment(actor, version: CovenantVersion, article_number: int, body: str) -> 
     return row
 
 
-def _reason(reason: str | None) -> str:
-    text = clean_text(reason or "")
-    if not text:
-        raise ServiceError(_l("请写明理由。"), field="reason")
-    return text[:REASON_MAX]
-
-
 def close_consultation(actor, version: CovenantVersion) -> CovenantVersion:
     """征集民意 ends; the drafters write the draft taking the comments into account."""
-    require(actor, compound_of(covenant_of(version)), DRAFTERS, _l("您没有权限进行这项操作。"))
-    return move(actor, version, ("consultation",), "drafting", "close_consultation")
+    return move(actor, version, "close_consultation")
 
 
 def submit_review(actor, version: CovenantVersion) -> CovenantVersion:
     """The draft goes to community/subdistrict staff for review (街道审核)."""
-    require(actor, compound_of(covenant_of(version)), DRAFTERS, _l("您没有权限进行这项操作。"))
-    return move(actor, version, ("drafting",), "review", "submit_review",
-                data={"articles": len(version.articles)})
+    return move(actor, version, "submit_review", data={"articles": len(version.articles)})
 
 
 def approve_review(actor, version: CovenantVersion) -> CovenantVersion:
     """Staff approve the draft: it may now be put to a vote."""
-    require(actor, compound_of(covenant_of(version)), REVIEWERS,
-            _l("只有社区工作人员可以审核公约草案。"))
-    return move(actor, version, ("review",), "approved", "approve_review",
+    return move(actor, version, "approve_review",
                 values={"reviewed_at": utcnow(), "reviewed_by_id": actor.id})
 
 
 def return_to_draft(actor, version: CovenantVersion, reason: str) -> CovenantVersion:
     """Back to 拟定草案 with a written reason: staff returning a draft under review, or the
     drafters after a vote that did not pass (the proposal is unlinked, its record stays)."""
-    compound = compound_of(covenant_of(version))
-    roles = REVIEWERS if version.state == "review" else DRAFTERS
-    require(actor, compound, roles, _l("您没有权限进行这项操作。"))
-    reason = _reason(reason)
-    return move(actor, version, ("review", "approved", "voting"), "drafting", "return",
+    if version.state == "review":
+        require(actor, compound_of(covenant_of(version)), REVIEWERS,
+                _l("您没有权限进行这项操作。"))
+    return move(actor, version, "return", reason=reason,
                 values={"proposal_id": None, "reviewed_at": None, "reviewed_by_id": None},
-                data={"reason": reason, "proposal_id": version.proposal_id})
+                data={"proposal_id": version.proposal_id})
+
+
+def advance(actor, version: CovenantVersion, name: str) -> CovenantVersion:
+    """A step button's one entry point (the steps of lifecycle.TRANSITIONS without a form of
+    their own), through that step's own rules."""
+    if name == "adopt":
+        return adoption.adopt(actor, version)
+    if name == "approve_review":
+        return approve_review(actor, version)
+    if name == "submit_review":
+        return submit_review(actor, version)
+    return move(actor, version, name)

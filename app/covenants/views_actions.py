@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.compounds.access import require_member
+from app.core import workflow
 from app.core.db import get_scoped, unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
@@ -21,16 +22,16 @@ from app.covenants.forms import (
     PublishForm,
     ReasonForm,
 )
-from app.covenants.lifecycle import covenant_of
+from app.covenants.lifecycle import OWN_FORMS, WORKFLOW, covenant_of
 from app.covenants.pages import render_covenant, render_version
 from app.covenants.web import bp
 from app.proposals.models import Proposal
 
-STEPS = {
-    "close_consultation": (services.close_consultation, _l("征集民意已结束，进入拟定草案。")),
-    "submit_review": (services.submit_review, _l("草案已提交街道审核。")),
-    "approve_review": (services.approve_review, _l("审核通过，可以提请表决了。")),
-    "adopt": (adoption.adopt, _l("公约已通过生效，请备案公布。")),
+DONE = {
+    "close_consultation": _l("征集民意已结束，进入拟定草案。"),
+    "submit_review": _l("草案已提交街道审核。"),
+    "approve_review": _l("审核通过，可以提请表决了。"),
+    "adopt": _l("公约已通过生效，请备案公布。"),
 }
 
 
@@ -93,16 +94,17 @@ def edit_articles(compound_id: int, covenant_id: int, version_id: int):
 @login_required
 def step(compound_id: int, covenant_id: int, version_id: int, name: str):
     compound, covenant, version = _load(compound_id, covenant_id, version_id)
-    if name not in STEPS or not EmptyForm().validate_on_submit():
-        abort(404 if name not in STEPS else 400)
-    action, done = STEPS[name]
+    if workflow.button(WORKFLOW, name, skip=OWN_FORMS) is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
     try:
         with unit_of_work():
-            action(current_user, version)
+            services.advance(current_user, version, name)
     except ServiceError as exc:
         flash(exc.message, "error")
         return render_version(compound, covenant, version, status=exc.status)
-    flash(str(done), "success")
+    flash(str(DONE[name]), "success")
     return _to_version(version)
 
 

@@ -63,6 +63,7 @@ class ActionForm(Form):
     due_date = DateField(_l("办结期限"), validators=[Optional()])
     rating = RadioField(_l("您对处理结果的评价"), choices=list(RATING_LABELS.items()),
                         validators=[Optional()])
+    seen = HiddenField()  # the status the page showed: the step is meant for that status
 
 
 class EmptyForm(Form):

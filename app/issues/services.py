@@ -232,6 +232,19 @@ def close(actor, issue: Issue, note: str = ""):
     return apply(issue, "close", actor, note=note)
 
 
+def advance(actor, issue: Issue, name: str, *, note: str = "", due_at: datetime | None = None,
+            rating: str = ""):
+    """A status button's one entry point: through the step's own rules where it has some,
+    else straight to the transition table."""
+    if name == "dispatch":
+        return dispatch(actor, issue, due_at, note)
+    if name == "confirm":
+        return confirm(actor, issue, rating, note)
+    if name == "resolve_silent":
+        return resolve_silent(actor, issue)
+    return apply(issue, name, actor, note=note)
+
+
 def issue_for_proposal(actor, compound: Compound, issue_id: int | None) -> Issue | None:
     """The on-agenda issue a new proposal comes from (for the proposals page)."""
     if not issue_id:

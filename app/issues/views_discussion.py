@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.compounds.access import has_role, require_member
 from app.compounds.viewkit import user_key
+from app.core import workflow
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
@@ -17,6 +18,7 @@ from app.issues import comments, services
 from app.issues.comments import REVISION_READERS
 from app.issues.forms import ActionForm, CommentForm, EditCommentForm, EmptyForm
 from app.issues.labels import ACTION_LABELS
+from app.issues.lifecycle import NOT_BUTTONS, WORKFLOW
 from app.issues.pages import render_show, seconds_context
 from app.issues.web import bp
 from app.notifications.services import follow, is_following, unfollow
@@ -115,29 +117,21 @@ def _due(form: ActionForm):
     return datetime.combine(day, time(23, 59), tzinfo=CST) if day else None
 
 
-ACTIONS = {
-    "acknowledge": lambda a, i, f: services.acknowledge(a, i, f.note.data or ""),
-    "put_on_agenda": lambda a, i, f: services.put_on_agenda(a, i, f.note.data or ""),
-    "dispatch": lambda a, i, f: services.dispatch(a, i, _due(f), f.note.data or ""),
-    "answer": lambda a, i, f: services.answer(a, i, f.note.data or ""),
-    "confirm": lambda a, i, f: services.confirm(a, i, f.rating.data or "", f.note.data or ""),
-    "resolve_silent": lambda a, i, f: services.resolve_silent(a, i),
-    "close": lambda a, i, f: services.close(a, i, f.note.data or ""),
-}
-
-
 @bp.post("/<int:issue_id>/act/<name>")
 @login_required
 def act(compound_id: int, issue_id: int, name: str):
     compound, issue = _load(compound_id, issue_id)
-    if name not in ACTIONS:
+    if workflow.button(WORKFLOW, name, skip=NOT_BUTTONS) is None:
         abort(404)
     form = ActionForm()
     if not form.validate_on_submit():
         return render_show(compound, issue, failed=name, action_form=form, status=400)
     try:
         with unit_of_work():
-            ACTIONS[name](current_user, issue, form)
+            workflow.expect(WORKFLOW, issue, form.seen.data)
+            services.advance(current_user, issue, name, due_at=_due(form),
+                             rating=form.rating.data or "",
+                             **workflow.form_fields(WORKFLOW, name, form))
     except ServiceError as exc:
         show_error(form, exc)
         return render_show(compound, issue, failed=name, action_form=form, status=exc.status)

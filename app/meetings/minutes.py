@@ -13,10 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import head_hash, record
 from app.compounds.access import has_role, primary_role
 from app.compounds.models import Compound
+from app.core import workflow
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
+from app.core.workflow import Transition
 from app.extensions import db
 from app.meetings import rules
 from app.meetings.models import (
@@ -28,6 +30,7 @@ from app.meetings.models import (
     MinutesRevision,
 )
 from app.meetings.services import attendance_of, meeting_path, require_started
+from app.meetings.web import MINUTES_LABELS
 from app.notifications.services import notify
 
 TEXT_MAX = 10000
@@ -35,6 +38,17 @@ REASON_MAX = 500
 # The minutes are a document of the compound: its headings are fixed text, not UI strings, so
 # that the stored source (and its hash) do not depend on the reader's language.
 H_DISCUSSION, H_DECISION, H_RESPONSIBLE, H_DUE = "讨论情况", "决定事项", "负责人", "完成期限"
+
+# The recorder declares the draft final; the convener (or staff) publishes it. Confirming and
+# commenting are responses, not moves of the minutes.
+TRANSITIONS = {t.name: t for t in [
+    Transition("submit", ("draft",), "confirming", ("recorder",),
+               denied=_l("只有会议记录人可以提交纪要确认。"),
+               refused=_l("纪要已经提交确认。")),
+    Transition("publish", ("confirming",), "published", ("convener", "staff"),
+               denied=_l("只有会议召集人可以公开纪要。"),
+               refused=_l("纪要须先经出席人确认，才能公开。")),
+]}
 
 
 @dataclass
@@ -93,6 +107,19 @@ def may_draft(user, meeting: Meeting) -> bool:
 
 def may_publish(user, meeting: Meeting, compound: Compound) -> bool:
     return user.id == meeting.convener_id or has_role(user, compound, "staff")
+
+
+def _meeting(minutes: Minutes) -> Meeting:
+    return db.session.get(Meeting, minutes.meeting_id)
+
+
+WORKFLOW = workflow.Workflow(
+    domain="minutes", model=Minutes, state_attr="status", labels=MINUTES_LABELS,
+    transitions=TRANSITIONS, compound_of=lambda m: db.session.get(Compound, m.compound_id),
+    refused=_l("纪要当前处于“%(state)s”阶段，不能进行这项操作。"),
+    people={"recorder": lambda m: _meeting(m).recorder_id,
+            "convener": lambda m: _meeting(m).convener_id},
+    audit_data=lambda m, step: {"meeting": m.meeting_id}, touches=None)
 
 
 def _clean_items(meeting: Meeting, items: list[ItemText]) -> list[ItemText]:
@@ -174,21 +201,17 @@ def submit_for_confirmation(actor, compound: Compound, meeting: Meeting,
     now = now or utcnow()
     minutes = minutes_of(meeting)
     if not may_draft(actor, meeting):
-        raise PermissionDenied(_l("只有会议记录人可以提交纪要确认。"))
+        raise PermissionDenied(TRANSITIONS["submit"].denied)
     require_started(meeting, now, "confirm")
     if minutes is None or minutes.current_revision_id is None:
         raise ServiceError(_l("请先起草纪要。"), status=409)
-    if minutes.status != "draft":
-        raise ServiceError(_l("纪要已经提交确认。"), status=409)
+    workflow.check(WORKFLOW, minutes, "submit", actor, now=now)
     if not present_attendees(meeting):
         raise ServiceError(_l("请先登记出席情况：纪要由出席会议的人确认。"), status=409)
-    minutes.status = "confirming"
-    minutes.confirm_ends_at = now + timedelta(days=rules.confirm_days(compound))
-    db.session.flush()
-    record(actor, compound, "minutes.submit", minutes,
-           {"meeting": meeting.id, "revision": minutes.current_revision_id,
-            "confirm_ends_at": minutes.confirm_ends_at},
-           actor_role=primary_role(actor, compound))
+    ends = now + timedelta(days=rules.confirm_days(compound))
+    workflow.apply(WORKFLOW, minutes, "submit", actor, now=now,
+                   values={"confirm_ends_at": ends},
+                   data={"revision": minutes.current_revision_id, "confirm_ends_at": ends})
     _ask_to_confirm(compound, meeting, actor)
     return minutes
 
@@ -250,29 +273,42 @@ def publish(actor, compound: Compound, meeting: Meeting,
     window ended. The text is frozen; the audit head hash of this moment is stamped; each
     decision with a responsible party becomes a follow-up task."""
     now = now or utcnow()
-    if not may_publish(actor, meeting, compound):
-        raise PermissionDenied(_l("只有会议召集人可以公开纪要。"))
-    require_started(meeting, now, "publish")
     minutes = minutes_of(meeting)
-    if minutes is None or minutes.status != "confirming":
-        raise ServiceError(_l("纪要须先经出席人确认，才能公开。"), status=409)
+    if not may_publish(actor, meeting, compound):
+        raise PermissionDenied(TRANSITIONS["publish"].denied)
+    require_started(meeting, now, "publish")
+    if minutes is None:
+        raise ServiceError(TRANSITIONS["publish"].refused, status=409)
+    workflow.check(WORKFLOW, minutes, "publish", actor, now=now)
     waiting = pending_confirmations(meeting, minutes)
     if waiting and now <= minutes.confirm_ends_at:
         raise ServiceError(_l("还有 %(n)s 位出席人未确认，确认期结束前不能公开。",
                               n=len(waiting)), status=409)
     revision = current_revision(minutes)
-    minutes.status, minutes.published_at, minutes.published_by_id = "published", now, actor.id
-    minutes.published_revision_id, minutes.audit_head = revision.id, head_hash()
-    db.session.flush()
-    tasks = _spawn_tasks(compound, meeting, revision, now)
-    record(actor, compound, "minutes.publish", minutes,
-           {"meeting": meeting.id, "revision": revision.id, "sha256": revision.sha256,
-            "audit_head": minutes.audit_head, "unconfirmed": [a.user_id for a in waiting]},
-           also=[revision, *tasks], actor_role=primary_role(actor, compound))
+    stamp = head_hash()
+    # Conditional on the draft the confirmations were counted on: a save in between refuses.
+    workflow.apply(
+        WORKFLOW, minutes, "publish", actor, now=now,
+        values={"published_at": now, "published_by_id": actor.id,
+                "published_revision_id": revision.id, "audit_head": stamp},
+        where=[Minutes.current_revision_id == revision.id],
+        conflict=_l("纪要刚刚被别人保存过，请刷新后再改。"),
+        also=[revision, *_spawn_tasks(compound, meeting, revision, now)],
+        data={"revision": revision.id, "sha256": revision.sha256, "audit_head": stamp,
+              "unconfirmed": [a.user_id for a in waiting]})
     notify([a.user_id for a in attendance_of(meeting)], compound.id, "minutes.published",
            gettext("会议纪要已公开：%(title)s", title=meeting.title),
            meeting_path(meeting) + "/minutes", skip=actor.id)
     return minutes
+
+
+def advance(actor, compound: Compound, meeting: Meeting, name: str,
+            now: datetime | None = None) -> Minutes:
+    """The minutes' one entry point for a step of TRANSITIONS, with that stage's own rules."""
+    if name not in TRANSITIONS:
+        raise ValueError(name)
+    move = submit_for_confirmation if name == "submit" else publish
+    return move(actor, compound, meeting, now)
 
 
 def _spawn_tasks(compound, meeting, revision, now) -> list[FollowUpTask]:
@@ -286,9 +322,7 @@ def _spawn_tasks(compound, meeting, revision, now) -> list[FollowUpTask]:
                 responsible=item["responsible"],
                 due_on=date.fromisoformat(item["due"]) if item["due"] else None,
                 created_at=now, updated_at=now))
-    db.session.add_all(tasks)
-    db.session.flush()
-    return tasks
+    return tasks  # added by the move that publishes the minutes
 
 
 def correct(actor, compound: Compound, meeting: Meeting, items: list[ItemText], reason: str,

@@ -141,28 +141,28 @@ def correct(compound_id: int, meeting_id: int):
     return _back(meeting)
 
 
-ACTIONS = {
-    "submit": (lambda c, m: svc.submit_for_confirmation(current_user, c, m),
-               _l("已提交出席人确认。")),
-    "confirm": (lambda c, m: svc.confirm(current_user, c, m), _l("您已确认这份纪要。")),
-    "publish": (lambda c, m: svc.publish(current_user, c, m), _l("纪要已公开。")),
-}
+DONE = {"submit": _l("已提交出席人确认。"), "confirm": _l("您已确认这份纪要。"),
+        "publish": _l("纪要已公开。")}
 
 
 @bp.post("/<int:meeting_id>/minutes/<any(submit, confirm, publish):action>")
 @login_required
 def act(compound_id: int, meeting_id: int, action: str):
+    """A step of the minutes' transition table (app.meetings.minutes.TRANSITIONS), or an
+    attendee's confirmation (a response to the draft, not a move of the minutes)."""
     compound, meeting, _row = _load(compound_id, meeting_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    run, message = ACTIONS[action]
     try:
         with unit_of_work():
-            run(compound, meeting)
+            if action in svc.TRANSITIONS:
+                svc.advance(current_user, compound, meeting, action)
+            else:
+                svc.confirm(current_user, compound, meeting)
     except ServiceError as exc:
         flash(exc.message, "error")
         return _back(meeting, "actions")
-    flash(message, "success")
+    flash(DONE[action], "success")
     return _back(meeting)
 
 

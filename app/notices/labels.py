@@ -8,6 +8,8 @@ KIND_LABELS = {
     "general": _l("一般公告"),
     "implementation": _l("实施结果公示"),
 }
+# The stored status (the workflow's states); pages show the phase below.
+STATUS_LABELS = {"draft": _l("草稿"), "published": _l("已发布"), "withdrawn": _l("已撤回")}
 PHASE_LABELS = {
     "draft": _l("草稿"),
     "scheduled": _l("即将公示"),

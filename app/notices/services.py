@@ -13,12 +13,15 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.compounds.access import has_role, primary_role
 from app.compounds.models import Compound, Residency, RoleGrant
+from app.core import workflow
 from app.core.db import get_scoped
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import iso_utc, utcnow
+from app.core.workflow import Field, Transition
 from app.extensions import db
+from app.notices.labels import STATUS_LABELS
 from app.notices.models import KINDS, Notice, NoticeRevision
 from app.notifications.services import notify
 from app.proposals.models import Proposal, ProposalResult
@@ -36,6 +39,23 @@ START_GRACE = timedelta(minutes=10)
 TITLE_MAX = 120
 BODY_MAX = 20000
 REASON_MAX = 1000
+
+
+DENIED = _l("只有社区工作人员、小区党支部和业委会可以发布公告。")
+TRANSITIONS = {t.name: t for t in [
+    Transition("publish", ("draft",), "published", PUBLISHERS, denied=DENIED),
+    # A correction keeps the notice published: a new revision, conditional on the one read.
+    Transition("correct", ("published",), "published", PUBLISHERS, denied=DENIED,
+               required=("reason",), fields=("reason",)),
+    Transition("withdraw", ("published",), "withdrawn", PUBLISHERS, denied=DENIED,
+               required=("reason",), fields=("reason",)),
+]}
+WORKFLOW = workflow.Workflow(
+    domain="notice", model=Notice, state_attr="status", labels=STATUS_LABELS,
+    transitions=TRANSITIONS, compound_of=lambda n: db.session.get(Compound, n.compound_id),
+    refused=_l("公告当前状态为“%(state)s”，不能进行这项操作。"),
+    fields={"reason": Field("reason", _l("请写明理由。"), max_length=REASON_MAX,
+                            too_long=_l("理由请不超过 1000 字。"))})
 
 
 def may_publish(user, compound: Compound) -> bool:
@@ -76,15 +96,6 @@ def _text(title: str, body: str) -> tuple[str, str]:
     if len(body) > BODY_MAX:
         raise ServiceError(_l("内容请不超过 20000 字。"), field="body")
     return title, body
-
-
-def _reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise ServiceError(_l("请写明理由。"), field="reason")
-    if len(text) > REASON_MAX:
-        raise ServiceError(_l("理由请不超过 1000 字。"), field="reason")
-    return text
 
 
 def default_end(start: datetime) -> datetime:
@@ -176,27 +187,19 @@ def publish(actor: User, notice: Notice, *, now: datetime | None = None,
     later), freeze the text as revision 1 and tell every member of the compound, in one
     bulk insert of notifications (one audit entry, not one per member)."""
     compound = db.session.get(Compound, notice.compound_id)
-    _require_publisher(actor, compound)
     now = now or utcnow()
+    workflow.check(WORKFLOW, notice, "publish", actor, now=now)
     starts_at, ends_at = check_period(notice.starts_at, notice.ends_at, now)
     starts_at = starts_at or now
     ends_at = ends_at or default_end(starts_at)
-    changed = db.session.execute(
-        update(Notice).where(Notice.id == notice.id, Notice.status == "draft")
-        .values(status="published", starts_at=starts_at, ends_at=ends_at, published_at=now,
-                published_by_id=actor.id, revision_count=1, updated_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
-        raise Conflict(_l("这条公告已经发布过了。"))
-    db.session.refresh(notice)
     revision = NoticeRevision(notice_id=notice.id, number=1, title=notice.title,
                               body_source=notice.body_source, body_html=notice.body_html,
                               reason="", author_id=actor.id, created_at=now)
-    db.session.add(revision)
-    db.session.flush()
-    record(actor, compound, "notice.publish", notice,
-           {"kind": notice.kind, "starts_at": iso_utc(starts_at), "ends_at": iso_utc(ends_at)},
-           also=[revision], actor_role=primary_role(actor, compound))
+    workflow.apply(WORKFLOW, notice, "publish", actor, now=now, also=[revision],
+                   values={"starts_at": starts_at, "ends_at": ends_at, "published_at": now,
+                           "published_by_id": actor.id, "revision_count": 1},
+                   data={"kind": notice.kind, "starts_at": iso_utc(starts_at),
+                         "ends_at": iso_utc(ends_at)})
     if not announce:  # demo history: notices published long ago
         return notice
     notify(member_ids(compound), compound.id, "notice.published",
@@ -208,50 +211,31 @@ def publish(actor: User, notice: Notice, *, now: datetime | None = None,
 def correct(actor: User, notice: Notice, *, title: str, body: str, reason: str) -> Notice:
     """更正: a published notice's text changes only by a new revision with a reason; the
     earlier texts stay on the page."""
-    compound = db.session.get(Compound, notice.compound_id)
-    _require_publisher(actor, compound)
-    reason = _reason(reason)
+    cleaned = workflow.check(WORKFLOW, notice, "correct", actor, fields={"reason": reason})
     title, body = _text(title, body)
-    if notice.status != "published":
-        raise Conflict(_l("只有已发布的公告可以更正。"))
     if title == notice.title and body == notice.body_source:
         raise ServiceError(_l("内容没有变化，无需更正。"), field="body")
     now = utcnow()
     number = notice.revision_count + 1
     html = str(render_markdown(body))
-    # Conditional on the revision we read: two corrections at once cannot both win.
-    changed = db.session.execute(
-        update(Notice).where(Notice.id == notice.id, Notice.status == "published",
-                             Notice.revision_count == notice.revision_count)
-        .values(title=title, body_source=body, body_html=html, revision_count=number,
-                updated_at=now).execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
-        raise Conflict(_l("公告刚刚被别人更正或撤回了，请刷新后再试。"))
-    db.session.refresh(notice)
     revision = NoticeRevision(notice_id=notice.id, number=number, title=title,
-                              body_source=body, body_html=html, reason=reason,
+                              body_source=body, body_html=html, reason=cleaned["reason"],
                               author_id=actor.id, created_at=now)
-    db.session.add(revision)
-    db.session.flush()
-    record(actor, compound, "notice.correct", notice, {"revision": number, "reason": reason},
-           also=[revision], actor_role=primary_role(actor, compound))
+    # Conditional on the revision we read: two corrections at once cannot both win.
+    workflow.apply(WORKFLOW, notice, "correct", actor, fields={"reason": reason}, now=now,
+                   values={"title": title, "body_source": body, "body_html": html,
+                           "revision_count": number},
+                   where=[Notice.revision_count == notice.revision_count],
+                   conflict=_l("公告刚刚被别人更正或撤回了，请刷新后再试。"),
+                   also=[revision], data={"revision": number})
     return notice
 
 
 def withdraw(actor: User, notice: Notice, reason: str) -> Notice:
     """撤回: the notice stops running and stays listed as withdrawn, with the reason."""
-    compound = db.session.get(Compound, notice.compound_id)
-    _require_publisher(actor, compound)
-    reason = _reason(reason)
     now = utcnow()
-    changed = db.session.execute(
-        update(Notice).where(Notice.id == notice.id, Notice.status == "published")
-        .values(status="withdrawn", withdrawn_at=now, withdrawn_by_id=actor.id,
-                withdrawal_reason=reason, updated_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
-        raise Conflict(_l("只有已发布且未撤回的公告可以撤回。"))
-    db.session.refresh(notice)
-    record(actor, compound, "notice.withdraw", notice, {"reason": reason},
-           actor_role=primary_role(actor, compound))
+    cleaned = workflow.check(WORKFLOW, notice, "withdraw", actor, fields={"reason": reason})
+    workflow.apply(WORKFLOW, notice, "withdraw", actor, fields={"reason": reason}, now=now,
+                   values={"withdrawn_at": now, "withdrawn_by_id": actor.id,
+                           "withdrawal_reason": cleaned["reason"]})
     return notice

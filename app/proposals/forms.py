@@ -96,6 +96,7 @@ class ActionForm(Form):
 
     reason = TextAreaField(_l("理由"), filters=[_strip], validators=[
         Optional(), Length(max=2000, message=_l("理由不能超过 2000 个字。"))])
+    seen = HiddenField()  # the stage the page showed: the step is meant for that stage
 
 
 class NoticeForm(Form):
@@ -107,6 +108,7 @@ class NoticeForm(Form):
     opinion = TextAreaField(_l("议事会商议意见（必填）"), filters=[_strip], validators=[
         InputRequired(_l("请填写议事会商议意见。")),
         Length(max=5000, message=_l("意见不能超过 5000 个字。"))])
+    seen = HiddenField()
 
 
 class VoteForm(Form):

@@ -9,18 +9,12 @@ from app.compounds.models import Compound
 from app.core.errors import PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
-from app.core.time import china_time, cn_date, utcnow
+from app.core.time import china_time, utcnow
 from app.extensions import db
 from app.meetings.queries import require_vote_decision
 from app.notifications.services import follow
 from app.proposals import electorate, reminders, results, sealing, summary
-from app.proposals.lifecycle import (
-    PROPOSERS,
-    STATE_LABELS,
-    TRANSITIONS,
-    apply,
-    proposal_compound,
-)
+from app.proposals.lifecycle import PROPOSERS, apply, check, proposal_compound
 from app.proposals.models import (
     ElectorateMember,
     ElectorateUnit,
@@ -34,8 +28,6 @@ from app.proposals.models import (
 from app.proposals.periods import earliest_voting_start
 from app.proposals.stages import (
     OBJECTION_KINDS,
-    advance_date,
-    consultation_ends_at,
     objection_period,
 )
 
@@ -147,17 +139,11 @@ def transition(actor, proposal: Proposal, name: str, reason: str = "",
     return apply(proposal, name, actor, reason=reason, now=now)
 
 
-def _may(actor, proposal: Proposal, name: str) -> Compound:
-    """Role and state first, so that a stage's own rule is never what refuses the wrong
-    person or the wrong moment (the same checks and words as lifecycle.apply)."""
-    step = TRANSITIONS[name]
-    compound = proposal_compound(proposal)
-    if actor is None or not has_role(actor, compound, *step.roles):
-        raise PermissionDenied(_l("您没有权限进行这项操作。"))
-    if proposal.state not in step.sources:
-        raise ServiceError(_l("议案当前处于“%(state)s”阶段，不能进行这项操作。",
-                              state=STATE_LABELS[proposal.state]), status=409)
-    return compound
+def _may(actor, proposal: Proposal, name: str, now: datetime | None = None) -> Compound:
+    """The engine's refusals first (role, state, the minimum time in the stage), so that a
+    stage's own rule is never what refuses the wrong person or the wrong moment."""
+    check(proposal, name, actor, now=now)
+    return proposal_compound(proposal)
 
 
 def open_consultation(actor, proposal: Proposal, reason: str = "",
@@ -174,14 +160,10 @@ def open_consultation(actor, proposal: Proposal, reason: str = "",
 
 def submit_review(actor, proposal: Proposal, reason: str = "", now: datetime | None = None):
     """To the party cell's review (党组织审议), once the consultation has lasted its minimum
-    (app.proposals.stages.consultation_ends_at, 民法典 第二百零一至二百零三条)."""
+    (the transition's not_before: app.proposals.stages.consultation_ends_at, 民法典
+    第二百零一至二百零三条) and the proposer has written the consultation summary."""
     now = now or utcnow()
-    _may(actor, proposal, "submit_review")
-    ends_at = consultation_ends_at(proposal)
-    if now < ends_at:
-        raise ServiceError(_l("本小区议事规则规定征求意见不少于 %(days)s 日，本议案自 %(date)s 起"
-                              "方可提交党组织审议。", days=proposal.consultation_days,
-                              date=cn_date(advance_date(ends_at))), status=409)
+    _may(actor, proposal, "submit_review", now)  # the minimum is the table's not_before
     summary.require_summary(proposal)  # the proposer's 征求意见情况 comes first
     return apply(proposal, "submit_review", actor, reason=reason, now=now)
 
@@ -251,8 +233,7 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
 def open_voting(proposal: Proposal, now: datetime | None = None):
     """Voting opens at its time: the electorate and every weight are frozen now."""
     now = now or utcnow()
-    if proposal.state != "notice" or now < proposal.voting_opens_at:
-        raise ServiceError(_l("还没到投票开始时间。"), status=409)
+    check(proposal, "open_voting", None, now=now)
     voters = electorate.snapshot(proposal)
     scope = {"proposal_id": proposal.id}
     event = apply(proposal, "open_voting", None, now=now, data={"voters": voters},
@@ -274,8 +255,7 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
     objection window (异议期) opens."""
     now = now or utcnow()
     proposal = _lock(proposal)  # waits for ballots in flight (they hold a shared lock)
-    if proposal.state != "voting" or now < proposal.voting_closes_at:
-        raise ServiceError(_l("投票尚未截止。"), status=409)
+    check(proposal, "close_voting", None, now=now)
     # A secret ballot's urn is opened now, in this transaction: the anonymous votes and the
     # totals are written and the sealed rows deleted (app.proposals.sealing).
     opened, unsealed = sealing.open_urn(proposal.id) if proposal.is_secret else ([], [])
@@ -411,3 +391,15 @@ def close(actor, proposal: Proposal, reason: str = "", now: datetime | None = No
             and proposal.kind != "consultation":
         raise ServiceError(_l("已通过的议案须公开实施结果后才能结束。"), status=409)
     return apply(proposal, "close", actor, reason=reason, now=now)
+
+
+def advance(actor, proposal: Proposal, name: str, *, reason: str = "",
+            now: datetime | None = None):
+    """A lifecycle button's one entry point: through its stage's own rules where it has some,
+    else transition()."""
+    if name == "publish_result":
+        return publish_result(actor, proposal, now)
+    if name in ("start_implementation", "close"):
+        stage = start_implementation if name == "start_implementation" else close
+        return stage(actor, proposal, reason, now)
+    return transition(actor, proposal, name, reason, now)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.compounds.access import has_role, is_member, require_member, require_role
+from app.core import workflow
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
@@ -22,7 +23,7 @@ from app.proposals import views_staff as _staff_routes  # noqa: F401
 from app.proposals import views_voting as _voting_routes  # noqa: F401
 from app.proposals.forms import ActionForm, NoticeForm, ProposalForm, proposal_form_data
 from app.proposals.labels import ACTION_LABELS
-from app.proposals.lifecycle import PROPOSERS, TRANSITIONS, allowed_actions
+from app.proposals.lifecycle import PROPOSERS, TRANSITIONS, WORKFLOW, allowed_actions
 from app.proposals.periods import CST, earliest_voting_start, period_after
 from app.proposals.views_attachments import render_form
 from app.proposals.web import (
@@ -36,24 +37,12 @@ from app.proposals.web import (
 
 __all__ = ["bp"]
 
-REASON_ACTIONS = ("withdraw", "return")  # the written reason is required
+# The written reason is required where the transition table says so.
+REASON_ACTIONS = tuple(name for name, t in TRANSITIONS.items() if "reason" in t.required)
 WINDOW_STATES = ("notice", "voting", "objection")  # a period or window still to run
 OPINION_ACTIONS = ("approve_review",)  # the written opinion (审议意见) is required
 NOTE_ACTIONS = ("start_implementation", "publish_implementation", "close")  # optional note
-
-
-def _plain(name):
-    return lambda actor, proposal, reason: services.transition(actor, proposal, name, reason)
-
-
-ACTIONS = {name: _plain(name) for name in (
-    "open_consultation", "submit_review", "approve_review", "withdraw", "return", "revise",
-    "publish_implementation")}
-ACTIONS.update(
-    start_implementation=lambda a, p, r: services.start_implementation(a, p, r),
-    close=lambda a, p, r: services.close(a, p, r),
-    publish_result=lambda a, p, r: services.publish_result(a, p),
-)
+OWN_FORMS = ("publish_notice",)  # its own form: the voting window (notice() below)
 
 
 @bp.get("/")
@@ -127,16 +116,19 @@ def show(compound_id: int, proposal_id: int):
 @login_required
 def act(compound_id: int, proposal_id: int, action: str):
     compound, proposal = load(compound_id, proposal_id)
-    if action not in ACTIONS:
+    transition = workflow.button(WORKFLOW, action, skip=OWN_FORMS)
+    if transition is None:
         abort(404)
-    if not has_role(current_user, compound, *TRANSITIONS[action].roles):
+    if not workflow.may(WORKFLOW, transition, proposal, current_user, compound):
         abort(403)
     form = ActionForm()
     if not form.validate_on_submit():
         return render_show(compound, proposal, failed=action, action_form=form, status=400)
     try:
         with unit_of_work():
-            ACTIONS[action](current_user, proposal, form.reason.data or "")
+            workflow.expect(WORKFLOW, proposal, form.seen.data)
+            services.advance(current_user, proposal, action,
+                             **workflow.form_fields(WORKFLOW, action, form))
     except ServiceError as exc:
         show_error(form, exc)
         return render_show(compound, proposal, failed=action, action_form=form,
@@ -160,6 +152,7 @@ def notice(compound_id: int, proposal_id: int):
         opens_at = max(opens_at, now)  # no notice period: a start already past means now
     try:
         with unit_of_work():
+            workflow.expect(WORKFLOW, proposal, form.seen.data)
             services.publish_notice(current_user, proposal, opens_at=opens_at,
                                     closes_at=form.closes_at.data.replace(tzinfo=CST),
                                     opinion=form.opinion.data, temporary=form.temporary.data,

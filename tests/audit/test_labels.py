@@ -9,10 +9,8 @@ from sqlalchemy import select
 
 from app.audit.labels import ACTION_LABELS, OBJECT_LABELS
 from app.audit.models import AuditEntry
-from app.covenants.lifecycle import move
+from app.core.workflow import WORKFLOWS
 from app.extensions import db
-from app.issues.lifecycle import TRANSITIONS as ISSUE_TRANSITIONS
-from app.proposals.lifecycle import TRANSITIONS as PROPOSAL_TRANSITIONS
 from tests.test_i18n import compiled_catalogue  # noqa: F401  (autouse: a fresh .mo)
 
 APP = Path(__file__).resolve().parents[2] / "app"
@@ -34,20 +32,17 @@ def _literal_strings(node):
 
 def _scanned_actions() -> set[str]:
     """Action names written in the source: literals given to record(), plus each family whose
-    name is an f-string, expanded from the table of its possible values."""
-    actions, covenant_moves = set(), set()
+    name is an f-string, expanded from the table of its possible values: every transition of
+    every workflow is recorded as "<domain>.<transition>"."""
+    actions = set()
     for path in APP.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
             if _name(node.func) == "record" and len(node.args) >= 3:
                 actions |= {s for s in _literal_strings(node.args[2]) if CODE.fullmatch(s)}
-            if _name(node.func) == move.__name__ and len(node.args) >= 5:
-                covenant_moves |= set(_literal_strings(node.args[4]))
-    assert covenant_moves, "the scan no longer finds the covenant moves"
-    actions |= {f"issue.{name}" for name in ISSUE_TRANSITIONS}
-    actions |= {f"proposal.{name}" for name in PROPOSAL_TRANSITIONS}
-    actions |= {f"covenant.{name}" for name in covenant_moves}
+    assert {"proposal", "issue", "covenant", "minutes", "notice"} <= set(WORKFLOWS)
+    actions |= {f"{w.domain}.{name}" for w in WORKFLOWS.values() for name in w.transitions}
     actions |= {f"minutes.{kind}" for kind in MINUTES_RESPONSES}
     return actions
 

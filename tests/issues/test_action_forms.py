@@ -167,3 +167,19 @@ def test_success_still_redirects(client, login_as, w):
     response = act(client, w, issue, "acknowledge", note=NOTE)
     assert response.status_code == 302
     assert snapshot(issue.id)[0] == "acknowledged"
+
+
+def test_a_step_meant_for_the_status_the_page_showed_is_refused_once_it_moved(client, login_as,
+                                                                              w):
+    issue = w.issue()
+    services.acknowledge(w.party, issue, "党支部已受理")
+    db.session.commit()
+    before = snapshot(issue.id)
+    login_as(w.party)
+    # Putting it on the agenda is allowed from both statuses, but the page showed 待受理.
+    response = act(client, w, issue, "put_on_agenda", note=NOTE, seen="open")
+    assert response.status_code == 409
+    assert "议题当前状态为“已受理”" in response.get_data(as_text=True)
+    assert snapshot(issue.id) == before
+    response = act(client, w, issue, "put_on_agenda", note=NOTE, seen="acknowledged")
+    assert response.status_code == 302
