@@ -20,7 +20,7 @@ from app.proposals.lifecycle import WORKFLOW
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.periods import CST
 from tests.factories import own_client, pool_for_threads, run_together
-from tests.proposals.helpers import World
+from tests.proposals.helpers import COUNCIL_OPINION, World
 from tests.proposals.web import url
 
 N = 50
@@ -43,6 +43,7 @@ def test_fifty_conflicting_moves_at_once_one_wins(app, backend):
                     "so its writers never overlap; the race is PostgreSQL's")
     w = World(n_owners=1)
     p = w.proposal()  # in 议事会商议: withdraw, return and publish_notice all start here
+    w.council_decides(p, at=utcnow())  # the council met: publish_notice can win too
     proposal_id, before = p.id, _counts()
     opens = utcnow() + timedelta(days=40)
     actors = {"withdraw": w.party.id, "return": w.staff.id, "publish_notice": w.committee.id}
@@ -57,7 +58,8 @@ def test_fifty_conflicting_moves_at_once_one_wins(app, backend):
                     workflow.expect(WORKFLOW, proposal, "deliberation")  # what they saw
                     if kind == "publish_notice":
                         services.publish_notice(actor, proposal, opens_at=opens,
-                                                closes_at=opens + timedelta(days=7))
+                                                closes_at=opens + timedelta(days=7),
+                                                opinion=COUNCIL_OPINION)
                     else:
                         services.transition(actor, proposal, kind, reason="同时操作")
                 return kind, 200
@@ -80,10 +82,12 @@ def test_fifty_conflicting_moves_at_once_one_wins(app, backend):
 def test_conflicting_buttons_over_http_one_wins_none_fails(app):
     w = World(n_owners=1)
     p = w.proposal()
+    w.council_decides(p, at=utcnow())
     opens = (utcnow() + timedelta(days=40)).astimezone(CST)
     seen = "deliberation"  # the stage the page showed, sent back with every button
     notice = {"opens_at": opens.strftime("%Y-%m-%dT%H:%M"),
-              "closes_at": (opens + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"), "seen": seen}
+              "closes_at": (opens + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"), "seen": seen,
+              "opinion": COUNCIL_OPINION}
     jobs = []
     for i in range(24):
         if i % 3 == 0:
