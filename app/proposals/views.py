@@ -215,7 +215,10 @@ def render_show(compound, proposal, *, failed=None, action_form=None, notice_for
         "deliberation": vote_decision_for(proposal) if proposal.state == "deliberation"
         else None,
     }
-    if "publish_notice" in actions:
+    # The notice form appears once a held meeting decided to put it to a vote (or to show
+    # why a post was refused); until then the page says what is missing instead.
+    decided = context["deliberation"] is not None and context["deliberation"].ok
+    if "publish_notice" in actions and (decided or notice_form is not None):
         context.update(_notice_context(compound, proposal, notice_form))
     context.update(views_discussion.discussion_context(compound, proposal, comment_form))
     return render_template("proposals/show.html", **context), status

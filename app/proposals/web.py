@@ -39,7 +39,9 @@ bp = Blueprint("proposals", __name__, url_prefix="/c/<int:compound_id>/proposals
 DRAFT_READERS = PROPOSERS + ("staff",)
 AFTER_CLOSE = ("objection", "published", "implementation", "implementation_published", "closed")
 ATTACHMENT_KINDS = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
-EVENT_ROLE_LABELS = {**ROLE_LABELS, "system": _l("系统（按时自动）"), "proxy": _l("受托人")}
+# An event's actor role; a proposal's origin is a role or "issue" (turned from a residents' issue).
+EVENT_ROLE_LABELS = {**ROLE_LABELS, "system": _l("系统（按时自动）"), "proxy": _l("受托人"),
+                     "issue": _l("由居民议题转来")}
 
 
 @bp.context_processor

@@ -1,17 +1,20 @@
 """An owners' decision walked through the whole 四议两公开 procedure in a phone-sized Chromium,
 each step by the role DESIGN §1 gives it, with CSRF on: a resident raises an issue, neighbours
-second it onto the agenda, the party cell turns it into a proposal and reviews it, the
-owners' committee publishes the notice, owners vote, an owner objects and staff answer, staff
-publish the result, the committee implements. The app's clock is moved forward (TESTING only)
-past the 15-day notice, the voting window and the objection period. Every page is axe-clean."""
+second it onto the agenda, the party cell turns it into a proposal; three owners give their
+opinions during the consultation (one without JavaScript, one anonymously); an early move to
+review is refused with the day it may go; the secretary summarises the opinions and another
+party-cell member reviews with a written opinion; the party cell convenes a council meeting,
+which is held, takes attendance and decides to put the proposal to a vote; the owners'
+committee publishes the notice, owners vote, an owner objects and staff answer, staff publish
+the result, the committee implements. The app's clock is moved forward (TESTING only) past the
+consultation, the meeting's notice, the 15-day notice, the voting window and the objection
+period. Every page is axe-clean."""
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.accounts.models import User
-from app.compounds.models import Compound
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.periods import CST, earliest_voting_start
@@ -21,7 +24,6 @@ from tests.e2e.harness import (
     click_and_wait,
 )
 from tests.factories import grant, make_compound, make_resident, make_staff, make_unit, make_user
-from tests.proposals.helpers import hold_deciding_meeting
 
 pytestmark = pytest.mark.e2e
 
@@ -37,6 +39,9 @@ def cast_of(live_server):
         grant(people["deputy"], compound, "party_cell")  # reviews what the secretary proposes
         grant(people["committee"], compound, "committee")
         grant(people["party"], compound, "council")  # the council that deliberates
+        for key, name in (("council1", "王建国"), ("council2", "刘桂兰")):
+            people[key] = make_user(name=name)
+            grant(people[key], compound, "council")
         people["staff"] = make_staff(compound, make_user(name="社区王芳"))
         for i, area in enumerate(["100.50", "99.25", "90.00"]):
             owner = make_user(name=f"业主{i}")
@@ -99,20 +104,38 @@ def test_owners_decision_from_issue_to_implementation(live_server, browser,
     assert "方可提交党组织审议" in page.content()
     ctx.close()
 
-    ctx, page = walk.as_("owner1")  # a resident gives an opinion, without JavaScript
+    # Three owners give their opinions: one without JavaScript, one anonymously.
+    ctx, page = walk.as_("owner0", js=False)
     page.goto(url)
     page.get_by_label("支持", exact=True).check()
     page.get_by_label("评论").fill("支持更换，电梯太旧了。")
     click_and_wait(page, page.get_by_role("button", name="发表评论"))
     expect(page.get_by_text("支持更换，电梯太旧了。")).to_be_visible()
-    walk.look(page, "consultation-opinion")
+    walk.look(page, "consultation-opinion-nojs")
+    ctx.close()
+    ctx, page = walk.as_("owner1")
+    page.goto(url)
+    page.get_by_label("建议", exact=True).check()
+    page.get_by_label("评论").fill("建议施工期间保留一部电梯运行。")
+    page.get_by_label("匿名发表（显示为“某业主 (楼栋)”或“某居民”）").check()
+    click_and_wait(page, page.get_by_role("button", name="发表评论"))
+    ctx.close()
+    ctx, page = walk.as_("owner2")
+    page.goto(url)
+    page.get_by_label("反对", exact=True).check()
+    page.get_by_label("评论").fill("费用太高，希望先维修。")
+    click_and_wait(page, page.get_by_role("button", name="发表评论"))
+    content = page.content()
+    assert "某业主 (3栋)" in content and "业主1" not in content  # the anonymous one stays so
+    walk.look(page, "consultation-opinions")
     ctx.close()
 
     walk.advance_clock_to(ends)  # the consultation has run
     ctx, page = walk.as_("party")
     page.goto(url)
     click_and_wait(page, page.get_by_role("link", name="填写征求意见情况"))
-    expect(page.get_by_text("支持：1")).to_be_visible()
+    for counted in ("支持：1", "反对：1", "建议：1"):
+        expect(page.get_by_text(counted)).to_be_visible()
     page.get_by_label("征求意见情况归纳").fill("居民支持更换，无反对意见。")
     walk.look(page, "summary-form")
     click_and_wait(page, page.get_by_role("button", name="保存征求意见情况"))
@@ -126,11 +149,42 @@ def test_owners_decision_from_issue_to_implementation(live_server, browser,
     _act(page, "审议通过，交议事会商议", "同意提交议事会商议，建议公告中写明施工期间的安全措施。")
     walk.look(page, "deliberation")
     ctx.close()
-    with live_server.app.app_context():
-        # 议事会商议: the council met (an hour ago) and decided to put it to a vote.
-        proposal = db.session.get(Proposal, proposal_id)
-        hold_deciding_meeting(db.session.get(Compound, proposal.compound_id), proposal,
-                              db.session.get(User, cast_of["party"]), at=walk.app_now())
+
+    # 议事会商议: the party cell convenes the council with the proposal on its agenda.
+    ctx, page = walk.as_("party")
+    meetings = f"{live_server.url}/c/{cast_of['compound']}/meetings"
+    page.goto(meetings + "/new")
+    starts = (walk.app_now() + timedelta(days=4)).replace(second=0, microsecond=0)
+    page.get_by_label("议事会会议").check()
+    page.get_by_label("会议名称").fill("议事会会议：商议更换3栋电梯")
+    page.get_by_label("会议时间（北京时间）").fill(starts.astimezone(CST).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("会议地点").fill("党群服务站二楼会议室")
+    page.get_by_label("会议记录人").select_option(label="王建国")
+    page.get_by_label("更换3栋电梯").check()
+    walk.look(page, "convene")
+    click_and_wait(page, page.get_by_role("button", name="发布会议通知"))
+    meeting_url = page.url
+    ctx.close()
+    ctx, page = walk.as_("committee")  # no notice before the meeting has decided
+    page.goto(url)
+    assert "召开" in page.content() and "才能发布表决公告" in page.content()
+    ctx.close()
+
+    walk.advance_clock_to(starts)
+    ctx, page = walk.as_("council1")  # the recorder
+    page.goto(meeting_url)
+    for who in ("周书记", "王建国", "刘桂兰"):
+        page.locator("fieldset.attendance-row", has_text=who).get_by_label("出席").check()
+    click_and_wait(page, page.get_by_role("button", name="保存出席情况"))
+    assert "已达到法定人数" in page.content()
+    item = page.locator("ol.agenda > li", has_text="更换3栋电梯")
+    item.locator("summary", has_text="记录会议决定").click()
+    item.get_by_label("提交表决").check()
+    item.get_by_label("说明（选填）").fill("与会成员一致同意，公告写明施工安全措施。")
+    click_and_wait(page, item.get_by_role("button", name="保存会议决定"))
+    assert "会议决定已记录" in page.content()
+    walk.look(page, "meeting-decided")
+    ctx.close()
 
     ctx, page = walk.as_("committee")
     page.goto(url)
