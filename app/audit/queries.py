@@ -8,6 +8,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.audit.services import ANONYMOUS_AS
 from app.extensions import db
+from app.issues.labels import anonymous_shown
 from app.issues.models import Issue
 
 PAGE_SIZE = 50
@@ -79,4 +80,4 @@ def _entry(row, sees_who: bool) -> TrailEntry:
     if not anonymous or sees_who:
         return entry
     return replace(entry, actor_role=None, actor_name=None,
-                   anonymous_as=row.marked_as or row.anonymous_label or "")
+                   anonymous_as=anonymous_shown(row.marked_as or row.anonymous_label or ""))

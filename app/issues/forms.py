@@ -16,7 +16,7 @@ from wtforms.widgets import HiddenInput
 from app.core.forms import Form
 from app.core.i18n import lazy_gettext as _l
 from app.core.ids import IdField
-from app.issues.labels import RATING_LABELS
+from app.issues.labels import RATING_LABELS, category_label
 
 
 def _strip(value):
@@ -37,7 +37,8 @@ class IssueForm(Form):
                                 validators=[Optional(), Length(max=20)])
 
     def set_choices(self, categories, buildings) -> None:
-        self.category.choices = [("", _l("请选择"))] + [(c, c) for c in categories]
+        self.category.choices = [("", _l("请选择"))] + [(c, category_label(c))
+                                                        for c in categories]
         self.building.choices = [(0, _l("不涉及具体楼栋"))] + [
             (b.id, _l("%(name)s栋", name=b.name)) for b in buildings]
 

@@ -1,4 +1,8 @@
 """Words shown for issue statuses, actions, ratings and roles."""
+import re
+
+from flask_babel import gettext
+
 from app.compounds.roles import ROLE_LABELS
 from app.core.i18n import lazy_gettext as _l
 
@@ -57,3 +61,37 @@ NOTIFICATION_KINDS = {
     "issue.agenda": _l("议题列入议程"),
     "issue.*": _l("议题进展"),
 }
+
+
+# Anonymous authors are stored as the compound's record says them, in Chinese; each reader gets
+# them in their own language.
+ANONYMOUS_RESIDENT = "某居民"
+_ANONYMOUS_OWNER = re.compile(r"^某业主 \((.+)栋\)$")
+
+
+def anonymous_stored(building: str | None) -> str:
+    """What is stored for an anonymous author: an owner with their building, or a resident."""
+    return f"某业主 ({building}栋)" if building else ANONYMOUS_RESIDENT
+
+
+def anonymous_shown(label: str | None) -> str:
+    """A stored anonymous label in the reader's language (labels stored otherwise pass through)."""
+    if label == ANONYMOUS_RESIDENT:
+        return gettext("某居民")
+    owner = _ANONYMOUS_OWNER.match(label or "")
+    if owner:
+        return gettext("某业主 (%(building)s栋)", building=owner.group(1))
+    return label or ""
+
+
+# The default categories (app.issues.services.DEFAULT_CATEGORIES) in the reader's language; a
+# compound's own categories are its words and are shown as written.
+CATEGORY_LABELS = {
+    "环境卫生": _l("环境卫生"), "停车交通": _l("停车交通"), "安全隐患": _l("安全隐患"),
+    "物业服务": _l("物业服务"), "公共设施": _l("公共设施"), "邻里关系": _l("邻里关系"),
+    "其他": _l("其他"),
+}
+
+
+def category_label(name: str | None) -> str:
+    return str(CATEGORY_LABELS.get(name, name or ""))

@@ -10,6 +10,7 @@ from app.compounds.models import Compound
 from app.compounds.roles import badges_from_roles
 from app.compounds.services import roles_by_member
 from app.extensions import db
+from app.issues.labels import anonymous_shown
 from app.issues.models import Comment, Issue, IssueEvent
 
 PAGE_SIZE = 20
@@ -31,7 +32,9 @@ def hides_author(issue: Issue, viewer, sees: bool) -> bool:
 
 def author_name(issue: Issue, viewer, sees: bool) -> str:
     """The name residents read: the display name, or the anonymous label."""
-    return issue.anonymous_label if hides_author(issue, viewer, sees) else issue.author.display_name
+    if hides_author(issue, viewer, sees):
+        return anonymous_shown(issue.anonymous_label)
+    return issue.author.display_name
 
 
 def event_actor(issue: Issue, event: IssueEvent, viewer, sees: bool) -> tuple[str, str | None]:
@@ -39,7 +42,7 @@ def event_actor(issue: Issue, event: IssueEvent, viewer, sees: bool) -> tuple[st
     (confirming the resolution) are hidden as their name on the issue is, role included (a
     council member of building 3 is as good as a name): they appear as the author (发起人)."""
     if event.actor_id == issue.author_id and hides_author(issue, viewer, sees):
-        return issue.anonymous_label, "author"
+        return anonymous_shown(issue.anonymous_label), "author"
     return event.actor.display_name, event.actor_role
 
 

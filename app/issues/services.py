@@ -16,6 +16,7 @@ from app.core.phones import normalize_mobile
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
 from app.extensions import db
+from app.issues.labels import anonymous_stored
 from app.issues.lifecycle import SECONDABLE, anonymous_as, apply, issue_compound, issue_path
 from app.issues.models import RATINGS, Issue, IssueCategory, IssuePhoto, IssueSecond
 from app.issues.photos import MAX_PHOTOS, PreparedPhoto
@@ -53,8 +54,8 @@ def anonymous_label(author: User, compound: Compound) -> str:
     """某业主 (3栋) for an owner, 某居民 for anyone else: what stands for an anonymous author."""
     residency = _residency(author, compound)
     if residency is None or residency.relation != "owner":
-        return gettext("某居民")
-    return gettext("某业主 (%(building)s栋)", building=residency.unit.building.name)
+        return anonymous_stored(None)
+    return anonymous_stored(residency.unit.building.name)
 
 
 def resident_by_mobile(compound: Compound, mobile: str | None) -> User:
