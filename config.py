@@ -71,6 +71,8 @@ class Config:
             "UPLOAD_DIR": "UPLOAD_DIR",
             "TRUSTED_PROXIES": "TRUSTED_PROXIES",
             "SMS_SENDER": "SMS_SENDER",
+            "BALLOT_SEAL_KEY": "BALLOT_SEAL_KEY",
+            "PAPER_LINK_KEY": "PAPER_LINK_KEY",
         }
         for env_name, key in mapping.items():
             value = _env(env_name)

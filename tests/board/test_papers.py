@@ -125,3 +125,33 @@ def test_minutes_paper_follows_a_correction(app, client, login_as):
     db.session.commit()
     page = _public(app, link).get_data(as_text=True)
     assert "已更正" in page and "数量记错" in page and "安装8个充电桩" in page
+
+
+def test_the_keys_come_from_the_environment(monkeypatch, tmp_path):
+    """PAPER_LINK_KEY (and BALLOT_SEAL_KEY) are settings a deployment keeps apart from the
+    secret key: the printed links follow PAPER_LINK_KEY, not SECRET_KEY, when it is set."""
+    from app import create_app
+    from app.proposals import sealing
+
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test-only")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'keys.db'}")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("PAPER_LINK_KEY", raising=False)
+    monkeypatch.delenv("BALLOT_SEAL_KEY", raising=False)
+    with create_app("production").app_context():
+        derived = paper_token("notice", 1, 1)
+    monkeypatch.setenv("PAPER_LINK_KEY", "ab" * 32)
+    monkeypatch.setenv("BALLOT_SEAL_KEY", "cd" * 32)
+    keyed = create_app("production")
+    assert keyed.config["PAPER_LINK_KEY"] == "ab" * 32
+    with keyed.app_context():
+        assert paper_token("notice", 1, 1) != derived
+        assert sealing.key_id() == sealing.key_id(bytes.fromhex("cd" * 32))
+    monkeypatch.setenv("SECRET_KEY", "another-secret-for-this-test-only")
+    with create_app("production").app_context():  # the posted codes survive a new secret
+        assert paper_token("notice", 1, 1) == token_of(keyed)
+
+
+def token_of(app):
+    with app.app_context():
+        return paper_token("notice", 1, 1)
