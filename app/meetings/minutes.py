@@ -36,7 +36,8 @@ from app.notifications.services import notify
 TEXT_MAX = 10000
 REASON_MAX = 500
 # The minutes are a document of the compound: its headings are fixed text, not UI strings, so
-# that the stored source (and its hash) do not depend on the reader's language.
+# that the stored source (and its hash) do not depend on the reader's language. Pages render
+# a revision from its items instead, with headings in the reader's language (readable_items).
 H_DISCUSSION, H_DECISION, H_RESPONSIBLE, H_DUE = "讨论情况", "决定事项", "负责人", "完成期限"
 
 # The recorder declares the draft final; the convener (or staff) publishes it. Confirming and
