@@ -12,7 +12,7 @@ from app.compounds.models import Compound
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import china_time
 from app.extensions import db
-from app.meetings.minutes import current_revision, minutes_of
+from app.meetings.minutes import current_revision, minutes_of, readable_items
 from app.meetings.models import Meeting, MinutesRevision
 from app.notices.models import Notice, NoticeRevision
 from app.notices.queries import revision_digest
@@ -127,7 +127,8 @@ def load_minutes(item_id: int, version: int) -> Paper | None:
                  status, revision.sha256,
                  url_for("meetings.minutes", compound_id=meeting.compound_id,
                          meeting_id=meeting.id),
-                 str(note), dates, revision.html)
+                 str(note), dates, revision.html,
+                 context={"items": readable_items(revision)})
 
 
 LOADERS = {"notice": load_notice, "result": load_result, "minutes": load_minutes}

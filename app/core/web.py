@@ -10,6 +10,7 @@ from app.core.i18n import lazy_gettext as _l
 from app.core.input_rules import request_breaks_input_rules
 from app.core.paper_links import short_digest
 from app.core.phones import mask_mobile, mask_name
+from app.core.sanitize import render_markdown
 from app.core.time import china_time, cn_date, cn_time
 from app.extensions import db
 
@@ -99,3 +100,4 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters["cn_date"] = cn_date
     app.jinja_env.filters["cn_time"] = cn_time
     app.jinja_env.filters["short_digest"] = short_digest
+    app.jinja_env.filters["markdown"] = render_markdown  # Markup: sanitised by the module

@@ -17,7 +17,7 @@ from app.core import workflow
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
-from app.core.time import utcnow
+from app.core.time import cn_date, utcnow
 from app.core.workflow import Transition
 from app.extensions import db
 from app.meetings import rules
@@ -30,13 +30,14 @@ from app.meetings.models import (
     MinutesRevision,
 )
 from app.meetings.services import attendance_of, meeting_path, require_started
-from app.meetings.web import MINUTES_LABELS
+from app.meetings.web import MINUTES_LABELS, MINUTES_SECTIONS
 from app.notifications.services import notify
 
 TEXT_MAX = 10000
 REASON_MAX = 500
 # The minutes are a document of the compound: its headings are fixed text, not UI strings, so
-# that the stored source (and its hash) do not depend on the reader's language.
+# that the stored source (and its hash) do not depend on the reader's language. Pages render
+# a revision from its items instead, with headings in the reader's language (readable_items).
 H_DISCUSSION, H_DECISION, H_RESPONSIBLE, H_DUE = "讨论情况", "决定事项", "负责人", "完成期限"
 
 # The recorder declares the draft final; the convener (or staff) publishes it. Confirming and
@@ -84,6 +85,43 @@ def compose(items: list[ItemText]) -> str:
             block.append("\n".join(facts))
         parts.append("\n\n".join(block))
     return "\n\n".join(parts) + "\n"
+
+
+def readable_items(revision: MinutesRevision) -> list[ItemText]:
+    """A revision's items as pages show them, their headings added in the reader's language
+    (templates/meetings/_macros.html minutes_text). Revisions saved before a field existed
+    lack it: it reads as empty."""
+    out = []
+    for index, raw in enumerate(revision.items or [], start=1):
+        raw = raw if isinstance(raw, dict) else {}
+        try:
+            due = date.fromisoformat(raw["due"]) if raw.get("due") else None
+        except (TypeError, ValueError):
+            due = None
+        out.append(ItemText(raw.get("position") or index, str(raw.get("title") or ""),
+                            str(raw.get("discussion") or ""), str(raw.get("decision") or ""),
+                            str(raw.get("responsible") or ""), due))
+    return out
+
+
+def readable_text(revision: MinutesRevision) -> str:
+    """The text a reader compares between two revisions: the items with the same headings as
+    the pages, in the reader's language. A revision without items compares by its source."""
+    items = readable_items(revision)
+    if not items:
+        return revision.source
+    lines = []
+    for item in items:
+        lines.append(f"{item.position}. {item.title}")
+        for key in ("discussion", "decision"):
+            text = getattr(item, key)
+            if text:
+                lines += [str(MINUTES_SECTIONS[key]), *text.splitlines()]
+        if item.responsible:
+            lines.append(f"{MINUTES_SECTIONS['responsible']}{item.responsible}")
+        if item.due:
+            lines.append(f"{MINUTES_SECTIONS['due']}{cn_date(item.due)}")
+    return "\n".join(line for line in lines if line.strip()) + "\n"
 
 
 def minutes_of(meeting: Meeting) -> Minutes | None:

@@ -46,9 +46,10 @@ def render_minutes(compound, meeting, minutes, *, comment_form=None, status=200)
     present = svc.present_attendees(meeting)
     return render_template(
         "meetings/minutes.html", compound=compound, meeting=meeting, minutes=minutes,
-        revisions=revisions, current=current, responses=svc.responses(minutes) if minutes
-        else [], people=pages.users_by_id([a.user_id for a in present]
-                                          + [r.author_id for r in revisions]),
+        revisions=revisions, current=current,
+        current_items=svc.readable_items(current) if current else [],
+        responses=svc.responses(minutes) if minutes else [],
+        people=pages.users_by_id([a.user_id for a in present] + [r.author_id for r in revisions]),
         pending=svc.pending_confirmations(meeting, minutes) if minutes else [],
         corrections=[r for r in revisions if r.kind == "correction"],
         may_draft=svc.may_draft(current_user, meeting),
@@ -196,7 +197,8 @@ def revision(compound_id: int, meeting_id: int, revision_id: int):
         abort(404)
     rev = _revision(row, revision_id)
     return render_template("meetings/revision.html", compound=compound, meeting=meeting,
-                           minutes=row, rev=rev, author=pages.users_by_id([rev.author_id]))
+                           minutes=row, rev=rev, items=svc.readable_items(rev),
+                           author=pages.users_by_id([rev.author_id]))
 
 
 @bp.get("/<int:meeting_id>/minutes/diff")
@@ -211,7 +213,7 @@ def diff(compound_id: int, meeting_id: int):
     by_id = {r.id: r for r in revisions}
     old = by_id.get(arg_id("a")) or revisions[-2]
     new = by_id.get(arg_id("b")) or revisions[-1]
-    lines = diff_lines(old.source, new.source)
+    lines = diff_lines(svc.readable_text(old), svc.readable_text(new))
     return render_template("meetings/diff.html", compound=compound, meeting=meeting,
                            minutes=row, revisions=revisions, old=old, new=new, lines=lines,
                            changed=has_changes(lines))
@@ -226,7 +228,7 @@ def print_minutes(compound_id: int, meeting_id: int):
     attendance = services.attendance_of(meeting)
     return render_template(
         "meetings/print.html", compound=compound, meeting=meeting, minutes=row,
-        current=current, revisions=svc.revisions_of(row),
+        current=current, items=svc.readable_items(current), revisions=svc.revisions_of(row),
         attendance=attendance, quorum=services.quorum(meeting, attendance),
         decisions=decisions.decisions_of(meeting), notice_note=rules.notice_note(meeting),
         people=pages.users_by_id([a.user_id for a in attendance]

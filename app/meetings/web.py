@@ -13,7 +13,16 @@ ATTENDANCE_LABELS = {"unrecorded": _l("未登记"), "present": _l("出席"), "ab
                      "excused": _l("请假")}
 MINUTES_LABELS = {None: _l("未起草"), "draft": _l("起草中"), "confirming": _l("出席人确认中"),
                   "published": _l("已公开")}
+# The parts of a minutes item as a reader sees them, in the reader's language. The stored
+# source keeps its fixed Chinese headings (app.meetings.minutes.compose): it is the signed text.
+MINUTES_SECTIONS = {"discussion": _l("讨论情况"), "decision": _l("决定事项"),
+                    "responsible": _l("负责人："), "due": _l("期限：")}
 AGENDA_KIND_LABELS = {"issue": _l("议题"), "proposal": _l("议案"), "free": _l("其他事项")}
+
+
+# A global, not a context variable: the minutes macro is imported without context, and the
+# board's page behind a printed QR code shows minutes too.
+bp.add_app_template_global(MINUTES_SECTIONS, "minutes_sections")
 
 
 @bp.context_processor
