@@ -338,6 +338,7 @@ def test_notice_form_warns_when_holiday_data_does_not_cover_the_period(app, clie
 
     w = World()
     proposal = w.proposal()
+    w.council_decides(proposal, at=clock())  # the notice form shows once the council decided
     login_as(w.committee)
     url = f"/c/{w.compound.id}/proposals/{proposal.id}/"
     warning = "尚未收录国务院节假日安排"
@@ -350,3 +351,19 @@ def test_notice_form_warns_when_holiday_data_does_not_cover_the_period(app, clie
     page = page_on(datetime(2026, 6, 2, 10, tzinfo=timezone.utc))  # ends inside 2026
     assert "发布表决公告" in page and warning not in page
     assert warning in page_on(datetime(2026, 12, 28, 10, tzinfo=timezone.utc))  # ends in 2027
+
+
+def test_the_notice_form_waits_for_the_councils_decision(app, client, login_as):
+    """In 议事会商议 the page says what the council has yet to do, and offers the voting notice
+    only once a held meeting decided to put the proposal to a vote."""
+    from tests.proposals.helpers import World
+
+    w = World()
+    proposal = w.proposal()
+    login_as(w.committee)
+    url = f"/c/{w.compound.id}/proposals/{proposal.id}/"
+    page = client.get(url).get_data(as_text=True)
+    assert "还没有列入议事会会议的议程" in page and "发布表决公告" not in page
+    w.council_decides(proposal, at=utcnow())
+    page = client.get(url).get_data(as_text=True)
+    assert "发布表决公告" in page
