@@ -166,7 +166,7 @@ def second(actor: User, issue: Issue) -> IssueSecond:
         notify(party, compound.id, "issue.agenda",
                ngettext("议题“%(title)s”已有 %(n)s 户附议，自动列入议事议程",
                         "议题“%(title)s”已有 %(n)s 户附议，自动列入议事议程", count,
-                       title=issue.title, n=count), issue_path(issue))
+                        title=issue.title, n=count), issue_path(issue))
     return row
 
 

@@ -285,8 +285,7 @@ def publish(actor, compound: Compound, meeting: Meeting,
     if waiting and now <= minutes.confirm_ends_at:
         raise ServiceError(lazy_ngettext("还有 %(n)s 位出席人未确认，确认期结束前不能公开。",
                                          "还有 %(n)s 位出席人未确认，确认期结束前不能公开。",
-                                         len(waiting),
-                              n=len(waiting)), status=409)
+                                         len(waiting), n=len(waiting)), status=409)
     revision = current_revision(minutes)
     stamp = head_hash()
     # Conditional on the draft the confirmations were counted on: a save in between refuses.

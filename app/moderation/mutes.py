@@ -106,9 +106,8 @@ def mute(actor, compound: Compound, member, days: int, reason: str) -> Mute:
     notify([member.id], compound.id, "moderation.muted",
            ngettext("您在%(name)s已被党支部禁言 %(days)s 天（至 %(until)s），理由：%(reason)s",
                     "您在%(name)s已被党支部禁言 %(days)s 天（至 %(until)s），理由：%(reason)s",
-                    days,
-                   name=compound.name, days=days, until=china_time(row.until_at),
-                   reason=reason), f"/c/{compound.id}/moderation/log")
+                    days, name=compound.name, days=days, until=china_time(row.until_at),
+                    reason=reason), f"/c/{compound.id}/moderation/log")
     return row
 
 

@@ -216,8 +216,8 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
             lazy_ngettext("表决公告须在投票开始前至少 %(days)s 日发布；"
                           "最早可于 %(when)s 开始投票。",
                           "表决公告须在投票开始前至少 %(days)s 日发布；"
-                          "最早可于 %(when)s 开始投票。", days,
-               days=days, when=china_time(earliest)), field="opens_at")
+                          "最早可于 %(when)s 开始投票。",
+                          days, days=days, when=china_time(earliest)), field="opens_at")
     if closes_at <= opens_at:
         raise ServiceError(_l("投票截止时间必须晚于开始时间。"), field="closes_at")
     proposal.voting_opens_at, proposal.voting_closes_at = opens_at, closes_at

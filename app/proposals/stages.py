@@ -88,7 +88,7 @@ def review_too_early(proposal: Proposal, ends_at: datetime) -> str:
                              "本小区议事规则规定征求意见不少于 %(days)s 日，本议案自 %(date)s 起"
                              "方可提交党组织审议。",
                              proposal.consultation_days, days=proposal.consultation_days,
-                  date=cn_date(advance_date(ends_at))))
+                             date=cn_date(advance_date(ends_at))))
 
 
 def advance_date(moment: datetime) -> date:
