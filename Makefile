@@ -78,7 +78,7 @@ test: $(VENV)/.requirements-dev.stamp chromium
 # For developers: after adding or changing UI strings, refresh the catalogues, then fill in
 # the English translations in $(TRANSLATIONS)/en/LC_MESSAGES/messages.po.
 translations: $(VENV)/.requirements.stamp
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__' -o $(POT) .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs '.* __pycache__' -o $(POT) .
 	@for lang in $(LOCALES); do \
 	  if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) -l $$lang --no-fuzzy-matching --ignore-obsolete; \

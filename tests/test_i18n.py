@@ -70,7 +70,7 @@ def scanned_directory(path: str) -> bool:
 def test_every_string_in_the_code_is_in_the_catalogue():
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f)
-    keywords = dict(DEFAULT_KEYWORDS, _l=None, lazy_gettext=None)
+    keywords = dict(DEFAULT_KEYWORDS, _l=None, lazy_gettext=None, lazy_ngettext=(1, 2))
     in_code = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=keywords,

@@ -15,6 +15,7 @@ from app.audit.services import record
 from app.core.db import insert_unless_exists
 from app.core.errors import ServiceError
 from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.core.phones import mask_mobile
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
@@ -105,7 +106,8 @@ def use(user: User, purpose: str, typed: str, *, actor: User | None):
     left = MAX_TRIES - row.attempts
     if left <= 0:
         return EXHAUSTED
-    return _l("验证码不正确，还可以再试 %(n)s 次。", n=left)
+    return lazy_ngettext("验证码不正确，还可以再试 %(n)s 次。",
+                         "验证码不正确，还可以再试 %(n)s 次。", left, n=left)
 
 
 def _why_unusable(user: User, purpose: str, now):

@@ -17,6 +17,7 @@ from flask import current_app, session
 from limits import parse
 
 from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.core.phones import normalize_mobile
 from app.extensions import limiter
 
@@ -78,9 +79,10 @@ def record_failure(account: str, ip: str) -> None:
 
 def wait_message(seconds: int):
     if seconds < 60:
-        wait = _l("%(n)s 秒", n=seconds)
+        wait = lazy_ngettext("%(n)s 秒", "%(n)s 秒", seconds, n=seconds)
     else:
-        wait = _l("%(n)s 分钟", n=max(1, round(seconds / 60)))
+        minutes = max(1, round(seconds / 60))
+        wait = lazy_ngettext("%(n)s 分钟", "%(n)s 分钟", minutes, n=minutes)
     return _l("这个手机号最近输错密码的次数较多，为保护账户，请 %(wait)s后再试。"
               "如果是您本人，可以用短信验证码立即解除限制。", wait=wait)
 

@@ -11,6 +11,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -182,7 +183,8 @@ def end_other_sessions():
         return _render_profile(400)
     with unit_of_work():
         count = services.log_out_other_sessions(current_user, current_session_row())
-    flash(_("已退出其他 %(n)s 处登录。", n=count), "success")
+    flash(ngettext("已退出其他 %(n)s 处登录。", "已退出其他 %(n)s 处登录。", count, n=count),
+          "success")
     return redirect(url_for("accounts.profile"))
 
 

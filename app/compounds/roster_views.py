@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.compounds import letters as letter_services
@@ -138,7 +139,8 @@ def letters_issue(compound_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("compounds.letters", compound_id=compound.id))
-    flash(_("已为 %(b)s 栋生成 %(n)s 个邀请码。", b=building.name, n=len(issued)), "success")
+    flash(ngettext("已为 %(b)s 栋生成 %(n)s 个邀请码。", "已为 %(b)s 栋生成 %(n)s 个邀请码。",
+                   len(issued), b=building.name, n=len(issued)), "success")
     return redirect(url_for("compounds.letters_print", compound_id=compound.id,
                             building_id=building.id))
 

@@ -3,7 +3,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from app.compounds.models import UnitClaim
-from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.core.todo import TodoItem, columns, where_held
 
 
@@ -18,6 +18,8 @@ def queries(user, roles, now) -> list:
 
 
 def item(row) -> TodoItem | None:
-    return TodoItem(row["kind"], _l("%(n)s 份房屋认证申请等您审核", n=row["number"]), "",
+    text = lazy_ngettext("%(n)s 份房屋认证申请等您审核", "%(n)s 份房屋认证申请等您审核",
+                         row["number"], n=row["number"])
+    return TodoItem(row["kind"], text, "",
                     url_for("compounds.claims_queue", compound_id=row["compound_id"]),
                     row["compound_id"])

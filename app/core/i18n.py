@@ -6,7 +6,7 @@ unescaped. Ours escapes; every module imports `lazy_gettext` from here."""
 from functools import lru_cache
 
 from babel import support
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
@@ -19,6 +19,11 @@ class EscapedLazyString(LazyString):
 
 def lazy_gettext(string: str, **variables) -> EscapedLazyString:
     return EscapedLazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> EscapedLazyString:
+    """The singular or plural form by `num` (English needs both; Chinese writes one)."""
+    return EscapedLazyString(ngettext, singular, plural, num, **variables)
 
 
 @lru_cache(maxsize=8)

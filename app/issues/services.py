@@ -2,7 +2,7 @@
 Services take the actor, flush, never commit; every change is audited."""
 from datetime import datetime, timedelta
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select, update
 
 from app.accounts.models import User
@@ -165,8 +165,9 @@ def second(actor: User, issue: Issue) -> IssueSecond:
             RoleGrant.compound_id == compound.id, RoleGrant.role == "party_cell",
             RoleGrant.revoked_at.is_(None)))
         notify(party, compound.id, "issue.agenda",
-               gettext("议题“%(title)s”已有 %(n)s 户附议，自动列入议事议程",
-                       title=issue.title, n=count), issue_path(issue))
+               ngettext("议题“%(title)s”已有 %(n)s 户附议，自动列入议事议程",
+                        "议题“%(title)s”已有 %(n)s 户附议，自动列入议事议程", count,
+                        title=issue.title, n=count), issue_path(issue))
     return row
 
 

@@ -16,6 +16,7 @@ from app.compounds.models import Compound
 from app.core import workflow
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import cn_date, utcnow
 from app.core.workflow import Transition
@@ -320,8 +321,9 @@ def publish(actor, compound: Compound, meeting: Meeting,
     workflow.check(WORKFLOW, minutes, "publish", actor, now=now)
     waiting = pending_confirmations(meeting, minutes)
     if waiting and now <= minutes.confirm_ends_at:
-        raise ServiceError(_l("还有 %(n)s 位出席人未确认，确认期结束前不能公开。",
-                              n=len(waiting)), status=409)
+        raise ServiceError(lazy_ngettext("还有 %(n)s 位出席人未确认，确认期结束前不能公开。",
+                                         "还有 %(n)s 位出席人未确认，确认期结束前不能公开。",
+                                         len(waiting), n=len(waiting)), status=409)
     revision = current_revision(minutes)
     stamp = head_hash()
     # Conditional on the draft the confirmations were counted on: a save in between refuses.

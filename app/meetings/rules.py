@@ -2,7 +2,7 @@
 import math
 from datetime import datetime, time, timedelta
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from app.compounds.access import has_role
@@ -67,12 +67,12 @@ def notice_period(notice_at: datetime, starts_at: datetime) -> str:
     if days and hours:
         return gettext("提前 %(d)s 天 %(h)s 小时通知", d=days, h=hours)
     if days:
-        return gettext("提前 %(d)s 天通知", d=days)
+        return ngettext("提前 %(d)s 天通知", "提前 %(d)s 天通知", days, d=days)
     if hours and minutes:
         return gettext("提前 %(h)s 小时 %(m)s 分钟通知", h=hours, m=minutes)
     if hours:
-        return gettext("提前 %(h)s 小时通知", h=hours)
-    return gettext("提前 %(m)s 分钟通知", m=minutes)
+        return ngettext("提前 %(h)s 小时通知", "提前 %(h)s 小时通知", hours, h=hours)
+    return ngettext("提前 %(m)s 分钟通知", "提前 %(m)s 分钟通知", minutes, m=minutes)
 
 
 def is_short_notice(meeting) -> bool:

@@ -12,6 +12,7 @@ from app.compounds.access import has_role, is_member, is_staff, primary_role, ro
 from app.compounds.models import Compound
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.core.sanitize import clean_text
 from app.core.time import china_time, utcnow
 from app.extensions import db
@@ -98,8 +99,11 @@ def check_time(compound: Compound, body: str, starts_at: datetime, is_urgent: bo
     short = starts_at < earliest
     if short and not is_urgent:
         raise ServiceError(
-            _l("会议通知须提前 %(days)s 日发布：最早可定在 %(when)s（北京时间）。确有紧急情况请"
-               "勾选“紧急会议”并写明理由。", days=days, when=china_time(earliest)),
+            lazy_ngettext("会议通知须提前 %(days)s 日发布：最早可定在 %(when)s（北京时间）。"
+                          "确有紧急情况请勾选“紧急会议”并写明理由。",
+                          "会议通知须提前 %(days)s 日发布：最早可定在 %(when)s（北京时间）。"
+                          "确有紧急情况请勾选“紧急会议”并写明理由。",
+                          days, days=days, when=china_time(earliest)),
             field="starts_at")
     if short and not reason:
         raise ServiceError(_l("紧急会议须写明理由。"), field="urgent_reason")

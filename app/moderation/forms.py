@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.forms import Form
 from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.moderation.mutes import MUTE_DAYS
 
 
@@ -44,7 +45,7 @@ class DismissForm(Form):
         super().__init__(*args, prefix="dismiss", **kwargs)
 
 
-MUTE_CHOICES = [(str(d), _l("%(n)s 天", n=d)) for d in MUTE_DAYS]
+MUTE_CHOICES = [(str(d), lazy_ngettext("%(n)s 天", "%(n)s 天", d, n=d)) for d in MUTE_DAYS]
 
 
 class MuteForm(Form):

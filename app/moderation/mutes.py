@@ -2,7 +2,7 @@
 services call. Services take the actor, flush, never commit; every change is audited."""
 from datetime import timedelta
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -104,9 +104,10 @@ def mute(actor, compound: Compound, member, days: int, reason: str) -> Mute:
            {"user_id": member.id, "days": days, "until": row.until_at.isoformat(),
             "reason": reason}, also=[action, *expired], actor_role=action.actor_role)
     notify([member.id], compound.id, "moderation.muted",
-           gettext("您在%(name)s已被党支部禁言 %(days)s 天（至 %(until)s），理由：%(reason)s",
-                   name=compound.name, days=days, until=china_time(row.until_at),
-                   reason=reason), f"/c/{compound.id}/moderation/log")
+           ngettext("您在%(name)s已被党支部禁言 %(days)s 天（至 %(until)s），理由：%(reason)s",
+                    "您在%(name)s已被党支部禁言 %(days)s 天（至 %(until)s），理由：%(reason)s",
+                    days, name=compound.name, days=days, until=china_time(row.until_at),
+                    reason=reason), f"/c/{compound.id}/moderation/log")
     return row
 
 

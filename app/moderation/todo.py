@@ -2,7 +2,7 @@
 from flask import url_for
 from sqlalchemy import func, select
 
-from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.core.todo import TodoItem, columns, where_held
 from app.moderation.models import Report
 
@@ -18,6 +18,8 @@ def queries(user, roles, now) -> list:
 
 
 def item(row) -> TodoItem | None:
-    return TodoItem(row["kind"], _l("%(n)s 条举报等您处理", n=row["number"]), "",
+    text = lazy_ngettext("%(n)s 条举报等您处理", "%(n)s 条举报等您处理", row["number"],
+                         n=row["number"])
+    return TodoItem(row["kind"], text, "",
                     url_for("moderation.queue", compound_id=row["compound_id"]),
                     row["compound_id"])

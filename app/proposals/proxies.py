@@ -14,6 +14,7 @@ from app.audit.services import record
 from app.compounds.access import is_staff, primary_role
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.core.time import utcnow
 from app.extensions import db
 from app.proposals import ballots
@@ -49,7 +50,9 @@ def register(staff, proposal: Proposal, member: ElectorateMember, proxy_mobile: 
             ProxyAuthorisation.proposal_id == proposal.id,
             ProxyAuthorisation.proxy_user_id == proxy.id))
         if used >= limit:
-            raise Conflict(_l("每位受托人在一次表决中最多代理 %(n)s 位业主。", n=limit),
+            raise Conflict(lazy_ngettext("每位受托人在一次表决中最多代理 %(n)s 位业主。",
+                                         "每位受托人在一次表决中最多代理 %(n)s 位业主。",
+                                         limit, n=limit),
                            field="proxy_mobile")
         auth = ProxyAuthorisation(proposal_id=proposal.id, member_id=member.id,
                                   proxy_user_id=proxy.id, slot=used + 1, document_path=path,

@@ -8,6 +8,7 @@ from app.compounds.access import has_role, is_member, is_staff, primary_role
 from app.compounds.models import Compound
 from app.core.errors import PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import china_time, utcnow
 from app.extensions import db
@@ -212,8 +213,11 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
     earliest = earliest_voting_start(now, days) if days else now
     if opens_at < earliest:
         raise ServiceError(
-            _l("表决公告须在投票开始前至少 %(days)s 日发布；最早可于 %(when)s 开始投票。",
-               days=days, when=china_time(earliest)), field="opens_at")
+            lazy_ngettext("表决公告须在投票开始前至少 %(days)s 日发布；"
+                          "最早可于 %(when)s 开始投票。",
+                          "表决公告须在投票开始前至少 %(days)s 日发布；"
+                          "最早可于 %(when)s 开始投票。",
+                          days, days=days, when=china_time(earliest)), field="opens_at")
     if closes_at <= opens_at:
         raise ServiceError(_l("投票截止时间必须晚于开始时间。"), field="closes_at")
     proposal.voting_opens_at, proposal.voting_closes_at = opens_at, closes_at
@@ -360,7 +364,8 @@ def publish_result(actor, proposal: Proposal, now: datetime | None = None):
     unanswered = db.session.scalar(select(func.count(Objection.id)).where(
         Objection.proposal_id == proposal.id, Objection.answered_at.is_(None)))
     if unanswered:
-        raise ServiceError(_l("还有 %(n)s 条异议未答复。", n=unanswered), status=409)
+        raise ServiceError(lazy_ngettext("还有 %(n)s 条异议未答复。", "还有 %(n)s 条异议未答复。",
+                                         unanswered, n=unanswered), status=409)
     if proposal.state != "objection":
         return apply(proposal, "publish_result", actor, now=now)  # refuses with the state
     row = ProposalResult(proposal_id=proposal.id, stage="final", result=results.compute(proposal),

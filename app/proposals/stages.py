@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.core.time import cn_date
 from app.proposals.models import Proposal
 from app.proposals.periods import Period, is_rest_day, local_date, period_after
@@ -82,9 +83,12 @@ def calendar_warnings(proposal: Proposal, *, closes_at: datetime | None = None) 
 
 def review_too_early(proposal: Proposal, ends_at: datetime) -> str:
     """The refusal of an early submit_review: the rule and the day it may go."""
-    return str(_l("本小区议事规则规定征求意见不少于 %(days)s 日，本议案自 %(date)s 起"
-                  "方可提交党组织审议。", days=proposal.consultation_days,
-                  date=cn_date(advance_date(ends_at))))
+    return str(lazy_ngettext("本小区议事规则规定征求意见不少于 %(days)s 日，本议案自 %(date)s 起"
+                             "方可提交党组织审议。",
+                             "本小区议事规则规定征求意见不少于 %(days)s 日，本议案自 %(date)s 起"
+                             "方可提交党组织审议。",
+                             proposal.consultation_days, days=proposal.consultation_days,
+                             date=cn_date(advance_date(ends_at))))
 
 
 def advance_date(moment: datetime) -> date:

@@ -6,6 +6,7 @@ from flask import url_for
 from sqlalchemy import and_, exists, func, select
 
 from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_ngettext
 from app.core.todo import TodoItem, columns, where_held
 from app.extensions import db
 from app.proposals.models import Objection, Proposal
@@ -51,7 +52,9 @@ ACTIONS = {
 def item(row) -> TodoItem | None:
     cid, pid = row["compound_id"], row["ref_id"]
     if row["kind"] == "proposals.objections":
-        return TodoItem(row["kind"], _l("答复 %(n)s 条异议", n=row["number"]), row["title"],
+        text = lazy_ngettext("答复 %(n)s 条异议", "答复 %(n)s 条异议", row["number"],
+                             n=row["number"])
+        return TodoItem(row["kind"], text, row["title"],
                         url_for("proposals.result", compound_id=cid, proposal_id=pid)
                         + "#objections", cid, row["due_at"])
     url = url_for("proposals.result" if row["kind"] == "proposals.publish" else
