@@ -2,7 +2,7 @@
 Services take the actor, flush, never commit; every change is audited."""
 from datetime import datetime, timedelta
 
-from flask_babel import gettext, ngettext
+from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from app.accounts.models import User
