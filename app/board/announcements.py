@@ -12,7 +12,9 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.notices import services as notices
 from app.notices.models import Notice
-from app.proposals.models import Proposal, ProposalResult
+from app.proposals.lifecycle import proposal_path
+from app.proposals.models import Proposal
+from app.proposals.services import final_result
 
 # A result entered long after it was published on paper (the demo's history) is not news.
 NEWS_WINDOW = timedelta(days=1)
@@ -20,8 +22,7 @@ NOTICE_LABELS = {"vote_result": _l("表决结果公示"), "implementation": _l("
 
 
 def _verdict(proposal: Proposal) -> str:
-    final = db.session.scalar(select(ProposalResult).where(
-        ProposalResult.proposal_id == proposal.id, ProposalResult.stage == "final"))
+    final = final_result(proposal)
     passed = final.result.get("passed") if final is not None else None
     # The notice's text is the compound's record, in the compound's language.
     if passed is None:
@@ -39,7 +40,7 @@ def _announce(actor, proposal: Proposal, now: datetime, *, kind: str, title: str
 
 def on_result_published(obj: Proposal, actor, now: datetime, **_) -> None:
     proposal = obj
-    page = f"/c/{proposal.compound_id}/proposals/{proposal.id}/result"
+    page = proposal_path(proposal) + "/result"
     _announce(actor, proposal, now, kind="vote_result",
               title=f"表决结果公告：{proposal.title}",
               body=f"{_verdict(proposal)}\n\n计票、适用规则和核验方法见[表决结果页]({page})。")
@@ -47,7 +48,7 @@ def on_result_published(obj: Proposal, actor, now: datetime, **_) -> None:
 
 def on_implementation_published(obj: Proposal, actor, now: datetime, step, **_) -> None:
     proposal = obj
-    page = f"/c/{proposal.compound_id}/proposals/{proposal.id}"
+    page = proposal_path(proposal)
     report = step.fields.get("reason", "").strip() or "实施已完成。"
     _announce(actor, proposal, now, kind="implementation",
               title=f"实施结果公示：{proposal.title}",

@@ -134,7 +134,9 @@ def post_comment(actor, target, body: str, *, parent: Comment | None = None,
     if stance is not None and stance not in STANCES:
         raise ServiceError(_l("请选择您的态度。"), field="stance")
     body = _body(body)
-    anonymous = show_as == "anonymous" and not official
+    if show_as == "anonymous" and is_official:
+        raise ServiceError(_l("官方回复须署名，不能匿名发布。"), field="show_as")
+    anonymous = show_as == "anonymous"
     columns = dict(subject.columns)
     if parent is not None and subject.kind != "issue":
         columns["option_id"] = parent.option_id

@@ -23,6 +23,7 @@ from app.meetings.models import (
     Minutes,
 )
 from app.meetings.services import may_record, quorum, require_started
+from app.proposals.models import Proposal
 
 NOTE_MAX = 500
 OUTCOME_LABELS = {"to_vote": _l("提交表决"), "deferred": _l("暂缓"), "revise": _l("退回修改"),
@@ -68,6 +69,10 @@ def record_decision(actor, compound: Compound, meeting: Meeting, item_id: int, o
     row = db.session.scalar(select(AgendaDecision).where(
         AgendaDecision.agenda_item_id == item.id))
     previous = row.outcome if row is not None else None
+    if previous == "to_vote" and outcome != "to_vote" and item.proposal_id is not None:
+        state = db.session.scalar(select(Proposal.state).where(Proposal.id == item.proposal_id))
+        if state != "deliberation":  # the voting notice was issued on the strength of it
+            raise Conflict(_l("议案已依据这项决定进入后续程序，会议决定不能再改。"))
     if row is None:
         row = AgendaDecision(meeting_id=meeting.id, agenda_item_id=item.id,
                              proposal_id=item.proposal_id)

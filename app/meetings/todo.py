@@ -18,7 +18,7 @@ OVERDUE_DAYS = 3
 def _overdue(ids, now):
     unpublished = ~exists().where(Minutes.meeting_id == Meeting.id,
                                   Minutes.status == "published")
-    return and_(Meeting.compound_id.in_(ids),
+    return and_(Meeting.compound_id.in_(ids), Meeting.status != "cancelled",
                 Meeting.starts_at < now - timedelta(days=OVERDUE_DAYS), unpublished)
 
 
@@ -30,7 +30,7 @@ def queries(user, roles, now) -> list:
                                 Meeting.title, Meeting.starts_at))
                 .join(Attendance, Attendance.meeting_id == Meeting.id)
                 .where(Meeting.compound_id.in_(ids), Meeting.starts_at >= now,
-                       Attendance.user_id == user.id))
+                       Meeting.status != "cancelled", Attendance.user_id == user.id))
     confirmed = exists().where(MinutesResponse.minutes_id == Minutes.id,
                                MinutesResponse.revision_id == Minutes.current_revision_id,
                                MinutesResponse.user_id == user.id,
@@ -55,7 +55,8 @@ def upcoming_query(compound_id: int, now):
     the place)."""
     return (select(*columns("meetings.upcoming", Meeting.compound_id, Meeting.id,
                             Meeting.title, Meeting.starts_at, detail=Meeting.place))
-            .where(Meeting.compound_id == compound_id, Meeting.starts_at >= now))
+            .where(Meeting.compound_id == compound_id, Meeting.starts_at >= now,
+                   Meeting.status != "cancelled"))
 
 
 def upcoming_from(rows, limit: int = 3) -> list[SimpleNamespace]:

@@ -314,7 +314,7 @@ def task_update(compound_id: int, task_id: int):
     return redirect(url_for(".task_list", compound_id=compound.id, _anchor=f"t{task.id}"))
 
 
-@bp.route("/rules", methods=["GET", "POST"])
+@bp.get("/rules")
 @login_required
 def rules_page(compound_id: int):
     """The meeting rules are part of the compound's rules page now."""

@@ -81,7 +81,9 @@ WORKFLOW = workflow.Workflow(
     domain="proposal", model=Proposal, state_attr="state", labels=STATE_LABELS,
     transitions=TRANSITIONS, compound_of=proposal_compound,
     refused=_l("议案当前处于“%(state)s”阶段，不能进行这项操作。"),
-    fields={"reason": Field("reason", _l("请写明理由。"))}, default_fields=("reason",),
+    fields={"reason": Field("reason", _l("请写明理由。"), max_length=5000,
+                            too_long=_l("意见不能超过 5000 个字。"))},
+    default_fields=("reason",),
     event=_event, notify=_notify)
 
 

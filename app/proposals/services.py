@@ -178,7 +178,7 @@ def approve_review(actor, proposal: Proposal, opinion: str = "", now: datetime |
     opinion = (opinion or "").strip()
     if not opinion:
         raise ServiceError(_l("请填写审议意见。"), field="reason")
-    return apply(proposal, "approve_review", actor, reason=opinion[:5000], now=now)
+    return apply(proposal, "approve_review", actor, reason=opinion, now=now)
 
 
 STAGES = {"open_consultation": open_consultation, "submit_review": submit_review,
@@ -226,7 +226,7 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
     proposal.notice_period_days = days
     proposal.objection_days = compound.objection_days if proposal.kind in OBJECTION_KINDS else 0
     proposal.parking_counts_in_area = compound.parking_counts_in_area
-    return apply(proposal, "publish_notice", actor, reason=opinion[:5000], now=now, data={
+    return apply(proposal, "publish_notice", actor, reason=opinion, now=now, data={
         "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat(),
         "notice_days": days, "matter": proposal.matter, "ballot_text": proposal.ballot_text,
         "silent_majority": proposal.silent_majority,
@@ -359,15 +359,12 @@ def publish_result(actor, proposal: Proposal, now: datetime | None = None):
     """The final result, once the objection window has run and every objection is answered;
     it carries the audit head hash of that moment."""
     now = now or utcnow()
-    if proposal.state == "objection" and now < proposal.objection_ends_at:
-        raise ServiceError(_l("异议期尚未结束，不能公布最终结果。"), status=409)
+    check(proposal, "publish_result", actor, now=now)  # who, the stage, the objection window
     unanswered = db.session.scalar(select(func.count(Objection.id)).where(
         Objection.proposal_id == proposal.id, Objection.answered_at.is_(None)))
     if unanswered:
         raise ServiceError(lazy_ngettext("还有 %(n)s 条异议未答复。", "还有 %(n)s 条异议未答复。",
                                          unanswered, n=unanswered), status=409)
-    if proposal.state != "objection":
-        return apply(proposal, "publish_result", actor, now=now)  # refuses with the state
     row = ProposalResult(proposal_id=proposal.id, stage="final", result=results.compute(proposal),
                          audit_head=head_hash(), created_at=now)
     db.session.add(row)

@@ -27,12 +27,6 @@ def consultation_ends_at(proposal: Proposal) -> datetime:
     return period_after(proposal.consultation_opened_at, proposal.consultation_days).ends_at
 
 
-def consultation_period(proposal: Proposal) -> Period | None:
-    if proposal.consultation_opened_at is None or not proposal.consultation_days:
-        return None
-    return period_after(proposal.consultation_opened_at, proposal.consultation_days)
-
-
 def notice_period(proposal: Proposal) -> Period | None:
     if proposal.notice_published_at is None or not proposal.notice_period_days:
         return None

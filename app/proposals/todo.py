@@ -3,7 +3,7 @@ app.proposals.standing, so nobody is sent to a ballot already cast or not theirs
 role, proposals at a stage waiting on them: review for the party cell, deliberation for the
 council, objections to answer and results to publish for staff."""
 from flask import url_for
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, select, true
 
 from app.core.i18n import lazy_gettext as _l
 from app.core.i18n import lazy_ngettext
@@ -21,7 +21,10 @@ def queries(user, roles, now) -> list:
         if ids:
             found.append(select(*columns(kind, Proposal.compound_id, Proposal.id,
                                          Proposal.title))
-                         .where(Proposal.compound_id.in_(ids), Proposal.state == state))
+                         .where(Proposal.compound_id.in_(ids), Proposal.state == state,
+                                # no one reviews a proposal they proposed
+                                (Proposal.created_by_id != user.id) if state == "review"
+                                else true()))
     staff = where_held(roles, "staff")
     if staff:
         found.append(select(*columns("proposals.objections", Proposal.compound_id, Proposal.id,

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.core.errors import ServiceError
+from app.core.errors import Conflict, ServiceError
 from app.extensions import db
 from app.meetings import decisions, queries
 from app.meetings import services as meetings
@@ -115,3 +115,17 @@ def test_accepted_after_a_held_meeting_decided_to_put_it_to_a_vote(w):
     assert found.ok and found.meeting == meeting and found.decision.outcome == "to_vote"
     _publish(w, p)
     assert p.state == "notice"
+
+
+def test_a_decision_the_notice_stands_on_cannot_be_changed_afterwards(app):
+    w = World(n_owners=1)
+    p = w.proposal()
+    meeting = w.council_decides(p)
+    item = meeting.agenda[0].id
+    _publish(w, p)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        decisions.record_decision(w.party, w.compound, meeting, item, "deferred", now=T0)
+    db.session.rollback()
+    # Reworded, the decision itself may still be put right until the minutes are published.
+    decisions.record_decision(w.party, w.compound, meeting, item, "to_vote", "一致同意", now=T0)

@@ -191,8 +191,11 @@ def test_official_answers_are_named_and_listed_in_the_summary(d, client, login_a
     d.say(d.owners[2], "建议加灯", stance="suggest")
     d.say(d.tenant, "支持二", stance="support", show_as="anonymous")
     d.say(d.owners[0], "没态度")
-    answer = d.say(d.committee, "业委会答复：两个方案都可做", official=True,
-                   show_as="anonymous")
+    with pytest.raises(ServiceError) as refused:  # an official answer is signed
+        d.say(d.committee, "业委会答复：两个方案都可做", official=True, show_as="anonymous")
+    assert refused.value.field == "show_as"
+    db.session.rollback()
+    answer = d.say(d.committee, "业委会答复：两个方案都可做", official=True)
     assert answer.is_official and answer.show_as == "name"
     login_as(d.party)
     form = client.get(url(d.p, "summary"))
