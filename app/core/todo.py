@@ -20,9 +20,11 @@ from app.core.types import UTCDateTime
 from app.extensions import db
 
 
-def where_held(roles: dict[int, frozenset], *wanted: str) -> list[int]:
-    """The compounds where the person holds one of `wanted` (an admin holds every role)."""
-    return sorted(cid for cid, held in roles.items() if held & (set(wanted) | {"admin"}))
+def where_held(roles: dict[int, frozenset], *wanted: str, admin: bool = True) -> list[int]:
+    """The compounds where the person holds one of `wanted` (an admin holds every role, but
+    not a home: household items pass admin=False)."""
+    wanted_set = set(wanted) | ({"admin"} if admin else set())
+    return sorted(cid for cid, held in roles.items() if held & wanted_set)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from app.covenants.models import Covenant, CovenantSignature, CovenantVersion
 
 
 def queries(user, roles, now) -> list:
-    ids = where_held(roles, "resident")
+    ids = where_held(roles, "resident", admin=False)
     if not ids:
         return []
     signed = exists().where(

@@ -9,7 +9,7 @@ from app.notices.models import Notice, NoticeAck
 
 
 def queries(user, roles, now) -> list:
-    ids = where_held(roles, "resident")
+    ids = where_held(roles, "resident", admin=False)
     if not ids:
         return []
     # Acknowledged by any of the person's verified homes in that compound (one per household).

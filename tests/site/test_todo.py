@@ -183,3 +183,33 @@ def test_an_attendee_is_told_of_the_meeting_then_asked_to_confirm_its_minutes(
     db.session.commit()
     login_as(member)
     assert confirm_url not in _todo(client.get(f"/c/{w.compound.id}/").get_data(as_text=True))
+
+
+def test_a_cancelled_meeting_leaves_every_list(client, login_as):
+    from datetime import timedelta
+
+    from app.core.time import utcnow
+    from app.meetings import changes
+    from tests.meetings.helpers import MeetingWorld
+
+    w = MeetingWorld()
+    ahead = w.convene(title="下周的议事会")
+    past = w.convene(now=utcnow() - timedelta(days=9), days_ahead=5, title="没开成的议事会")
+    login_as(w.council[1])
+    home = client.get(f"/c/{w.compound.id}/").get_data(as_text=True)
+    assert "下周的议事会" in home and "没开成的议事会" in _todo(home)  # overdue minutes
+    changes.cancel(w.party, w.compound, ahead, "场地临时被占用")
+    # A meeting that never took place has no minutes to publish: cancelled, it is off the list.
+    changes.cancel(w.party, w.compound, past, "未达到开会人数，会议没有举行")
+    db.session.commit()
+    home = client.get(f"/c/{w.compound.id}/").get_data(as_text=True)
+    assert "下周的议事会" not in home and "没开成的议事会" not in home
+
+
+def test_an_admin_without_a_home_is_not_asked_to_acknowledge(client, login_as, demo):
+    admin = make_user(name="系统管理员", is_admin=True)
+    db.session.commit()
+    login_as(admin)
+    assert "看公告并确认知晓" not in client.get("/").get_data(as_text=True)
+    login_as(_user(OWNER))
+    assert "看公告并确认知晓" in client.get("/").get_data(as_text=True)
