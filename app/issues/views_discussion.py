@@ -93,12 +93,13 @@ def edit_comment(compound_id: int, issue_id: int, comment_id: int):
                 comments.edit_comment(current_user, row, form.body.data)
         except ServiceError as exc:
             show_error(form, exc)
-            return render_template("issues/edit_comment.html", compound=compound, issue=issue,
-                                   comment=row, form=form), exc.status
+            return render_template("discussion/edit_comment.html", compound=compound,
+                                   comment=row, form=form,
+                                   **_back_to(issue)), exc.status
         flash(_("评论已修改。"), "success")
         return _back(issue, f"#c{row.id}")
-    return render_template("issues/edit_comment.html", compound=compound, issue=issue,
-                           comment=row, form=form), 400 if form.errors else 200
+    return render_template("discussion/edit_comment.html", compound=compound,
+                           comment=row, form=form, **_back_to(issue)), 400 if form.errors else 200
 
 
 @bp.get("/<int:issue_id>/comments/<int:comment_id>/revisions")
@@ -108,8 +109,13 @@ def revisions(compound_id: int, issue_id: int, comment_id: int):
     if not has_role(current_user, compound, *REVISION_READERS):
         abort(403)
     row = comments.get_comment(issue, comment_id)
-    return render_template("issues/revisions.html", compound=compound, issue=issue, comment=row,
-                           revisions=comments.revisions(row))
+    return render_template("discussion/revisions.html", compound=compound, comment=row,
+                           revisions=comments.revisions(row), **_back_to(issue))
+
+
+def _back_to(issue) -> dict:
+    return {"back_url": url_for("issues.show", compound_id=issue.compound_id, issue_id=issue.id),
+            "back_title": issue.title}
 
 
 def _due(form: ActionForm):

@@ -124,8 +124,8 @@ def edit_comment(compound_id: int, proposal_id: int, comment_id: int):
         else:
             flash(_("评论已修改。"), "success")
             return _back(proposal, f"#c{row.id}")
-    return render_template("proposals/edit_comment.html", compound=compound, proposal=proposal,
-                           comment=row, form=form), status
+    return render_template("discussion/edit_comment.html", compound=compound,
+                           comment=row, form=form, **_back_to(proposal)), status
 
 
 @bp.get("/<int:proposal_id>/comments/<int:comment_id>/revisions")
@@ -135,8 +135,13 @@ def revisions(compound_id: int, proposal_id: int, comment_id: int):
     if not has_role(current_user, compound, *REVISION_READERS):
         abort(403)
     row = comments.get_comment(discussion.proposal_subject(proposal), comment_id)
-    return render_template("proposals/comment_revisions.html", compound=compound,
-                           proposal=proposal, comment=row, revisions=comments.revisions(row))
+    return render_template("discussion/revisions.html", compound=compound, comment=row,
+                           revisions=comments.revisions(row), **_back_to(proposal))
+
+
+def _back_to(proposal) -> dict:
+    return {"back_url": url_for("proposals.show", compound_id=proposal.compound_id,
+                                proposal_id=proposal.id), "back_title": proposal.title}
 
 
 @bp.route("/<int:proposal_id>/summary", methods=["GET", "POST"])
