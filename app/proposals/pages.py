@@ -28,7 +28,8 @@ def proposal_in(compound: Compound, proposal_id: int) -> Proposal | None:
     row = db.session.execute(
         select(Proposal, User.display_name).options(joinedload(Proposal.options))
         .join(User, User.id == Proposal.created_by_id)
-        .where(Proposal.id == proposal_id, Proposal.compound_id == compound.id)).unique().first()
+        .where(Proposal.id == proposal_id, Proposal.compound_id == compound.id)
+        .execution_options(populate_existing=True)).unique().first()
     if row is None:
         return None
     proposal, proposal.creator_name = row
