@@ -1,5 +1,6 @@
 """Read-only queries behind the proposal pages, each a fixed number of statements whatever the
-number of ballots or events (the proposal page has a budget of 15, its discussion included)."""
+number of ballots or events (every page, the proposal page and its discussion included, within 12:
+tests/site/test_statement_budgets.py)."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
