@@ -14,9 +14,11 @@ from app import create_app
 from app.accounts.session import SESSION_KEY, _hash
 from app.audit.models import GENESIS_HASH
 from app.extensions import db
+from tests.lazy_loads import let_tests_load_lazily
 
 # Browser fixtures (live_server, page, nojs_page, ...) for any test that asks for them.
 pytest_plugins = ["tests.e2e.fixtures"]
+let_tests_load_lazily()  # the app's relationships raise; a test's own reads may load
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 if PG_URL and PG_URL.startswith(("postgres://", "postgresql://")):

@@ -4,6 +4,7 @@ import secrets
 from collections import defaultdict
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import PhoneCode, PhoneVerification, User, UserSession
 from app.accounts.passwords import verify_password
@@ -17,6 +18,7 @@ from app.compounds.models import (
     RoleGrant,
     RoleRequest,
     StaffAssignment,
+    Unit,
     UnitClaim,
 )
 from app.core.errors import ServiceError
@@ -37,9 +39,14 @@ def _compound_name(compound_id: int | None, cache: dict) -> str | None:
     return cache[compound_id]
 
 
-def _rows(model, user: User):
+def _rows(model, user: User, *options):
     return list(db.session.scalars(
-        select(model).where(model.user_id == user.id).order_by(model.id)))
+        select(model).where(model.user_id == user.id).order_by(model.id).options(*options)))
+
+
+def _with_unit(model):
+    """The unit and its building, for the unit's number."""
+    return joinedload(model.unit).joinedload(Unit.building)
 
 
 def export_user_data(user: User) -> dict:
@@ -67,12 +74,14 @@ def export_user_data(user: User) -> dict:
         "residencies": [{
             "compound": _compound_name(r.compound_id, names), "unit": r.unit.number,
             "relation": r.relation, "verified_at": iso_utc(r.verified_at),
-            "revoked_at": iso_utc(r.revoked_at)} for r in _rows(Residency, user)],
+            "revoked_at": iso_utc(r.revoked_at)}
+            for r in _rows(Residency, user, _with_unit(Residency))],
         "unit_claims": [{
             "compound": _compound_name(c.compound_id, names), "unit": c.unit.number,
             "relation": c.relation, "method": c.method, "status": c.status, "note": c.note,
             "decision_reason": c.decision_reason, "created_at": iso_utc(c.created_at),
-            "decided_at": iso_utc(c.decided_at)} for c in _rows(UnitClaim, user)],
+            "decided_at": iso_utc(c.decided_at)}
+            for c in _rows(UnitClaim, user, _with_unit(UnitClaim))],
         "roles": [{
             "compound": _compound_name(g.compound_id, names), "role": g.role,
             "granted_at": iso_utc(g.granted_at), "revoked_at": iso_utc(g.revoked_at)}
@@ -84,7 +93,8 @@ def export_user_data(user: User) -> dict:
             for q in _rows(RoleRequest, user)],
         "staff_assignments": [{
             "community": a.community.name, "granted_at": iso_utc(a.granted_at),
-            "revoked_at": iso_utc(a.revoked_at)} for a in _rows(StaffAssignment, user)],
+            "revoked_at": iso_utc(a.revoked_at)}
+            for a in _rows(StaffAssignment, user, joinedload(StaffAssignment.community))],
         "activity": [{
             "action": e.action, "compound": _compound_name(e.compound_id, names),
             "at": iso_utc(e.created_at)} for e in db.session.scalars(

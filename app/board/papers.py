@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.compounds.models import Compound
 from app.core.i18n import lazy_gettext as _l
@@ -85,7 +86,8 @@ def load_result(item_id: int, version: int) -> Paper | None:
     stored = db.session.get(ProposalResult, version)
     if stored is None or stored.proposal_id != item_id:
         return None
-    proposal = db.session.get(Proposal, item_id)
+    proposal = db.session.get(Proposal, item_id, options=[selectinload(Proposal.options)],
+                              populate_existing=True)
     final = db.session.scalar(select(ProposalResult).where(
         ProposalResult.proposal_id == proposal.id, ProposalResult.stage == "final"))
     if stored.stage == "preliminary" and final is not None:

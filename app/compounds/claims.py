@@ -3,9 +3,9 @@ by staff approval of a request, or registered by staff on the person's behalf (�
 Services take the actor, flush and never commit; every change is audited."""
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.accounts.recovery import is_proven
@@ -15,6 +15,7 @@ from app.compounds.access import forget_roles, is_staff, primary_role
 from app.compounds.letters import normalize_code
 from app.compounds.models import (
     RELATIONS,
+    Building,
     Compound,
     Holding,
     HoldingOwner,
@@ -56,6 +57,32 @@ def on_roster(user: User, unit: Unit) -> bool:
     return db.session.scalar(select(HoldingOwner.id).where(
         HoldingOwner.holding_id == unit.holding_id,
         HoldingOwner.mobile == user.mobile).limit(1)) is not None
+
+
+def claim_on_roster(user: User | None, claim: UnitClaim) -> bool:
+    """on_roster() for the claim's unit and `user` (None: the claimant), the unit's holding
+    and the claimant's mobile read in the same statement."""
+    holding = select(Unit.holding_id).where(Unit.id == claim.unit_id).scalar_subquery()
+    mobile = user.mobile if user is not None else \
+        select(User.mobile).where(User.id == claim.user_id).scalar_subquery()
+    return db.session.scalar(select(HoldingOwner.id).where(
+        HoldingOwner.holding_id == holding,
+        HoldingOwner.mobile == mobile).limit(1)) is not None
+
+
+def number_of(unit: Unit) -> str:
+    """Unit.number, reading the building's name when the unit came without it."""
+    if "building" not in inspect(unit).unloaded:
+        return unit.number
+    name = db.session.scalar(select(Building.name).where(Building.id == unit.building_id))
+    return f"{name}-{unit.entrance}-{unit.room}"
+
+
+def unit_number(claim: UnitClaim) -> str:
+    """楼栋-单元-房号 of the claim's unit (Unit.number), in one statement."""
+    return "-".join(db.session.execute(
+        select(Building.name, Unit.entrance, Unit.room)
+        .join(Building, Building.id == Unit.building_id).where(Unit.id == claim.unit_id)).one())
 
 
 def _add_residency(claim: UnitClaim, verified_by: User | None) -> Residency:
@@ -109,7 +136,8 @@ def claim_by_code(user: User, code: str, relation: str) -> UnitClaim:
         invite = db.session.execute(
             select(InviteCode).where(InviteCode.code == normalized)
             .execution_options(populate_existing=True)).scalar_one()
-        unit = db.session.get(Unit, invite.unit_id)
+        unit = db.session.get(Unit, invite.unit_id, options=[joinedload(Unit.building)],
+                             populate_existing=True)
         compound = db.session.get(Compound, unit.compound_id)
         matched = relation == "owner" and on_roster(user, unit)
         proven = matched and is_proven(user)
@@ -149,7 +177,7 @@ def request_claim(user: User, unit: Unit, relation: str, note: str = "") -> Unit
     claim = _add_claim(UnitClaim(compound_id=compound.id, unit_id=unit.id, user_id=user.id,
                                  relation=relation, method="request", note=note))
     record(user, compound, "claim.submitted", claim,
-           {"unit": unit.number, "relation": relation},
+           {"unit": number_of(unit), "relation": relation},
            actor_role=primary_role(user, compound))
     return claim
 
@@ -173,15 +201,16 @@ def approve_claim(actor: User, claim: UnitClaim) -> Residency:
     _require_staff(actor, compound)
     if claim.user_id == actor.id:
         raise PermissionDenied(_l("不能审核自己的申请，请由其他工作人员办理。"))
+    number = unit_number(claim)
     with db.session.begin_nested():
         _decide(actor, claim, "approved", "")
         residency = _add_residency(claim, actor)
         record(actor, compound, "claim.approved", residency,
-               {"claim_id": claim.id, "unit": claim.unit.number, "relation": claim.relation},
+               {"claim_id": claim.id, "unit": number, "relation": claim.relation},
                also=[claim], actor_role=primary_role(actor, compound))
     notify([claim.user_id], compound.id, "claim.approved",
            _l("您的房屋 %(unit)s 已通过认证，可以参加本小区的议事和表决了。",
-              unit=claim.unit.number), f"/c/{compound.id}/", important=True)
+              unit=number), f"/c/{compound.id}/", important=True)
     forget_roles()
     return residency
 
@@ -195,13 +224,14 @@ def reject_claim(actor: User, claim: UnitClaim, reason: str) -> UnitClaim:
         raise ServiceError(_l("请写明驳回理由，申请人会看到它。"), field="reason")
     if len(reason) > REASON_MAX:
         raise ServiceError(_l("理由请不超过 500 个字。"), field="reason")
+    number = unit_number(claim)
     with db.session.begin_nested():
         _decide(actor, claim, "rejected", reason)
         record(actor, compound, "claim.rejected", claim,
-               {"unit": claim.unit.number, "reason": reason},
+               {"unit": number, "reason": reason},
                actor_role=primary_role(actor, compound))
     notify([claim.user_id], compound.id, "claim.rejected",
-           _l("您的房屋 %(unit)s 认证申请未通过：%(reason)s", unit=claim.unit.number,
+           _l("您的房屋 %(unit)s 认证申请未通过：%(reason)s", unit=number,
               reason=reason), "/c/claim", important=True)
     return claim
 

@@ -41,7 +41,7 @@ TEMPLATE_GLOBALS = {
     "relation_labels": dict(RELATION_CHOICES),
     "claim_status_labels": CLAIM_STATUS_LABELS,
     "claim_method_labels": CLAIM_METHOD_LABELS,
-    "claim_on_roster": lambda claim: claim_services.on_roster(claim.user, claim.unit),
+    "claim_on_roster": lambda claim: claim_services.claim_on_roster(None, claim),
 }
 
 @routes.route("/<int:compound_id>/members", methods=["GET"])
@@ -80,7 +80,7 @@ def claim_by_code():
         if claim.status == "approved":
             flash(_("认证成功，欢迎参与小区议事。"), "success")
             return redirect(url_for("compounds.overview", compound_id=claim.compound_id))
-        if claim_services.on_roster(current_user, claim.unit):
+        if claim_services.claim_on_roster(current_user, claim):
             flash(_("认证码有效。您的手机号在业主名册中，但还没有通过短信验证：为防止有人冒用业主的"
                     "手机号注册，没有验证的号码不能直接认证为业主，需要社区工作人员核实。"
                     "核实结果会显示在“我的认证申请”中。"), "info")

@@ -41,7 +41,7 @@ class Community(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subdistrict_id: Mapped[int] = mapped_column(ForeignKey("subdistricts.id"), index=True)
     name: Mapped[str] = mapped_column(String(80))
-    subdistrict: Mapped[Subdistrict] = relationship()
+    subdistrict: Mapped[Subdistrict] = relationship(lazy="raise")
     __table_args__ = (db.UniqueConstraint("subdistrict_id", "name"),)
 
 
@@ -66,7 +66,7 @@ class Compound(db.Model):
     allows_silent_majority: Mapped[bool] = mapped_column(Boolean, default=False)
     council_two_thirds: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    community: Mapped[Community] = relationship()
+    community: Mapped[Community] = relationship(lazy="raise")
     __table_args__ = (db.UniqueConstraint("community_id", "name"),)
 
 
@@ -89,7 +89,7 @@ class Holding(db.Model):
     # The co-owner who casts the holding's one ballot.
     designated_mobile: Mapped[str] = mapped_column(String(11))
     owners: Mapped[list["HoldingOwner"]] = relationship(
-        back_populates="holding", order_by="HoldingOwner.position")
+        back_populates="holding", order_by="HoldingOwner.position", lazy="raise")
     __table_args__ = (db.UniqueConstraint("compound_id", "key"),)
 
 
@@ -102,7 +102,7 @@ class HoldingOwner(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(40))
     mobile: Mapped[str] = mapped_column(String(11), index=True)
-    holding: Mapped[Holding] = relationship(back_populates="owners")
+    holding: Mapped[Holding] = relationship(back_populates="owners", lazy="raise")
     __table_args__ = (db.UniqueConstraint("holding_id", "mobile"),)
 
 
@@ -119,8 +119,8 @@ class Unit(db.Model):
     area_source: Mapped[str] = mapped_column(String(16))
     is_developer_held: Mapped[bool] = mapped_column(Boolean, default=False)
     holding_id: Mapped[int | None] = mapped_column(ForeignKey("holdings.id"), index=True)
-    building: Mapped[Building] = relationship()
-    holding: Mapped[Holding | None] = relationship()
+    building: Mapped[Building] = relationship(lazy="raise")
+    holding: Mapped[Holding | None] = relationship(lazy="raise")
     __table_args__ = (
         db.UniqueConstraint("building_id", "entrance", "room"),
         CheckConstraint("area > 0", name="area_positive"),
@@ -150,7 +150,7 @@ class InviteCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(lazy="raise")
     __table_args__ = (_active_unique("uq_invite_codes_active_unit", "unit_id"),)
 
 
@@ -170,8 +170,8 @@ class UnitClaim(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    unit: Mapped[Unit] = relationship()
-    user = relationship("User", foreign_keys=[user_id])
+    unit: Mapped[Unit] = relationship(lazy="raise")
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),
         CheckConstraint(f"relation IN {sql_in(RELATIONS)}", name="relation_known"),
@@ -193,8 +193,8 @@ class Residency(db.Model):
     verified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    unit: Mapped[Unit] = relationship()
-    user = relationship("User", foreign_keys=[user_id])
+    unit: Mapped[Unit] = relationship(lazy="raise")
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
     __table_args__ = (
         CheckConstraint(f"relation IN {sql_in(RELATIONS)}", name="relation_known"),
         _active_unique("uq_residencies_active", "user_id", "unit_id"),
@@ -213,7 +213,7 @@ class RoleGrant(db.Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    user = relationship("User", foreign_keys=[user_id])
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
     __table_args__ = (
         CheckConstraint(f"role IN {sql_in(GRANTED_ROLES)}", name="role_known"),
         _active_unique("uq_role_grants_active", "compound_id", "user_id", "role"),
@@ -233,7 +233,7 @@ class RoleRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    user = relationship("User", foreign_keys=[user_id])
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
     __table_args__ = (
         partial_unique("uq_role_requests_pending", "compound_id", "user_id", "role",
                        where="status = 'pending'"),
@@ -250,8 +250,8 @@ class StaffAssignment(db.Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    user = relationship("User", foreign_keys=[user_id])
-    community: Mapped[Community] = relationship()
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
+    community: Mapped[Community] = relationship(lazy="raise")
     __table_args__ = (
         _active_unique("uq_staff_assignments_active", "community_id", "user_id"),
     )

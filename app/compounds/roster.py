@@ -201,17 +201,16 @@ class _Writer:
         key = holding_key(owners)
         holding = self.holdings.get(key)
         if holding is None:
+            # Owners through the collection, so that a later row of the same holding reads
+            # them without a query.
             holding = Holding(compound_id=self.compound.id, key=key,
-                              designated_mobile=owners[0][1])
+                              designated_mobile=owners[0][1],
+                              owners=[HoldingOwner(position=position, name=name, mobile=mobile)
+                                      for position, (name, mobile) in enumerate(owners)])
             db.session.add(holding)
             db.session.flush()
             self.created.append(holding)
-            for position, (name, mobile) in enumerate(owners):
-                owner = HoldingOwner(holding_id=holding.id, position=position, name=name,
-                                     mobile=mobile)
-                db.session.add(owner)
-                self.created.append(owner)
-            db.session.flush()
+            self.created.extend(holding.owners)
             self.holdings[key] = holding
             return holding
         old = sorted(holding.owners, key=lambda o: (o.mobile != holding.designated_mobile,

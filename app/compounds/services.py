@@ -1,7 +1,8 @@
 """Compound structure, membership lookups and staff assignment. Services flush; the caller
 commits. Verification lives in app.compounds.claims, roles in app.compounds.roles."""
-from sqlalchemy import func, select, union
+from sqlalchemy import func, literal, select, union, union_all
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import User
 from app.audit.services import record
@@ -64,8 +65,9 @@ def search_compounds(query: str, limit: int = 20) -> list[Compound]:
         return []
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return list(db.session.scalars(
-        select(Compound).join(Community)
+        select(Compound).join(Community).options(contains_eager(Compound.community))
         .where(Compound.name.like(f"%{escaped}%", escape="\\"))
+        .execution_options(populate_existing=True)
         .order_by(Compound.name).limit(limit)))
 
 
@@ -77,7 +79,8 @@ def buildings_of(compound: Compound) -> list[Building]:
 
 def find_unit(compound: Compound, building_id, entrance: str, room: str) -> Unit:
     """The unit at 楼栋-单元-房号 in this compound, or a NotFound naming what to check."""
-    unit = db.session.scalar(select(Unit).join(Building).where(
+    unit = db.session.scalar(select(Unit).join(Building).options(contains_eager(Unit.building))
+                             .execution_options(populate_existing=True).where(
         Unit.compound_id == compound.id, Building.id == building_id,
         Unit.entrance == (entrance or "").strip(), Unit.room == (room or "").strip()))
     if unit is None:
@@ -120,20 +123,25 @@ def members_of(compound: Compound, page: int = 1,
 
 
 def roles_by_member(compound: Compound, user_ids) -> dict[int, set[str]]:
-    """Compound roles of many people at once (the per-person access.roles_in would cost two
-    queries per row of a list)."""
+    """Compound roles of many people at once, in one statement (the per-person
+    access.roles_in would cost a query per row of a list): a residency makes a resident (an
+    owner's, an owner too), a grant its role."""
     user_ids = list(user_ids)
     roles: dict[int, set[str]] = {uid: set() for uid in user_ids}
     if not user_ids:
         return roles
-    for uid, relation in db.session.execute(select(Residency.user_id, Residency.relation).where(
-            Residency.compound_id == compound.id, Residency.revoked_at.is_(None),
-            Residency.user_id.in_(user_ids))):
-        roles[uid].add("resident")
-        if relation == "owner":
-            roles[uid].add("owner")
-    for uid, role in db.session.execute(select(RoleGrant.user_id, RoleGrant.role).where(
-            RoleGrant.compound_id == compound.id, RoleGrant.revoked_at.is_(None),
-            RoleGrant.user_id.in_(user_ids))):
-        roles[uid].add(role)
+    residencies = select(Residency.user_id, Residency.relation.label("role"), literal(True)
+                         .label("lived")).where(
+        Residency.compound_id == compound.id, Residency.revoked_at.is_(None),
+        Residency.user_id.in_(user_ids))
+    grants = select(RoleGrant.user_id, RoleGrant.role, literal(False)).where(
+        RoleGrant.compound_id == compound.id, RoleGrant.revoked_at.is_(None),
+        RoleGrant.user_id.in_(user_ids))
+    for uid, role, lived in db.session.execute(union_all(residencies, grants)):
+        if lived:
+            roles[uid].add("resident")
+            if role == "owner":
+                roles[uid].add("owner")
+        else:
+            roles[uid].add(role)
     return roles

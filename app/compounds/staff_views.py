@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.models import User
 from app.accounts.recovery import proven_ids
 from app.compounds import claims as claim_services
 from app.compounds import reset_codes
@@ -32,6 +33,7 @@ from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.ids import arg_page
+from app.extensions import db
 
 routes = RouteTable()
 STAFF = ("staff",)  # require_role lets admins through as well
@@ -65,11 +67,12 @@ def approve_claim(compound_id: int, claim_id: int):
     try:
         with unit_of_work():
             claim = claim_services.get_claim(compound, claim_id)
-            residency = claim_services.approve_claim(current_user, claim)
+            claim_services.approve_claim(current_user, claim)
+            number = claim_services.unit_number(claim)
     except ServiceError as exc:
         flash(exc.message, "error")
         return _queue(compound, status=exc.status)
-    flash(_("已通过 %(unit)s 的认证。", unit=residency.unit.number), "success")
+    flash(_("已通过 %(unit)s 的认证。", unit=number), "success")
     return redirect(url_for("compounds.claims_queue", compound_id=compound.id))
 
 
@@ -108,8 +111,10 @@ def proxy_register(compound_id: int):
                     current_user, compound, unit, mobile=form.mobile.data,
                     display_name=form.display_name.data, password=form.password.data,
                     relation=form.relation.data)
-            flash(_("已为 %(name)s 办理 %(unit)s 的认证。", name=residency.user.display_name,
-                    unit=residency.unit.number), "success")
+                # Read before the commit expires them.
+                name = db.session.get(User, residency.user_id).display_name
+                number = unit.number
+            flash(_("已为 %(name)s 办理 %(unit)s 的认证。", name=name, unit=number), "success")
             return redirect(url_for("compounds.proxy_register", compound_id=compound.id))
         except ServiceError as error:
             exc = error

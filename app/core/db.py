@@ -2,8 +2,9 @@
 from contextlib import contextmanager
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import bindparam, event, text
+from sqlalchemy import bindparam, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 
 from app.core.errors import NotFound
 from app.extensions import db
@@ -111,10 +112,24 @@ def _unless_exists_statement(dialect, table, keys: list[str], conflict_on, where
             .columns(table.c.id))
 
 
-def get_scoped(model, row_id: int, not_found_message, **scope):
+def get_scoped(model, row_id: int, not_found_message, options=(), **scope):
     """The row with this id if it belongs to `scope` (e.g. compound_id=3), else NotFound: an id
-    taken from a URL never reaches another compound's, issue's or proposal's rows."""
-    row = db.session.get(model, row_id)
+    taken from a URL never reaches another compound's, issue's or proposal's rows. `options`
+    are loader options (the relationships the caller reads): they load even when the session
+    already holds the row without them."""
+    row = db.session.get(model, row_id, options=list(options), populate_existing=bool(options))
     if row is None or any(getattr(row, key) != value for key, value in scope.items()):
         raise NotFound(not_found_message)
     return row
+
+
+def with_loaded(row, *relationships):
+    """`row` with these relationships (e.g. Notice.published_by) loaded: as it is when they
+    are, or read again with them, in place, when a commit since it was loaded has expired it
+    (relationships raise rather than load lazily; the refresh would have cost the same
+    statement)."""
+    unloaded = inspect(row).unloaded
+    if not any(r.key in unloaded for r in relationships):
+        return row
+    return db.session.get(type(row), inspect(row).identity, populate_existing=True,
+                          options=[joinedload(r) for r in relationships])

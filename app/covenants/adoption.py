@@ -14,11 +14,13 @@ Which votes can adopt which covenant:
 In both cases the vote must be a plain 同意/反对/弃权 ballot whose final result is published.
 """
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from app.compounds.access import primary_role
 from app.core.errors import ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
+from app.covenants.articles import current_articles
 from app.covenants.lifecycle import (
     check,
     compound_of,
@@ -80,7 +82,7 @@ def create_proposal(actor, version: CovenantVersion, *, kind: str) -> Proposal:
     matter = None
     if kind == "owners":
         matter = 2 if covenant.kind == "management" else 9
-    body = "\n\n".join(f"**第{a.number}条** {a.body}" for a in version.articles)
+    body = "\n\n".join(f"**第{a.number}条** {a.body}" for a in current_articles(version))
     proposal = proposal_services.create(
         actor, compound, title=f"关于通过《{covenant.title}》（第{version.number}版）的议案",
         body=body, kind=kind, matter=matter, origin=primary_role(actor, compound),
@@ -112,7 +114,10 @@ def adopt(actor, version: CovenantVersion) -> CovenantVersion:
     From here on the version's articles are frozen (database triggers)."""
     covenant = covenant_of(version)
     check(actor, version, "adopt")
-    proposal = db.session.get(Proposal, version.proposal_id) if version.proposal_id else None
+    proposal = (db.session.get(Proposal, version.proposal_id,
+                                   options=[selectinload(Proposal.options)],
+                               populate_existing=True)
+                if version.proposal_id else None)
     if version.state != "voting" or proposal is None:
         raise ServiceError(_l("这一版本还没有提请表决。"), status=409)
     check_kind(covenant, proposal)  # the draft proposal may have been edited since linking

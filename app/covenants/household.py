@@ -3,6 +3,7 @@ two residents of one unit are one household, enforced by a partial unique index.
 withdraw their household's signature (audited); then anyone of the household may sign again."""
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.compounds.access import primary_role, roles_in
@@ -19,9 +20,13 @@ from app.extensions import db
 COMMITMENT_MAX = 300
 
 
-def in_force(covenant: Covenant) -> CovenantVersion | None:
-    return db.session.scalar(select(CovenantVersion).where(
-        CovenantVersion.covenant_id == covenant.id, CovenantVersion.state == "published"))
+def in_force(covenant: Covenant, *, with_articles: bool = False) -> CovenantVersion | None:
+    stmt = select(CovenantVersion).where(
+        CovenantVersion.covenant_id == covenant.id, CovenantVersion.state == "published")
+    if with_articles:
+        stmt = stmt.options(selectinload(CovenantVersion.articles)).execution_options(
+            populate_existing=True)
+    return db.session.scalar(stmt)
 
 
 def household_of(user, compound) -> int | None:
@@ -31,14 +36,18 @@ def household_of(user, compound) -> int | None:
         Residency.revoked_at.is_(None)).order_by(Residency.id).limit(1))
 
 
-def household_signature(user, covenant: Covenant) -> CovenantSignature | None:
-    """The current signature of the person's household on the version in force."""
-    version = in_force(covenant)
-    unit_id = household_of(user, compound_of(covenant))
-    if version is None or unit_id is None:
+def household_signature(user, covenant: Covenant,
+                        version: CovenantVersion | None = None) -> CovenantSignature | None:
+    """The current signature of the person's household on the version in force (given, when
+    the caller has it), in one statement: the household is a subquery."""
+    version = version or in_force(covenant)
+    if version is None:
         return None
+    household = select(Residency.unit_id).where(
+        Residency.user_id == user.id, Residency.compound_id == covenant.compound_id,
+        Residency.revoked_at.is_(None)).order_by(Residency.id).limit(1).scalar_subquery()
     return db.session.scalar(select(CovenantSignature).where(
-        CovenantSignature.version_id == version.id, CovenantSignature.unit_id == unit_id,
+        CovenantSignature.version_id == version.id, CovenantSignature.unit_id == household,
         CovenantSignature.withdrawn_at.is_(None)))
 
 
@@ -89,6 +98,19 @@ def withdraw(actor, covenant: Covenant) -> CovenantSignature:
 def total_households(compound) -> int:
     return db.session.scalar(select(func.count(Unit.id)).where(
         household_units(compound.id))) or 0
+
+
+def signing_counts(version: CovenantVersion | None, compound) -> tuple[int, int]:
+    """(households that signed the version, households of the compound) in one statement."""
+    households = select(func.count(Unit.id)).where(
+        household_units(compound.id)).scalar_subquery()
+    if version is None:
+        return 0, db.session.scalar(select(households)) or 0
+    signed = select(func.count(CovenantSignature.id)).where(
+        CovenantSignature.version_id == version.id,
+        CovenantSignature.withdrawn_at.is_(None)).scalar_subquery()
+    row = db.session.execute(select(signed, households)).one()
+    return row[0] or 0, row[1] or 0
 
 
 def signed_households(version: CovenantVersion | None) -> int:

@@ -60,7 +60,7 @@ class CovenantVersion(db.Model):
     articles: Mapped[list["CovenantArticle"]] = relationship(
         primaryjoin="and_(CovenantArticle.version_id == CovenantVersion.id, "
                     "CovenantArticle.revision == CovenantVersion.revision)",
-        order_by="CovenantArticle.number", viewonly=True)
+        order_by="CovenantArticle.number", viewonly=True, lazy="raise")
     __table_args__ = (
         db.UniqueConstraint("covenant_id", "number"),
         CheckConstraint(f"state IN {sql_in(STATES)}", name="state_known"),
@@ -101,7 +101,7 @@ class CovenantComment(db.Model):
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    author = relationship("User")
+    author = relationship("User", lazy="raise")
     __table_args__ = (CheckConstraint("article_number >= 0", name="article_number_positive"),)
 
 
@@ -132,7 +132,7 @@ class CovenantCommitment(db.Model):
     body: Mapped[str] = mapped_column(Text)
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    user = relationship("User")
+    user = relationship("User", lazy="raise")
     __table_args__ = (db.UniqueConstraint("covenant_id", "user_id"),)
 
 

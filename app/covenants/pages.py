@@ -2,6 +2,7 @@
 come back with errors (so what was typed stays)."""
 from flask import render_template
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.compounds.access import has_role, roles_in
 from app.core.ids import arg_id
@@ -28,14 +29,14 @@ def render_covenant(compound, covenant, *, commitment_form=None, status=200):
     current = queries.in_force(versions)
     base, changes = queries.changes_from_base(current) if current else (None, None)
     commitments, badges = queries.commitments(compound, covenant)
-    mine = household.household_signature(current_user, covenant) if current else None
+    mine = household.household_signature(current_user, covenant, current) if current else None
+    signed, households = household.signing_counts(current, compound)
     committed = any(c.user_id == current_user.id for c in commitments)
     return render_template(
         "covenants/show.html", compound=compound, covenant=covenant, versions=versions,
         current=current, base=base, changes=changes,
         counts=summary(changes) if changes else None, open_version=queries.open_version(versions),
-        signed=household.signed_households(current),
-        households=household.total_households(compound), mine=mine,
+        signed=signed, households=households, mine=mine,
         can_sign=current is not None and "resident" in roles_in(current_user, compound),
         can_draft=has_role(current_user, compound, *DRAFTERS),
         commitments=commitments, badges=badges,
@@ -47,7 +48,10 @@ def render_version(compound, covenant, version, *, comment_form=None, articles_f
                    reason_form=None, link_form=None, publish_form=None, status=200):
     comments, badges, n_comments = queries.comments_by_article(compound, version)
     base, changes = queries.changes_from_base(version)
-    proposal = db.session.get(Proposal, version.proposal_id) if version.proposal_id else None
+    proposal = (db.session.get(Proposal, version.proposal_id,
+                                   options=[selectinload(Proposal.options)],
+                               populate_existing=True)
+                if version.proposal_id else None)
     comment_form = comment_form or CommentForm(formdata=None)
     chosen = comment_form.article.data
     if chosen is None:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.compounds.models import Compound
 from app.compounds.roles import badges_from_roles
 from app.compounds.services import roles_by_member
+from app.covenants.articles import current_articles
 from app.covenants.diff import compare
 from app.covenants.models import (
     OPEN_STATES,
@@ -28,6 +29,7 @@ def versions_of(covenant: Covenant) -> list[CovenantVersion]:
     return list(db.session.scalars(
         select(CovenantVersion).where(CovenantVersion.covenant_id == covenant.id)
         .options(selectinload(CovenantVersion.articles))
+        .execution_options(populate_existing=True)
         .order_by(CovenantVersion.number.desc())))
 
 
@@ -48,7 +50,7 @@ def changes_from_base(version: CovenantVersion):
     if version.based_on_id is None:
         return None, None
     base = db.session.get(CovenantVersion, version.based_on_id)
-    return base, compare(bodies(base), bodies(version))
+    return base, compare([a.body for a in current_articles(base)], bodies(version))
 
 
 def _badges(compound: Compound, users) -> dict[int, list]:

@@ -3,6 +3,7 @@ editing a draft's articles, per-article comments during 征集民意, and the re
 Services take the actor, flush and never commit; every change is audited."""
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.compounds.access import roles_in
@@ -13,6 +14,7 @@ from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
 from app.covenants import adoption
+from app.covenants.articles import current_articles
 from app.covenants.lifecycle import (
     DRAFTERS,
     EDITABLE,
@@ -57,7 +59,7 @@ def get_covenant(compound: Compound, covenant_id: int) -> Covenant:
 
 def get_version(covenant: Covenant, version_id: int) -> CovenantVersion:
     return get_scoped(CovenantVersion, version_id, _l("找不到这一版本。"),
-                      covenant_id=covenant.id)
+                      options=[selectinload(CovenantVersion.articles)], covenant_id=covenant.id)
 
 
 def _add_articles(version: CovenantVersion, articles: list[str]) -> list[CovenantArticle]:
@@ -94,6 +96,7 @@ def create_covenant(actor, compound: Compound, *, kind: str, title: str,
     db.session.add(version)
     db.session.flush()
     rows = _add_articles(version, bodies)
+    db.session.expire(version, ["articles"])  # a stale list must not be read as the new one
     record(actor, compound, "covenant.create", covenant, {"kind": kind, "title": title},
            also=[version, *rows], actor_role=role)
     return version
@@ -120,7 +123,7 @@ def start_version(actor, covenant: Covenant) -> CovenantVersion:
             db.session.flush()
     except IntegrityError:
         raise Conflict(_l("已有一个正在修订的版本，请先完成它。")) from None
-    rows = _add_articles(version, [a.body for a in base.articles])
+    rows = _add_articles(version, [a.body for a in current_articles(base)])
     record(actor, compound, "covenant.version_start", version,
            {"covenant_id": covenant.id, "number": number, "based_on": base.id},
            also=rows, actor_role=role)
@@ -136,7 +139,7 @@ def save_articles(actor, version: CovenantVersion, articles: str) -> CovenantVer
     if version.state not in EDITABLE:
         raise ServiceError(_l("这一版本已提交审核，不能再修改条文。"), status=409)
     bodies = split_articles(articles)
-    before = len(version.articles)
+    before = len(current_articles(version))
     result = db.session.execute(
         update(CovenantVersion)
         .where(CovenantVersion.id == version.id, CovenantVersion.state.in_(EDITABLE),
@@ -147,7 +150,6 @@ def save_articles(actor, version: CovenantVersion, articles: str) -> CovenantVer
         raise Conflict(_l("条文刚被别人修改过，请刷新后再改。"))
     db.session.refresh(version)
     rows = _add_articles(version, bodies)
-    db.session.expire(version, ["articles"])
     record(actor, compound, "covenant.articles_save", version,
            {"covenant_id": covenant.id, "number": version.number,
             "revision": version.revision, "before": before, "after": len(bodies)},
@@ -163,7 +165,7 @@ def comment(actor, version: CovenantVersion, article_number: int, body: str) -> 
         raise PermissionDenied(_l("只有本小区已认证的居民可以提意见。"))
     if version.state != "consultation":
         raise ServiceError(_l("征集民意已经结束。"), status=409)
-    if article_number < 0 or article_number > len(version.articles):
+    if article_number < 0 or article_number > len(current_articles(version)):
         raise ServiceError(_l("请选择要提意见的条文。"), field="article")
     body = (body or "").strip()
     if not body:
@@ -188,7 +190,7 @@ def close_consultation(actor, version: CovenantVersion) -> CovenantVersion:
 
 def submit_review(actor, version: CovenantVersion) -> CovenantVersion:
     """The draft goes to community/subdistrict staff for review (街道审核)."""
-    return move(actor, version, "submit_review", data={"articles": len(version.articles)})
+    return move(actor, version, "submit_review", data={"articles": len(current_articles(version))})
 
 
 def approve_review(actor, version: CovenantVersion) -> CovenantVersion:

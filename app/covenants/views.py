@@ -81,13 +81,13 @@ def print_view(compound_id: int, covenant_id: int):
     """A4, large type, for the bulletin board; a QR code leads back to the online page."""
     compound = require_member(compound_id)
     covenant = services.get_covenant(compound, covenant_id)
-    current = household.in_force(covenant)
+    current = household.in_force(covenant, with_articles=True)
     if current is None:
         abort(404)
     url = url_for(".show", compound_id=compound.id, covenant_id=covenant.id, _external=True)
     commitments, badges = queries.commitments(compound, covenant)
+    signed, households = household.signing_counts(current, compound)
     return render_template("covenants/print.html", compound=compound, covenant=covenant,
                            current=current, qr=qr_data_uri(url), url=url,
-                           signed=household.signed_households(current),
-                           households=household.total_households(compound),
+                           signed=signed, households=households,
                            commitments=commitments, badges=badges)

@@ -108,7 +108,7 @@ def seed_issues(compound: Compound) -> list[Issue]:
     for issue in issues[6:12]:
         services.answer(prop, issue, "物业已安排维修，预计三天内完成。")
     for issue, rating in zip(issues[8:11], ("satisfied", "basic", "unsatisfied"), strict=True):
-        services.confirm(issue.author, issue, rating)
+        services.confirm(db.session.get(User, issue.author_id), issue, rating)
     for issue in issues[8:10]:
         services.close(staff, issue)
     _discuss(compound, issues, neighbours, prop, committee, secretary, grid)

@@ -65,10 +65,10 @@ class Issue(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    author = relationship("User", foreign_keys=[author_id])
-    reporter = relationship("User", foreign_keys=[reporter_id])
-    building = relationship("Building")
-    photos: Mapped[list["IssuePhoto"]] = relationship(order_by="IssuePhoto.position")
+    author = relationship("User", foreign_keys=[author_id], lazy="raise")
+    reporter = relationship("User", foreign_keys=[reporter_id], lazy="raise")
+    building = relationship("Building", lazy="raise")
+    photos: Mapped[list["IssuePhoto"]] = relationship(order_by="IssuePhoto.position", lazy="raise")
     __table_args__ = (
         CheckConstraint(f"status IN {sql_in(STATUSES)}", name="status_known"),
         CheckConstraint(f"show_as IN {sql_in(SHOW_AS)}", name="show_as_known"),
@@ -118,7 +118,7 @@ class IssueEvent(db.Model):
     actor_role: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor = relationship("User")
+    actor = relationship("User", lazy="raise")
 
 
 class Comment(db.Model):
@@ -145,7 +145,7 @@ class Comment(db.Model):
     hidden_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    author = relationship("User")
+    author = relationship("User", lazy="raise")
     __table_args__ = (
         Index("ix_comments_issue_top", "issue_id", "parent_id", "is_official", "created_at"),
         Index("ix_comments_proposal_top", "proposal_id", "option_id", "parent_id",

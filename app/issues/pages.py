@@ -4,10 +4,12 @@ from flask import render_template
 from flask_login import current_user
 
 from app.compounds.access import has_role, roles_in
+from app.core.db import with_loaded
 from app.core.ids import arg_page
 from app.issues import lifecycle, queries
 from app.issues.comments import OFFICIAL_ROLES, REVISION_READERS
 from app.issues.forms import ActionForm, CommentForm, EmptyForm
+from app.issues.models import Issue
 from app.issues.services import has_seconded
 from app.moderation.mutes import may_moderate
 from app.notifications.services import is_following
@@ -30,6 +32,8 @@ def render_show(compound, issue, *, comment_form=None, failed=None, action_form=
                 status=200):
     """The issue page; `failed`/`action_form` bring back a status change that did not happen,
     with what was typed and the errors next to their fields."""
+    # After a refused action the issue may have been read again without what the page shows.
+    with_loaded(issue, Issue.author, Issue.building, Issue.photos)
     page = arg_page()
     thread = queries.thread(issue, compound, page)
     return render_template(

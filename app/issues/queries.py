@@ -3,7 +3,7 @@ issues or comments (eager loads, one roles look-up for every name on the page)."
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.compounds.access import has_role, is_staff
 from app.compounds.models import Compound
@@ -78,13 +78,18 @@ def thread(issue: Issue, compound: Compound, page: int = 1) -> Thread:
 
 def thread_of(where: list, compound: Compound, page: int = 1) -> Thread:
     """One page of the top-level comments matching `where` (official replies first, then
-    oldest first), all their replies, and every author's badges: five statements."""
+    oldest first), all their replies, and every author's badges: three statements (the count
+    of top-level comments comes with the page, as a window over all of them)."""
     top = [*where, Comment.parent_id.is_(None)]
-    total = db.session.scalar(select(func.count(Comment.id)).where(*top)) or 0
-    comments = list(db.session.scalars(
-        select(Comment).where(*top).options(joinedload(Comment.author))
+    rows = db.session.execute(
+        select(Comment, func.count(Comment.id).over()).where(*top)
+        .options(joinedload(Comment.author))
         .order_by(Comment.is_official.desc(), Comment.created_at, Comment.id)
-        .limit(COMMENTS_PER_PAGE).offset((page - 1) * COMMENTS_PER_PAGE)))
+        .limit(COMMENTS_PER_PAGE).offset((page - 1) * COMMENTS_PER_PAGE)).all()
+    comments = [comment for comment, _total in rows]
+    total = rows[0][1] if rows else 0
+    if not rows and page > 1:  # past the last page: the count still says how many there are
+        total = db.session.scalar(select(func.count(Comment.id)).where(*top)) or 0
     replies: dict[int, list[Comment]] = {c.id: [] for c in comments}
     if comments:
         for reply in db.session.scalars(
@@ -105,11 +110,12 @@ def events(issue: Issue) -> list[IssueEvent]:
 
 
 def load_issue(compound: Compound, issue_id: int) -> Issue | None:
-    issue = db.session.scalar(select(Issue).where(Issue.id == issue_id,
-                                                  Issue.compound_id == compound.id)
-                              .options(joinedload(Issue.author), joinedload(Issue.building),
-                                       selectinload(Issue.photos)))
-    return issue
+    # Photos joined in the same statement (at most six rows per issue).
+    return db.session.execute(
+        select(Issue).where(Issue.id == issue_id, Issue.compound_id == compound.id)
+        .options(joinedload(Issue.author), joinedload(Issue.building),
+                 joinedload(Issue.photos))
+        .execution_options(populate_existing=True)).unique().scalar_one_or_none()
 
 
 def linked_proposals(issue: Issue) -> list:

@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 
 from flask_babel import ngettext
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit.services import record
 from app.compounds.access import has_role, is_member, primary_role, roles_in
-from app.compounds.models import Building, Compound, Residency, RoleGrant
+from app.compounds.models import Building, Compound, Residency, RoleGrant, Unit
 from app.core.db import get_scoped, insert_unless_exists
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
@@ -47,7 +48,8 @@ def _residency(user: User, compound: Compound) -> Residency | None:
     """The person's household here (their first verified unit)."""
     return db.session.scalar(select(Residency).where(
         Residency.user_id == user.id, Residency.compound_id == compound.id,
-        Residency.revoked_at.is_(None)).order_by(Residency.id).limit(1))
+        Residency.revoked_at.is_(None)).order_by(Residency.id).limit(1)
+        .options(joinedload(Residency.unit).joinedload(Unit.building)))
 
 
 def anonymous_label(author: User, compound: Compound) -> str:

@@ -13,7 +13,7 @@ from app.core.time import CHINA, utcnow
 from app.extensions import db
 from app.issues.models import Issue
 from app.meetings import decisions, minutes, services
-from app.meetings.models import Meeting
+from app.meetings.models import AgendaItem, Meeting
 from app.meetings.queries import deciding_body
 from app.proposals.models import Proposal
 
@@ -25,6 +25,11 @@ def _user(role_word: str) -> User:
 
 def _first_id(stmt):
     return db.session.scalar(stmt.limit(1))
+
+
+def _agenda(meeting: Meeting) -> list[AgendaItem]:
+    return list(db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                                   .order_by(AgendaItem.position)))
 
 
 PLACE = "锦华苑党群服务站二楼会议室"
@@ -44,7 +49,7 @@ def hold_deliberation(compound: Compound, proposal: Proposal, convener: User,
     services.record_attendance(convener, compound, meeting, {
         row.id: "present" for row in services.attendance_of(meeting)},
         now=starts + timedelta(minutes=5))
-    decisions.record_decision(convener, compound, meeting, meeting.agenda[0].id, "to_vote",
+    decisions.record_decision(convener, compound, meeting, _agenda(meeting)[0].id, "to_vote",
                               "与会成员一致同意提交表决", now=starts + timedelta(hours=1))
     _minutes_published(compound, meeting, convener, starts)
     return meeting
@@ -54,7 +59,7 @@ def _minutes_published(compound: Compound, meeting: Meeting, convener: User,
                        starts: datetime) -> None:
     """The deliberation's minutes, drafted that evening, confirmed by everyone present and
     published before the voting notice (decisions are made public within 3 days)."""
-    item = meeting.agenda[0]
+    item = _agenda(meeting)[0]
     recorder = db.session.get(User, meeting.recorder_id)
     minutes.save_draft(recorder, compound, meeting, [minutes.ItemText(
         item.position, item.title, "与会成员逐项讨论了方案、费用和表决方式。",
@@ -87,7 +92,7 @@ def seed_meetings(compound: Compound) -> list[Meeting]:
     at = past.starts_at + timedelta(minutes=5)
     services.record_attendance(secretary, compound, past, {
         row.id: "present" for row in services.attendance_of(past)}, now=at)
-    for item in past.agenda:
+    for item in _agenda(past):
         if item.kind == "proposal":
             decisions.record_decision(recorder, compound, past, item.id, "deferred",
                                       "同意选址；充电安全管理办法补充后再提交表决", now=at)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import head_hash, record
 from app.compounds.access import has_role, primary_role
@@ -149,7 +150,8 @@ def may_publish(user, meeting: Meeting, compound: Compound) -> bool:
 
 
 def _meeting(minutes: Minutes) -> Meeting:
-    return db.session.get(Meeting, minutes.meeting_id)
+    return db.session.get(Meeting, minutes.meeting_id, options=[selectinload(Meeting.agenda)],
+                          populate_existing=True)
 
 
 WORKFLOW = workflow.Workflow(
@@ -296,7 +298,8 @@ def comment(actor, compound: Compound, meeting: Meeting, text: str,
 
 def responses(minutes: Minutes) -> list[MinutesResponse]:
     return list(db.session.scalars(select(MinutesResponse).where(
-        MinutesResponse.minutes_id == minutes.id).order_by(MinutesResponse.id)))
+        MinutesResponse.minutes_id == minutes.id).order_by(MinutesResponse.id)
+        .options(joinedload(MinutesResponse.user))))
 
 
 def pending_confirmations(meeting: Meeting, minutes: Minutes) -> list[Attendance]:
@@ -304,6 +307,15 @@ def pending_confirmations(meeting: Meeting, minutes: Minutes) -> list[Attendance
         MinutesResponse.revision_id == minutes.current_revision_id,
         MinutesResponse.kind == "confirm")))
     return [a for a in present_attendees(meeting) if a.user_id not in confirmed]
+
+
+def pending_among(present: list[Attendance], responses_here: list[MinutesResponse],
+                  minutes: Minutes) -> list[Attendance]:
+    """pending_confirmations() from rows the page has already read (the attendees present and
+    every response to these minutes): no statement of its own."""
+    confirmed = {r.user_id for r in responses_here
+                 if r.revision_id == minutes.current_revision_id and r.kind == "confirm"}
+    return [a for a in present if a.user_id not in confirmed]
 
 
 def publish(actor, compound: Compound, meeting: Meeting,

@@ -74,7 +74,7 @@ class MeetingDemand(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by = relationship("User")
+    created_by = relationship("User", lazy="raise")
     __table_args__ = (CheckConstraint(f"body IN {sql_in(BODIES)}", name="body_known"),)
 
 
@@ -105,9 +105,9 @@ class Meeting(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="scheduled",
                                         server_default="scheduled")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    convener = relationship("User", foreign_keys=[convener_id])
-    recorder = relationship("User", foreign_keys=[recorder_id])
-    agenda: Mapped[list["AgendaItem"]] = relationship(order_by="AgendaItem.position")
+    convener = relationship("User", foreign_keys=[convener_id], lazy="raise")
+    recorder = relationship("User", foreign_keys=[recorder_id], lazy="raise")
+    agenda: Mapped[list["AgendaItem"]] = relationship(order_by="AgendaItem.position", lazy="raise")
     __table_args__ = (
         CheckConstraint(f"body IN {sql_in(BODIES)}", name="body_known"),
         CheckConstraint("NOT is_urgent OR urgent_reason <> ''", name="urgent_has_reason"),
@@ -188,7 +188,7 @@ class Attendance(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="unrecorded")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    user = relationship("User", foreign_keys=[user_id])
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
     __table_args__ = (
         db.UniqueConstraint("meeting_id", "user_id"),
         CheckConstraint(f"status IN {sql_in(ATTENDANCE)}", name="status_known"),
@@ -235,7 +235,7 @@ class MinutesRevision(db.Model):
     html: Mapped[str] = mapped_column(Text)  # sanitised
     sha256: Mapped[str] = mapped_column(String(64))  # of `source`
     audit_head: Mapped[str | None] = mapped_column(String(64))
-    author = relationship("User")
+    author = relationship("User", lazy="raise")
     __table_args__ = (
         db.UniqueConstraint("minutes_id", "number"),
         CheckConstraint(f"kind IN {sql_in(REVISION_KINDS)}", name="kind_known"),
@@ -254,7 +254,7 @@ class MinutesResponse(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    user = relationship("User")
+    user = relationship("User", lazy="raise")
     __table_args__ = (
         db.UniqueConstraint("revision_id", "user_id", "kind"),
         CheckConstraint(f"kind IN {sql_in(RESPONSES)}", name="kind_known"),

@@ -1,7 +1,8 @@
 """Read-side helpers of the meeting pages: lists, form choices, who may see what."""
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, literal, select, union_all
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.compounds.access import has_role, is_staff
@@ -20,7 +21,8 @@ INVITABLE_ROLES = ("party_cell", "property", "grid")
 
 
 def get_meeting(compound: Compound, meeting_id: int) -> Meeting:
-    return get_scoped(Meeting, meeting_id, _l("找不到这次会议。"), compound_id=compound.id)
+    return get_scoped(Meeting, meeting_id, _l("找不到这次会议。"),
+                      options=[joinedload(Meeting.agenda)], compound_id=compound.id)
 
 
 def get_demand(compound: Compound, demand_id: int) -> MeetingDemand:
@@ -75,16 +77,20 @@ def _users(ids) -> list[User]:
 
 
 def people_choices(compound: Compound) -> tuple[list, list]:
-    """(recorder candidates, invitee candidates): office holders and community staff."""
-    grants = db.session.execute(select(RoleGrant.user_id, RoleGrant.role).where(
-        RoleGrant.compound_id == compound.id, RoleGrant.revoked_at.is_(None))).all()
-    staff = set(db.session.scalars(select(StaffAssignment.user_id).where(
-        StaffAssignment.community_id == compound.community_id,
-        StaffAssignment.revoked_at.is_(None))))
+    """(recorder candidates, invitee candidates): office holders and community staff. Two
+    statements: the grants and staff assignments together, then their people at once."""
+    grants = db.session.execute(union_all(
+        select(RoleGrant.user_id, RoleGrant.role).where(
+            RoleGrant.compound_id == compound.id, RoleGrant.revoked_at.is_(None)),
+        select(StaffAssignment.user_id, literal("staff", String)).where(
+            StaffAssignment.community_id == compound.community_id,
+            StaffAssignment.revoked_at.is_(None)))).all()
+    staff = {uid for uid, role in grants if role == "staff"}
     office = {uid for uid, role in grants if role in ("council", "committee", "party_cell")}
     invitable = {uid for uid, role in grants if role in INVITABLE_ROLES} | staff
-    recorders = [(u.id, u.display_name) for u in _users(office | staff)]
-    invitees = [(u.id, u.display_name) for u in _users(invitable)]
+    people = _users(office | invitable)
+    recorders = [(u.id, u.display_name) for u in people if u.id in office | staff]
+    invitees = [(u.id, u.display_name) for u in people if u.id in invitable]
     return recorders, invitees
 
 

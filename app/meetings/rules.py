@@ -33,8 +33,10 @@ def rules_of(compound: Compound) -> MeetingRules | None:
     return db.session.scalar(select(MeetingRules).where(MeetingRules.compound_id == compound.id))
 
 
-def notice_days(compound: Compound, body: str) -> int:
-    row = rules_of(compound)
+def notice_days(compound: Compound, body: str, row: MeetingRules | None = None) -> int:
+    """The notice period of a body's meetings; `row`: the compound's rules, when already
+    read (None: read them here)."""
+    row = row or rules_of(compound)
     if row is None:
         return DEFAULT_NOTICE_DAYS[body]
     return getattr(row, f"{body}_notice_days")

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.compounds.access import has_role, is_member, is_staff, primary_role, roles_in
@@ -69,7 +70,8 @@ def _agenda(compound: Compound, data: ConveneInput) -> list[AgendaItem]:
             raise NotFound(_l("找不到这个议题。"), field="issues")
         items.append(AgendaItem(kind="issue", issue_id=issue.id, title=issue.title))
     for proposal_id in data.proposal_ids:
-        proposal = db.session.get(Proposal, proposal_id)
+        proposal = db.session.get(Proposal, proposal_id, options=[selectinload(Proposal.options)],
+                                  populate_existing=True)
         if proposal is None or proposal.compound_id != compound.id:
             raise NotFound(_l("找不到这个议案。"), field="proposals")
         items.append(AgendaItem(kind="proposal", proposal_id=proposal.id, title=proposal.title))
@@ -193,8 +195,8 @@ NOT_YET = {
 def lock_meeting(meeting: Meeting) -> Meeting:
     """Read the meeting row again, locked on PostgreSQL: a record taken now and a cancel or
     move of the meeting run one after the other, never across each other."""
-    stmt = select(Meeting).where(Meeting.id == meeting.id).execution_options(
-        populate_existing=True)
+    stmt = select(Meeting).where(Meeting.id == meeting.id).options(
+        selectinload(Meeting.agenda)).execution_options(populate_existing=True)
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     return db.session.execute(stmt).scalar_one()

@@ -64,7 +64,8 @@ def _convene_form(compound):
 
 
 def _convene_page(compound, form, status=200):
-    days = {b: rules.notice_days(compound, b) for b in rules.CONVENERS}
+    row = rules.rules_of(compound)  # read once for every body's period
+    days = {b: rules.notice_days(compound, b, row) for b in rules.CONVENERS}
     return render_template("meetings/new.html", compound=compound, form=form,
                            notice_days=days), status
 

@@ -44,13 +44,14 @@ def render_minutes(compound, meeting, minutes, *, comment_form=None, status=200)
     revisions = svc.revisions_of(minutes) if minutes else []
     current = svc.current_revision(minutes)
     present = svc.present_attendees(meeting)
+    responses = svc.responses(minutes) if minutes else []
     return render_template(
         "meetings/minutes.html", compound=compound, meeting=meeting, minutes=minutes,
         revisions=revisions, current=current,
         current_items=svc.readable_items(current) if current else [],
-        responses=svc.responses(minutes) if minutes else [],
+        responses=responses,
         people=pages.users_by_id([a.user_id for a in present] + [r.author_id for r in revisions]),
-        pending=svc.pending_confirmations(meeting, minutes) if minutes else [],
+        pending=svc.pending_among(present, responses, minutes) if minutes else [],
         corrections=[r for r in revisions if r.kind == "correction"],
         may_draft=svc.may_draft(current_user, meeting),
         may_publish=svc.may_publish(current_user, meeting, compound),

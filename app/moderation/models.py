@@ -36,7 +36,7 @@ class Report(db.Model):
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reporter = relationship("User", foreign_keys=[reporter_id])
+    reporter = relationship("User", foreign_keys=[reporter_id], lazy="raise")
     __table_args__ = (
         CheckConstraint(f"target_type IN {sql_in(TARGET_TYPES)}", name="target_type_known"),
         CheckConstraint(f"status IN {sql_in(REPORT_STATUSES)}", name="status_known"),
@@ -88,7 +88,7 @@ class Mute(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lift_reason: Mapped[str] = mapped_column(Text, default="")
-    user = relationship("User", foreign_keys=[user_id])
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
     __table_args__ = (
         partial_unique("uq_moderation_mutes_open", "compound_id", "user_id",
                        where="closed_at IS NULL"),

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask_babel import gettext, ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
 from app.compounds.access import has_role, is_member, primary_role
@@ -139,4 +140,4 @@ def unmute(actor, compound: Compound, row: Mute, reason: str) -> Mute:
 def current_mutes(compound: Compound) -> list[Mute]:
     return list(db.session.scalars(select(Mute).where(
         Mute.compound_id == compound.id, Mute.closed_at.is_(None), Mute.until_at > utcnow())
-        .order_by(Mute.until_at)))
+        .options(joinedload(Mute.user)).order_by(Mute.until_at)))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
 from app.compounds.access import is_member, primary_role
@@ -69,11 +70,13 @@ def get_target(compound: Compound, kind: str, target_id: int) -> Target:
     """The issue or comment if it belongs to `compound`, else NotFound (never another
     compound's row)."""
     if kind == "issue":
-        issue = db.session.get(Issue, target_id)
+        issue = db.session.get(Issue, target_id, options=[joinedload(Issue.author)],
+                               populate_existing=True)
         if issue is not None and issue.compound_id == compound.id:
             return Target("issue", issue, issue)
     elif kind == "comment":
-        comment = db.session.get(Comment, target_id)
+        comment = db.session.get(Comment, target_id, options=[joinedload(Comment.author)],
+                                 populate_existing=True)
         target = comment and target_of(comment)
         if target and target.compound_id == compound.id:
             return target
@@ -85,7 +88,8 @@ def target_of(row: Issue | Comment) -> Target:
         return Target("issue", row, row)
     if row.issue_id is None:
         return Target("comment", row, None, db.session.get(Proposal, row.proposal_id))
-    return Target("comment", row, db.session.get(Issue, row.issue_id))
+    return Target("comment", row, db.session.get(Issue, row.issue_id, options=[
+        joinedload(Issue.author)], populate_existing=True))
 
 
 def _moderators(compound: Compound) -> list[int]:
@@ -124,7 +128,7 @@ def report(actor, compound: Compound, target: Target, reason: str) -> Report:
 def open_reports(target: Target) -> list[Report]:
     return list(db.session.scalars(select(Report).where(
         Report.target_type == target.kind, Report.target_id == target.id,
-        Report.status == "open").order_by(Report.id)))
+        Report.status == "open").order_by(Report.id).options(joinedload(Report.reporter))))
 
 
 def _resolve(actor, target: Target, resolution: str, note: str) -> list[Report]:

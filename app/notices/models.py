@@ -47,9 +47,9 @@ class Notice(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
 
-    created_by = relationship("User", foreign_keys=[created_by_id])
-    published_by = relationship("User", foreign_keys=[published_by_id])
-    proposal = relationship("Proposal")
+    created_by = relationship("User", foreign_keys=[created_by_id], lazy="raise")
+    published_by = relationship("User", foreign_keys=[published_by_id], lazy="raise")
+    proposal = relationship("Proposal", lazy="raise")
     __table_args__ = (
         CheckConstraint(f"kind IN {sql_in(KINDS)}", name="kind_known"),
         CheckConstraint(f"status IN {sql_in(STATUSES)}", name="status_known"),
@@ -78,7 +78,7 @@ class NoticeRevision(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    author = relationship("User")
+    author = relationship("User", lazy="raise")
     __table_args__ = (
         db.UniqueConstraint("notice_id", "number"),
         CheckConstraint("number >= 1", name="number_positive"),

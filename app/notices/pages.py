@@ -4,9 +4,10 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from app.compounds.access import require_member
-from app.core.db import write_transaction
+from app.core.db import with_loaded, write_transaction
 from app.notices import queries, reads, services
 from app.notices.forms import EmptyForm, WithdrawForm
+from app.notices.models import Notice
 
 
 def load(compound_id: int, notice_id: int, *, publisher: bool = False):
@@ -41,6 +42,8 @@ def ack_context(compound, notice, household, message=None, category="success") -
 
 
 def render_show(compound, notice, *, household=None, withdraw_form=None, status=200):
+    # A visit counted, or an action, may have committed since the notice was loaded.
+    with_loaded(notice, Notice.published_by, Notice.proposal)
     household = household or reads.household_of(current_user, notice)
     publisher = services.may_publish(current_user, compound)
     return render_template(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext
 from sqlalchemy import exists, select, union, update
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit.services import record
@@ -68,7 +69,8 @@ def _require_publisher(actor, compound: Compound) -> None:
 
 
 def get_notice(compound: Compound, notice_id: int) -> Notice:
-    return get_scoped(Notice, notice_id, _l("找不到这条公告。"), compound_id=compound.id)
+    return get_scoped(Notice, notice_id, _l("找不到这条公告。"), compound_id=compound.id,
+                      options=[joinedload(Notice.published_by), joinedload(Notice.proposal)])
 
 
 def linkable_proposals(compound: Compound) -> list[Proposal]:

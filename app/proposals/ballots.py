@@ -10,12 +10,13 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit.services import record
 from app.compounds.access import is_staff
 from app.compounds.models import Compound, Holding, Residency, Unit
-from app.core.db import insert_unless_exists
+from app.core.db import insert_unless_exists, with_loaded
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.ids import parse_id
@@ -45,6 +46,9 @@ def option_choice(position: int) -> str:
 
 
 def choices_of(proposal: Proposal) -> tuple[str, ...]:
+    # Pages load the options with the proposal; a caller holding it without them (after a
+    # commit) has them read here, once.
+    with_loaded(proposal, Proposal.options)
     if proposal.options:
         return tuple(option_choice(o.position) for o in proposal.options) + (ABSTAIN,)
     return SIMPLE_CHOICES
@@ -286,7 +290,8 @@ def cast_paper(staff, proposal_id: int, member_id: int, choice: str, *, paper_re
                scan: tuple[str, str] | None, now: datetime | None = None) -> str:
     """Staff enter a paper ballot (纸质票) with the paper's reference number, unique per proposal,
     and the stored scan. The owner's one ballot is the same whatever the channel."""
-    proposal = db.session.get(Proposal, proposal_id)
+    proposal = db.session.get(Proposal, proposal_id, options=[selectinload(Proposal.options)],
+                              populate_existing=True)
     if not is_staff(staff, db.session.get(Compound, proposal.compound_id)):
         raise PermissionDenied(_l("只有社区工作人员可以录入纸质票。"))
     paper_ref = clean_text(paper_ref, 40)

@@ -5,6 +5,7 @@ Who: verified residents of the compound (tenants included) and those who answer 
 (OFFICIAL_ROLES). When: from consultation until voting opens; before, the proposal is a draft
 nobody but its proposers reads; after, the discussion stays on view, read-only."""
 from flask_babel import gettext
+from sqlalchemy.orm import selectinload
 
 from app.compounds.access import has_role, is_member
 from app.core.errors import NotFound, PermissionDenied, ServiceError
@@ -49,7 +50,8 @@ def _checker(proposal: Proposal, compound):
 def proposal_subject(proposal: Proposal | int, option: ProposalOption | None = None) -> Subject:
     """The proposal's discussion; with `option`, the comments about that option."""
     if not isinstance(proposal, Proposal):
-        proposal = db.session.get(Proposal, proposal)
+        proposal = db.session.get(Proposal, proposal, options=[selectinload(Proposal.options)],
+                                  populate_existing=True)
     compound = proposal_compound(proposal)
     return Subject(
         "proposal", proposal, compound, proposal.title, proposal_path(proposal),

@@ -73,7 +73,7 @@ class Proposal(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     options: Mapped[list["ProposalOption"]] = relationship(
-        order_by="ProposalOption.position", back_populates="proposal")
+        order_by="ProposalOption.position", back_populates="proposal", lazy="raise")
     __table_args__ = (
         CheckConstraint(f"kind IN {sql_in(KINDS)}", name="kind_known"),
         CheckConstraint(f"state IN {sql_in(STATES)}", name="state_known"),
@@ -93,7 +93,7 @@ class ProposalOption(db.Model):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(200))
-    proposal: Mapped[Proposal] = relationship(back_populates="options")
+    proposal: Mapped[Proposal] = relationship(back_populates="options", lazy="raise")
     __table_args__ = (db.UniqueConstraint("proposal_id", "position"),)
 
 

@@ -28,7 +28,7 @@ class ConsultationSummary(db.Model):
     other_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)  # all visible comments
     written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    author = relationship("User")
+    author = relationship("User", lazy="raise")
     __table_args__ = (
         CheckConstraint("support_count >= 0 AND oppose_count >= 0 AND suggest_count >= 0 "
                         "AND other_count >= 0 AND comment_count >= 0",

@@ -1,5 +1,6 @@
 """Read-only queries behind the proposal pages, each a fixed number of statements whatever the
-number of ballots or events (the proposal page has a budget of 15, its discussion included)."""
+number of ballots or events (every page, the proposal page and its discussion included, within 12:
+tests/site/test_statement_budgets.py)."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -28,7 +29,8 @@ def proposal_in(compound: Compound, proposal_id: int) -> Proposal | None:
     row = db.session.execute(
         select(Proposal, User.display_name).options(joinedload(Proposal.options))
         .join(User, User.id == Proposal.created_by_id)
-        .where(Proposal.id == proposal_id, Proposal.compound_id == compound.id)).unique().first()
+        .where(Proposal.id == proposal_id, Proposal.compound_id == compound.id)
+        .execution_options(populate_existing=True)).unique().first()
     if row is None:
         return None
     proposal, proposal.creator_name = row

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.accounts.services import find_by_mobile
@@ -108,7 +109,8 @@ def revoke(staff, proposal: Proposal, authorisation_id: int, reason: str,
 def cast(proposal_id: int, member_id: int, proxy_user, choice: str,
          now: datetime | None = None, compound_id: int | None = None) -> str:
     """The proxy casts the member's ballot (channel "proxy") under a live authorisation."""
-    proposal = db.session.get(Proposal, proposal_id)
+    proposal = db.session.get(Proposal, proposal_id, options=[selectinload(Proposal.options)],
+                              populate_existing=True)
     if proposal is None or compound_id not in (None, proposal.compound_id):
         raise NotFound(_l("没有这项表决。"))
     if proposal.kind == "council":

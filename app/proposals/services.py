@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.audit.services import head_hash, record, removal
 from app.compounds.access import has_role, is_member, is_staff, primary_role
@@ -47,7 +48,8 @@ def create(actor, compound: Compound, *, title: str, body: str, kind: str,
     proposal = Proposal(compound_id=compound.id, created_by_id=actor.id, state="draft",
                         origin=origin or primary_role(actor, compound) or "council",
                         origin_issue_id=origin_issue_id,
-                        council_two_thirds=compound.council_two_thirds)
+                        council_two_thirds=compound.council_two_thirds,
+                        options=[])  # a known empty list: reading it needs no query
     _fill(proposal, title=title, body=body, kind=kind, matter=matter, council_body=council_body,
           is_secret=is_secret, allows_changes=allows_changes,
           shows_split_while_open=shows_split_while_open, ballot_text=ballot_text,
@@ -247,7 +249,8 @@ def open_voting(proposal: Proposal, now: datetime | None = None):
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    stmt = select(Proposal).where(Proposal.id == proposal.id).execution_options(
+    stmt = select(Proposal).where(Proposal.id == proposal.id).options(
+        selectinload(Proposal.options)).execution_options(
         populate_existing=True)
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
@@ -303,7 +306,8 @@ def is_due(proposal: Proposal, now: datetime | None = None) -> bool:
 def advance_if_due(proposal_id: int, now: datetime | None = None) -> bool:
     """advance_due() under the proposal's row lock, for the first visitor after a deadline and
     for cron: whoever comes second finds the work done and changes nothing."""
-    stmt = select(Proposal).where(Proposal.id == proposal_id).execution_options(
+    stmt = select(Proposal).where(Proposal.id == proposal_id).options(
+        selectinload(Proposal.options)).execution_options(
         populate_existing=True)
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
@@ -339,7 +343,9 @@ def lodge_objection(actor, proposal: Proposal, body: str, now: datetime | None =
 
 
 def answer_objection(actor, objection: Objection, answer: str, now: datetime | None = None):
-    proposal = db.session.get(Proposal, objection.proposal_id)
+    proposal = db.session.get(Proposal, objection.proposal_id,
+                              options=[selectinload(Proposal.options)],
+                              populate_existing=True)
     compound = proposal_compound(proposal)
     if not is_staff(actor, compound):
         raise PermissionDenied(_l("异议须由社区工作人员答复。"))

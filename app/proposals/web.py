@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.compounds.access import get_compound_or_404, has_role, is_member, require_member
 from app.compounds.models import Compound
 from app.compounds.roles import ROLE_LABELS
-from app.core.db import write_transaction
+from app.core.db import with_loaded, write_transaction
 from app.core.errors import ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_name
@@ -123,6 +123,7 @@ def advance_on_access(proposal: Proposal) -> Proposal:
                 services.advance_if_due(proposal.id)
         except ServiceError:
             pass  # someone else got there first; the page shows the state as it now is
+        with_loaded(proposal, Proposal.options)  # the commit expired it
     return proposal
 
 

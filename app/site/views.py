@@ -40,7 +40,8 @@ def home():
     roles = roles_by_compound(current_user)
     compounds = list(db.session.scalars(
         select(Compound).where(Compound.id.in_(roles))
-        .options(joinedload(Compound.community)).order_by(Compound.name))) if roles else []
+        .options(joinedload(Compound.community)).execution_options(populate_existing=True)
+        .order_by(Compound.name))) if roles else []
     return render_template("site/home.html", compounds=compounds,
                            compound_names={c.id: c.name for c in compounds},
                            todo=todo_for(current_user, roles).items)
@@ -63,7 +64,7 @@ def compound_home(compound_id: int):
     decisions being carried out."""
     # Loaded with its community and subdistrict for the heading; require_member() then finds
     # it in the session (held here: the identity map keeps only referenced rows).
-    loaded = db.session.get(Compound, compound_id, options=[  # noqa: F841
+    loaded = db.session.get(Compound, compound_id, populate_existing=True, options=[  # noqa: F841
         joinedload(Compound.community).joinedload(Community.subdistrict)])
     compound = require_member(compound_id)
     held = roles_in(current_user, compound)

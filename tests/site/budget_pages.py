@@ -1,0 +1,426 @@
+"""Every GET route of the app with real ids of the demo compound, and who asks for it.
+
+`DemoIds` finds the ids by queries on the seeded demo (the first proposal in voting, the first
+issue with comments, ...), plus the few rows seed-demo does not make (a photo, a draft proposal
+with an attachment), added through the services. `PAGES` lists, per URL rule, the paths to
+request and the status each person gets."""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.compounds.demo import demo_compound
+from app.compounds.models import Building, RosterUpload
+from app.core.paper_links import paper_token
+from app.covenants.models import Covenant, CovenantVersion
+from app.extensions import db
+from app.issues.models import Comment, Issue, IssuePhoto
+from app.meetings.models import Meeting, Minutes, MinutesRevision
+from app.moderation.models import Report
+from app.notices.models import Notice
+from app.proposals.models import Ballot, Proposal, ProposalAttachment, ProposalResult
+
+# seed-demo's accounts (app.compounds.demo.ACCOUNTS)
+MOBILES = {"owner": "19900010001", "staff": "19900000002", "party": "19900000003",
+           "committee": "19900010005", "council": "19900010003", "property": "19900000004",
+           "tenant": "19900000006", "admin": "19900000001"}
+WHO = ("visitor", *MOBILES)
+
+
+def _first(stmt):
+    found = db.session.scalar(stmt.limit(1))
+    assert found is not None, f"the demo has no row for {stmt}"
+    return found
+
+
+@dataclass
+class DemoIds:
+    users: dict[str, int]  # who -> user id
+    c: int  # the compound
+    building: int
+    issue: int  # with comments, one by the owner
+    issue_comment: int  # the owner's
+    photo_issue: int
+    photo: int
+    voting: int  # a proposal in voting
+    consultation: int  # a proposal under discussion
+    consultation_comment: int  # an opinion on it, by the owner
+    passed: int  # a proposal with a published result
+    draft: int  # a draft proposal with an attachment
+    attachment: int
+    scan_sha: str  # a paper ballot's scan
+    meeting: int  # with published minutes, revised (a diff to show)
+    revision: int
+    notice: int  # published
+    draft_notice: int | None
+    covenant: int
+    version: int
+    report_kind: str
+    report_target: int
+    upload: int
+    papers: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def find(cls, compound_id: int) -> "DemoIds":
+        users = {who: db.session.scalar(select(User.id).where(User.mobile == mobile))
+                 for who, mobile in MOBILES.items()}
+        c = compound_id
+        in_c = Proposal.compound_id == c
+        owners_comment = db.session.execute(
+            select(Comment.id, Comment.issue_id).join(Issue, Comment.issue_id == Issue.id)
+            .where(Issue.compound_id == c, Comment.author_id == users["owner"])
+            .order_by(Comment.id).limit(1)).one()
+        issue = owners_comment.issue_id
+        photo = db.session.execute(select(IssuePhoto.id, IssuePhoto.issue_id)
+                                   .order_by(IssuePhoto.id).limit(1)).one()
+        consultation = _first(select(Proposal.id).where(in_c, Proposal.state == "consultation"))
+        draft = _first(select(Proposal.id).where(in_c, Proposal.state == "draft"))
+        passed = _first(select(Proposal.id).where(in_c, Proposal.result_published_at.is_not(None))
+                        .order_by(Proposal.id))
+        meeting = _first(select(Meeting.id).join(Minutes, Minutes.meeting_id == Meeting.id)
+                         .join(MinutesRevision, MinutesRevision.minutes_id == Minutes.id)
+                         .where(Meeting.compound_id == c, Minutes.status == "published")
+                         .group_by(Meeting.id).having(func.count(MinutesRevision.id) >= 2)
+                         .order_by(Meeting.id))
+        notice = _first(select(Notice.id).where(Notice.compound_id == c,
+                                                Notice.status == "published")
+                        .order_by(Notice.id))
+        covenant = _first(select(Covenant.id).where(Covenant.compound_id == c)
+                          .order_by(Covenant.id))
+        report = db.session.execute(select(Report.target_type, Report.target_id)
+                                    .where(Report.compound_id == c).order_by(Report.id)
+                                    .limit(1)).one()
+        result_version = _first(select(ProposalResult.id).where(
+            ProposalResult.proposal_id == passed).order_by(ProposalResult.id.desc()))
+        minutes_version = _first(select(MinutesRevision.number).join(
+            Minutes, Minutes.published_revision_id == MinutesRevision.id)
+            .where(Minutes.meeting_id == meeting))
+        ids = cls(
+            users=users, c=c,
+            building=_first(select(Building.id).where(Building.compound_id == c)
+                            .order_by(Building.id)),
+            issue=issue,
+            issue_comment=owners_comment.id,
+            photo_issue=photo.issue_id, photo=photo.id,
+            voting=_first(select(Proposal.id).where(in_c, Proposal.state == "voting")
+                          .order_by(Proposal.id)),
+            consultation=consultation,
+            consultation_comment=_first(select(Comment.id).where(
+                Comment.proposal_id == consultation, Comment.parent_id.is_(None),
+                Comment.author_id == users["owner"])),
+            passed=passed, draft=draft,
+            attachment=_first(select(ProposalAttachment.id).where(
+                ProposalAttachment.proposal_id == draft)),
+            scan_sha=_first(select(Ballot.scan_sha256).where(
+                Ballot.proposal_id == passed, Ballot.scan_sha256.is_not(None))),
+            meeting=meeting,
+            revision=_first(select(Minutes.published_revision_id)
+                            .where(Minutes.meeting_id == meeting)),
+            notice=notice,
+            draft_notice=db.session.scalar(select(Notice.id).where(
+                Notice.compound_id == c, Notice.status == "draft").limit(1)),
+            covenant=covenant,
+            version=_first(select(CovenantVersion.id).where(
+                CovenantVersion.covenant_id == covenant).order_by(CovenantVersion.id)),
+            report_kind=report.target_type, report_target=report.target_id,
+            upload=_first(select(RosterUpload.id).where(RosterUpload.compound_id == c)))
+        ids.papers = {"notice": (notice, 1), "result": (passed, result_version),
+                      "minutes": (meeting, minutes_version)}
+        return ids
+
+    def paper(self, kind: str) -> str:
+        item, version = self.papers[kind]
+        return f"/v/{kind}/{item}/{version}/{paper_token(kind, item, version)}"
+
+
+@dataclass(frozen=True)
+class Page:
+    rule: str
+    path: Callable[[DemoIds], str]
+    statuses: dict[str, int]  # who -> expected status
+    label: str = ""  # when a rule has several pages
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def page(rule: str, path: Callable[[DemoIds], str], label: str = "",
+         headers: dict | None = None, **statuses: int) -> Page:
+    return Page(rule, path, statuses, label, headers or {})
+
+
+def _demo_compound_id() -> int:
+    return demo_compound().id
+
+
+def add_rows_the_demo_lacks(compound_id: int) -> None:
+    """A photo under an issue, the owner's comment under an issue with comments, a draft
+    proposal with an attachment and a draft notice: pages seed-demo has nothing for. Through
+    the services, as real use makes them. Commits."""
+    import io
+
+    from PIL import Image
+
+    from app.compounds.models import Compound
+    from app.issues import comments, photos
+    from app.issues import services as issue_services
+    from app.notices import services as notice_services
+    from app.proposals import attachments
+    from app.proposals import services as proposal_services
+
+    compound = db.session.get(Compound, compound_id)
+    people = {who: db.session.scalar(select(User).where(User.mobile == mobile))
+              for who, mobile in MOBILES.items()}
+    jpeg = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(jpeg, "JPEG")
+    photo = photos.prepare(photos.CheckedUpload(jpeg.getvalue(), 40 * 30))
+    issue_services.post_issue(people["owner"], compound, title="楼道灯坏了",
+                              body="2栋1单元楼道灯不亮。", category="公共设施",
+                              photos=[photo])
+    draft = proposal_services.create(
+        people["committee"], compound, kind="owners", matter=8, title="更换小区门禁系统",
+        body="门禁老化，拟更换。", ballot_text="是否同意更换小区门禁系统",
+        voting_method="线上投票")
+    discussed = db.session.scalar(select(Issue).join(Comment, Comment.issue_id == Issue.id)
+                                  .where(Issue.compound_id == compound_id).order_by(Issue.id)
+                                  .limit(1))
+    comments.post_comment(people["owner"], discussed, "我也遇到过，希望尽快处理。")
+    attachments.add(people["committee"], draft, b"%PDF-1.4\n%%EOF\n", "报价单.pdf")
+    notice_services.create_draft(people["staff"], compound, kind="general", title="停水通知",
+                                 body="周六上午停水。")
+    db.session.commit()
+
+
+C = "/c/<int:compound_id>"
+P = C + "/proposals/<int:proposal_id>"
+MEET = C + "/meetings/<int:meeting_id>"
+ISS = C + "/issues/<int:issue_id>"
+NOT = C + "/notices/<int:notice_id>"
+COV = C + "/covenants/<int:covenant_id>"
+
+
+def _c(rest: str) -> Callable[[DemoIds], str]:
+    return lambda d: f"/c/{d.c}{rest}"
+
+
+def _p(which: str, rest: str = "/") -> Callable[[DemoIds], str]:
+    return lambda d: f"/c/{d.c}/proposals/{getattr(d, which)}{rest}"
+
+
+def _m(rest: str = "") -> Callable[[DemoIds], str]:
+    return lambda d: f"/c/{d.c}/meetings/{d.meeting}{rest}"
+
+
+def _n(rest: str = "") -> Callable[[DemoIds], str]:
+    return lambda d: f"/c/{d.c}/notices/{d.notice}{rest}"
+
+
+PAGES = [
+    page("/", lambda d: "/",
+         owner=200, staff=200, party=200, visitor=200),
+    page("/favicon.ico", lambda d: "/favicon.ico",
+         owner=200, staff=200, party=200, visitor=200),
+    page("/login", lambda d: "/login",
+         owner=302, staff=302, party=302, visitor=200),
+    page("/login/unlock", lambda d: "/login/unlock",
+         owner=200, staff=200, party=200, visitor=200),
+    page("/login/unlock/code", lambda d: "/login/unlock/code",
+         owner=200, staff=200, party=200, visitor=200),
+    page("/register", lambda d: "/register",
+         owner=302, staff=302, party=302, visitor=200),
+    page("/privacy", lambda d: "/privacy",
+         owner=200, staff=200, party=200, visitor=200),
+    page("/start", lambda d: "/start",
+         owner=302, staff=302, party=302, visitor=302),
+    page("/dev/sms", lambda d: "/dev/sms",
+         owner=404, staff=404, party=404, visitor=404),
+    page("/password/forgot", lambda d: "/password/forgot",
+         owner=200, staff=200, party=200, visitor=200),
+    page("/password/reset", lambda d: "/password/reset",
+         owner=200, staff=200, party=200, visitor=200),
+    page("/me", lambda d: "/me",
+         owner=200, staff=200, party=200, visitor=302),
+    page("/me/data.json", lambda d: "/me/data.json",
+         owner=200, staff=200, party=200, visitor=302),
+    page("/me/delete", lambda d: "/me/delete",
+         owner=200, staff=200, party=200, visitor=302),
+    page("/me/password", lambda d: "/me/password",
+         owner=200, staff=200, party=200, visitor=302),
+    page("/me/phone", lambda d: "/me/phone",
+         owner=200, staff=200, party=200, visitor=302),
+    page("/notifications/", lambda d: "/notifications/",
+         owner=200, staff=200, party=200, visitor=302),
+    page("/c/claim", lambda d: "/c/claim",
+         owner=200, staff=200, party=200, visitor=302),
+    page("/c/claim/request", lambda d: "/c/claim/request",
+         owner=200, staff=200, party=200, visitor=302),
+    page("/c/my-claims", lambda d: "/c/my-claims",
+         owner=200, staff=200, party=200, visitor=302),
+    page("/v/<kind>/<int:item_id>/<int:version>/<token>", lambda d: d.paper("notice"), "notice",
+         owner=200, staff=200, party=200, visitor=200),
+    page("/v/<kind>/<int:item_id>/<int:version>/<token>", lambda d: d.paper("result"), "result",
+         owner=200, staff=200, party=200, visitor=200),
+    page("/v/<kind>/<int:item_id>/<int:version>/<token>", lambda d: d.paper("minutes"), "minutes",
+         owner=200, staff=200, party=200, visitor=200),
+    page(C + "/", _c("/"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/audit", _c("/audit"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/claims", _c("/claims"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/letters", _c("/letters"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/letters/<int:building_id>", lambda d: f"/c/{d.c}/letters/{d.building}",
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/me", _c("/me"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/members", _c("/members"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/party", _c("/party"),
+         owner=403, staff=200, party=200, visitor=302),
+    page(C + "/proxy-register", _c("/proxy-register"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/reset-code", _c("/reset-code"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/roles", _c("/roles"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/roster", _c("/roster"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/roster/export.xlsx", _c("/roster/export.xlsx"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/roster/import", _c("/roster/import"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/roster/import/<int:upload_id>", lambda d: f"/c/{d.c}/roster/import/{d.upload}",
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/roster/template.xlsx", _c("/roster/template.xlsx"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/rules", _c("/rules"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/covenants/", _c("/covenants/"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/covenants/new", _c("/covenants/new"),
+         owner=403, staff=200, party=200, visitor=302),
+    page(COV, lambda d: f"/c/{d.c}/covenants/{d.covenant}",
+         owner=200, staff=200, party=200, visitor=302),
+    page(COV + "/print", lambda d: f"/c/{d.c}/covenants/{d.covenant}/print",
+         owner=200, staff=200, party=200, visitor=302),
+    page(COV + "/versions/<int:version_id>",
+         lambda d: f"/c/{d.c}/covenants/{d.covenant}/versions/{d.version}",
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/issues/", _c("/issues/"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/issues/new", _c("/issues/new"),
+         owner=200, staff=403, party=403, visitor=302),
+    page(C + "/issues/search", _c("/issues/search?q=电梯"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(ISS, lambda d: f"/c/{d.c}/issues/{d.issue}",
+         owner=200, staff=200, party=200, visitor=302),
+    page(ISS, lambda d: f"/c/{d.c}/issues/{d.photo_issue}", "with photo",
+         owner=200, staff=200, party=200, visitor=302),
+    page(ISS + "/comments/<int:comment_id>/edit",
+         lambda d: f"/c/{d.c}/issues/{d.issue}/comments/{d.issue_comment}/edit",
+         owner=200, staff=403, party=403, visitor=302),
+    page(ISS + "/comments/<int:comment_id>/revisions",
+         lambda d: f"/c/{d.c}/issues/{d.issue}/comments/{d.issue_comment}/revisions",
+         owner=403, staff=200, party=200, visitor=302),
+    page(ISS + "/photos/<int:photo_id>",
+         lambda d: f"/c/{d.c}/issues/{d.photo_issue}/photos/{d.photo}",
+         owner=200, staff=200, party=200, visitor=302),
+    page(ISS + "/photos/<int:photo_id>/<any(thumb):size>",
+         lambda d: f"/c/{d.c}/issues/{d.photo_issue}/photos/{d.photo}/thumb",
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/meetings/", _c("/meetings/"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/meetings/new", _c("/meetings/new"),
+         owner=403, staff=200, party=200, visitor=302),
+    page(C + "/meetings/rules", _c("/meetings/rules"),
+         owner=301, staff=301, party=301, visitor=302),
+    page(C + "/meetings/tasks", _c("/meetings/tasks"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(MEET, _m(),
+         owner=200, staff=200, party=200, visitor=302),
+    page(MEET + "/minutes", _m("/minutes"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(MEET + "/minutes/correct", _m("/minutes/correct"),
+         owner=403, staff=200, party=200, visitor=302),
+    page(MEET + "/minutes/diff", _m("/minutes/diff"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(MEET + "/minutes/edit", _m("/minutes/edit"),
+         owner=403, staff=403, party=403, visitor=302, council=302),
+    page(MEET + "/minutes/print", _m("/minutes/print"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(MEET + "/minutes/revisions/<int:revision_id>",
+         lambda d: f"/c/{d.c}/meetings/{d.meeting}/minutes/revisions/{d.revision}",
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/moderation/", _c("/moderation/"),
+         owner=403, staff=200, party=200, visitor=302),
+    page(C + "/moderation/log", _c("/moderation/log"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/moderation/<any(issue,comment):kind>/<int:target_id>",
+         lambda d: f"/c/{d.c}/moderation/{d.report_kind}/{d.report_target}",
+         owner=403, staff=200, party=200, visitor=302),
+    page(C + "/moderation/report/<any(issue,comment):kind>/<int:target_id>",
+         lambda d: f"/c/{d.c}/moderation/report/issue/{d.issue}",
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/notices/", _c("/notices/"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/notices/new", _c("/notices/new"),
+         owner=403, staff=200, party=200, visitor=302),
+    page(NOT, _n(),
+         owner=200, staff=200, party=200, visitor=302),
+    page(NOT + "/correct", _n("/correct"),
+         owner=403, staff=200, party=200, visitor=302),
+    page(NOT + "/edit", lambda d: f"/c/{d.c}/notices/{d.draft_notice}/edit",
+         owner=403, staff=200, party=200, visitor=302),
+    page(NOT + "/print", _n("/print"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/proposals/", _c("/proposals/"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(C + "/proposals/new", _c("/proposals/new"),
+         owner=403, staff=403, party=200, visitor=302),
+    page(P + "/", _p("voting"), "voting",
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/", _p("consultation"), "consultation",
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/", _p("passed"), "passed",
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/", _p("draft"), "draft",
+         owner=403, staff=200, party=200, visitor=302),
+    page(P + "/attachments/<int:attachment_id>",
+         lambda d: f"/c/{d.c}/proposals/{d.draft}/attachments/{d.attachment}",
+         owner=403, staff=200, party=200, visitor=302),
+    page(P + "/ballots", _p("passed", "/ballots"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/comments/<int:comment_id>/edit",
+         lambda d: f"/c/{d.c}/proposals/{d.consultation}/comments/{d.consultation_comment}/edit",
+         owner=200, staff=403, party=403, visitor=302),
+    page(P + "/comments/<int:comment_id>/revisions",
+         lambda d: f"/c/{d.c}/proposals/{d.consultation}/comments/"
+                   f"{d.consultation_comment}/revisions",
+         owner=403, staff=200, party=200, visitor=302),
+    page(P + "/documents/<sha>", lambda d: f"/c/{d.c}/proposals/{d.passed}/documents/{d.scan_sha}",
+         owner=403, staff=200, party=403, visitor=302),
+    page(P + "/edit", _p("draft", "/edit"),
+         owner=403, staff=403, party=200, visitor=302),
+    page(P + "/export.json", _p("passed", "/export.json"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/export.xlsx", _p("passed", "/export.xlsx"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/paper", _p("voting", "/paper"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(P + "/print", _p("passed", "/print"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/proxies", _p("voting", "/proxies"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(P + "/receipt", _p("voting", "/receipt"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/result", _p("passed", "/result"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/summary", _p("consultation", "/summary"),
+         owner=403, staff=403, party=200, visitor=302),
+    page(P + "/turnout", _p("voting", "/turnout"),
+         owner=302, staff=302, party=302, visitor=302),
+    page(P + "/turnout", _p("voting", "/turnout"), "htmx", headers={"HX-Request": "true"},
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/vote", _p("voting", "/vote"),
+         owner=200, staff=200, party=200, visitor=302),
+]
