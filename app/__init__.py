@@ -48,12 +48,20 @@ def create_app(config=None) -> Flask:
 
     from app import models  # noqa: F401  (every model, for migrations and the audit registry)
     from app.core import db as _db_events  # noqa: F401  (SQLite pragmas, BEGIN IMMEDIATE)
+    from app.core.cookies import CookieSessionInterface
+    from app.core.db import ping_after_idle
+    from app.core.i18n import install_template_gettext
 
     db.init_app(app)
+    app.session_interface = CookieSessionInterface()
+    if app.config.get("POOL_PING_AFTER_IDLE_SECONDS"):
+        with app.app_context():
+            ping_after_idle(db.engine, app.config["POOL_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 
