@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, session
 
+from app.core.flask_app import YishiFlask
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from config import CONFIGS, DEFAULT_SECRET_KEY, Config
 
@@ -34,7 +35,8 @@ def select_locale() -> str:
 
 
 def create_app(config=None) -> Flask:
-    app = Flask(__name__, template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
+    app = YishiFlask(__name__,
+                     template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
     _load_config(app, config)
     hops = int(app.config.get("TRUSTED_PROXIES", 0))
     if hops:
