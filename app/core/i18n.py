@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from babel import support
 from flask.globals import _cv_app
-from flask_babel import get_translations, gettext, ngettext
+from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
@@ -18,13 +18,25 @@ class EscapedLazyString(LazyString):
         return escape(str(self))
 
 
+def _gettext(string: str, **variables) -> str:
+    """flask_babel.gettext through the request's catalogue looked up once (below): a lazy
+    label (a role, a stance) is translated again wherever a page shows it."""
+    text = _request_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def _ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return _request_translations().ungettext(singular, plural, num) % variables
+
+
 def lazy_gettext(string: str, **variables) -> EscapedLazyString:
-    return EscapedLazyString(gettext, string, **variables)
+    return EscapedLazyString(_gettext, string, **variables)
 
 
 def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> EscapedLazyString:
     """The singular or plural form by `num` (English needs both; Chinese writes one)."""
-    return EscapedLazyString(ngettext, singular, plural, num, **variables)
+    return EscapedLazyString(_ngettext, singular, plural, num, **variables)
 
 
 @lru_cache(maxsize=8)
