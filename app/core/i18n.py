@@ -43,7 +43,7 @@ def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> EscapedL
 def form_translations(locale: str) -> support.Translations:
     """WTForms' own messages for one locale, parsed once per process. Flask-WTF would parse
     the catalogue again on every request that builds a form; it looks for it on the request
-    first (`request.wtforms_translations`), which app.core.web gives it."""
+    first (`request.wtforms_translations`), which app.core.flask_app gives it."""
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
