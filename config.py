@@ -103,7 +103,9 @@ class ProductionConfig(Config):
     TRUSTED_PROXIES = 1  # one reverse proxy in front (DESIGN §6); set 0 when exposed directly
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A pooled connection idle this long is checked before use (app.core.db.ping_after_idle);
+    # pool_pre_ping would cost a round trip on every request.
+    POOL_PING_AFTER_IDLE_SECONDS = 10
     # No SMS gateway adapter ships yet: until SMS_SENDER names one, no code is sent, so owners'
     # claims go to staff review and forgotten passwords to staff-issued reset codes.
     SMS_SENDER = None

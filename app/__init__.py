@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, session
 
+from app.core.flask_app import YishiFlask
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from config import CONFIGS, DEFAULT_SECRET_KEY, Config
 
@@ -34,7 +35,8 @@ def select_locale() -> str:
 
 
 def create_app(config=None) -> Flask:
-    app = Flask(__name__, template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
+    app = YishiFlask(__name__,
+                     template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
     _load_config(app, config)
     hops = int(app.config.get("TRUSTED_PROXIES", 0))
     if hops:
@@ -48,12 +50,20 @@ def create_app(config=None) -> Flask:
 
     from app import models  # noqa: F401  (every model, for migrations and the audit registry)
     from app.core import db as _db_events  # noqa: F401  (SQLite pragmas, BEGIN IMMEDIATE)
+    from app.core.cookies import CookieSessionInterface
+    from app.core.db import ping_after_idle
+    from app.core.i18n import install_template_gettext
 
     db.init_app(app)
+    app.session_interface = CookieSessionInterface()
+    if app.config.get("POOL_PING_AFTER_IDLE_SECONDS"):
+        with app.app_context():
+            ping_after_idle(db.engine, app.config["POOL_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 

@@ -56,7 +56,9 @@ def build_database(url: str, voters: int):
         from app.accounts.models import User, UserSession
         from app.compounds.models import Building, Holding, Residency, Unit
         from app.core.time import utcnow
+        from app.meetings.demo import hold_deliberation
         from app.proposals import services
+        from app.proposals.demo import COUNCIL_OPINION, walk_to_deliberation
         from app.proposals.models import ElectorateMember, ElectorateUnit
         from app.proposals.periods import earliest_voting_start
         from tests.factories import grant, make_compound, make_staff, make_user
@@ -90,13 +92,18 @@ def build_database(url: str, voters: int):
              "relation": "owner", "verified_at": utcnow()} for m in mobiles])
         db.session.commit()
         now = utcnow()
-        p = services.create(party, compound, title="基准表决", body="", kind="owners", matter=4)
-        for name in ("open_consultation", "submit_review", "approve_review"):
-            services.transition(party, p, name)
+        # The whole procedure, dated in the past as the demo does it: consultation, review,
+        # the council's deliberation (a meeting with minutes), the voting notice.
+        for person in (party, committee, make_user(name="议事")):
+            grant(person, compound, "council")
+        p = services.create(committee, compound, title="基准表决", body="", kind="owners",
+                            matter=4)
         noticed = now - timedelta(days=30)
-        opens = earliest_voting_start(noticed, 15)
-        services.publish_notice(committee, p, opens_at=opens, closes_at=now + timedelta(days=2),
-                                now=noticed)
+        walk_to_deliberation(p, committee, party, noticed)
+        hold_deliberation(compound, p, party, noticed, recorder=committee)
+        opens = earliest_voting_start(noticed, services.notice_days(p, compound))
+        services.publish_notice(committee, p, opens_at=opens, opinion=COUNCIL_OPINION,
+                                closes_at=now + timedelta(days=2), now=noticed)
         services.open_voting(p, now=opens)
         db.session.commit()
         member_of = dict(db.session.execute(
@@ -273,12 +280,20 @@ def main():
               f"max {latencies[-1] * 1000:.0f}  mean {statistics.mean(latencies) * 1000:.0f}")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
     with app.app_context():
-        from app.audit.services import verify
+        from app.audit.verification import verify
         from app.proposals.models import Ballot
         stored = db.session.scalar(select(func.count()).select_from(Ballot))
         result = verify()
-        print(f"stored ballots: {stored}; audit chain intact: {result.ok} ({result.count} entries)")
-        if stored != ok or not result.ok:
+        # The voters' accounts, homes and units are bulk-inserted above, outside the audit
+        # chain: only those rows may lack an entry.
+        bulk = ("users ", "holdings ", "units ", "residencies ")
+        problems = [p for p in result.problems
+                    if not (p.startswith(bulk) and p.endswith("no audit entry covers this row"))]
+        print(f"stored ballots: {stored}; audit chain intact: {not problems} "
+              f"({result.count} entries)")
+        for problem in problems[:5]:
+            print(f"  {problem}")
+        if stored != ok or problems:
             raise SystemExit("MISMATCH")
 
 

@@ -3,13 +3,14 @@ database holds its hash, so logging out or changing a password really ends a ses
 import hashlib
 import secrets
 
-from flask import Flask, session
+from flask import Flask, request, session
 from sqlalchemy import bindparam, select
 
 from app.accounts.models import User, UserSession
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
 from app.extensions import db, login_manager
+from app.notifications.services import remember_unread_counts, unread_count_columns
 
 SESSION_KEY = "sid"
 
@@ -65,10 +66,12 @@ def revoke_other_sessions(user: User, keep: UserSession | None) -> int:
     return count
 
 
-# Built once: it runs on every signed-in request.
+# Built once: it runs on every signed-in request. A page (GET) also shows the person's unread
+# notifications in its header: their counts come in the same statement.
 _LIVE_SESSION_USER = (select(User).join(UserSession, UserSession.user_id == User.id)
                       .where(UserSession.token_hash == bindparam("token_hash"),
                              UserSession.revoked_at.is_(None)))
+_LIVE_SESSION_USER_AND_NEWS = _LIVE_SESSION_USER.add_columns(*unread_count_columns(User.id))
 
 
 def init_login(app: Flask) -> None:
@@ -83,7 +86,14 @@ def init_login(app: Flask) -> None:
         if not token:
             return None
         # The live session and its person in one query.
-        user = db.session.scalar(_LIVE_SESSION_USER, {"token_hash": _hash(token)})
+        params = {"token_hash": _hash(token)}
+        if request.method not in ("GET", "HEAD"):
+            user = db.session.scalar(_LIVE_SESSION_USER, params)
+        else:
+            row = db.session.execute(_LIVE_SESSION_USER_AND_NEWS, params).first()
+            user = row[0] if row is not None else None
+            if user is not None:
+                remember_unread_counts(user.id, row[1], row[2])
         if user is None or str(user.id) != user_id:
             return None
         return user if user.is_active else None

@@ -5,6 +5,8 @@ they can be read aloud and typed by elderly residents. The database keeps one ac
 unit (a partial unique index) and every code unique. Services flush and never commit."""
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -78,6 +80,7 @@ def issue_codes(actor, compound: Compound, building: Building, *,
             code.revoked_at = now
             retired.append(code)
         needing.append(unit)
+    forget_qr(c.code for c in retired)
     db.session.flush()  # free each unit's active slot before the new codes take it
     issued = _insert_codes(actor, needing)
     if not retired and not issued:
@@ -118,6 +121,35 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_data_uri(scale=4, border=2)
 
 
+# Drawing a QR code takes several milliseconds, and a building's letters hold 50 of them: the
+# drawings are kept by code, with the address they encode (a different address draws again).
+# Only the picture is kept: which codes a page shows is always read from the database. Codes
+# retired by issue_codes() are dropped at once; the size bound drops the least recently shown.
+_QR_CACHE: OrderedDict[str, tuple[str, str]] = OrderedDict()
+_QR_CACHE_SIZE = 2000
+_QR_LOCK = threading.Lock()
+
+
+def cached_qr(code: str, url: str) -> str:
+    with _QR_LOCK:
+        hit = _QR_CACHE.get(code)
+        if hit is not None and hit[0] == url:
+            _QR_CACHE.move_to_end(code)
+            return hit[1]
+    drawn = qr_data_uri(url)
+    with _QR_LOCK:
+        _QR_CACHE[code] = (url, drawn)
+        while len(_QR_CACHE) > _QR_CACHE_SIZE:
+            _QR_CACHE.popitem(last=False)
+    return drawn
+
+
+def forget_qr(codes) -> None:
+    with _QR_LOCK:
+        for code in codes:
+            _QR_CACHE.pop(code, None)
+
+
 def letters_for(compound: Compound, building: Building,
                 claim_url: Callable[[str], str]) -> list[Letter]:
     """One letter per unit of the building, in unit order; `claim_url(code)` gives the
@@ -131,7 +163,7 @@ def letters_for(compound: Compound, building: Building,
             letters.append(Letter(unit, None, None, None))
             continue
         url = claim_url(code.code)
-        letters.append(Letter(unit, code.code, url, qr_data_uri(url)))
+        letters.append(Letter(unit, code.code, url, cached_qr(code.code, url)))
     return letters
 
 

@@ -1,9 +1,11 @@
 """Database plumbing shared by every domain: SQLite pragmas and transaction mode."""
+import time
 from contextlib import contextmanager
 
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import bindparam, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import joinedload
 
 from app.core.errors import NotFound
@@ -133,3 +135,30 @@ def with_loaded(row, *relationships):
         return row
     return db.session.get(type(row), inspect(row).identity, populate_existing=True,
                           options=[joinedload(r) for r in relationships])
+
+
+def ping_after_idle(engine, idle_seconds: float) -> None:
+    """Check a pooled connection before use only when it has sat idle `idle_seconds` or more
+    (the database may have restarted or dropped it meanwhile). `pool_pre_ping` pings on every
+    checkout: a round trip per request on a busy pool whose connections were in use a moment
+    ago. A dead connection found here is replaced, as pre_ping does."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _mark_idle(dbapi_connection, connection_record):
+        connection_record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, connection_record, connection_proxy):
+        since = connection_record.info.get("idle_since")
+        if since is not None and time.monotonic() - since < idle_seconds:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError() from exc
+            raise
+        if not alive:
+            raise DisconnectionError()

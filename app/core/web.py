@@ -1,11 +1,9 @@
 """Request-wide behaviour: security headers, error pages, template helpers."""
 from flask import Flask, render_template, request, session
-from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.core.errors import ServiceError
-from app.core.i18n import form_translations
 from app.core.i18n import lazy_gettext as _l
 from app.core.input_rules import request_breaks_input_rules
 from app.core.paper_links import short_digest
@@ -46,11 +44,6 @@ def init_web(app: Flask) -> None:
         if request_breaks_input_rules():
             return render_error(400)
         return None
-
-    @app.before_request
-    def shared_form_translations():
-        if request.endpoint != "static":
-            request.wtforms_translations = form_translations(str(get_locale()))
 
     @app.after_request
     def security_headers(response):

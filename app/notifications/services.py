@@ -5,6 +5,7 @@ import logging
 from collections.abc import Iterable
 from functools import partial
 
+from flask import g, has_app_context
 from sqlalchemy import and_, case, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -78,6 +79,7 @@ def notify(user_ids: Iterable[int], compound_id: int | None, kind: str, message:
     ids = sorted({uid for uid in user_ids if uid != skip})
     if not ids:
         return 0
+    _forget_unread_counts()
     now = utcnow()
     folds = bool(link) and not important and once_key is None
     rows = [{"user_id": uid, "compound_id": compound_id, "kind": kind, "message": str(message),
@@ -122,8 +124,32 @@ def notify_followers(object_type: str, object_id: int, compound_id: int, kind: s
                   compound_id, kind, message, link, skip=getattr(actor, "id", None))
 
 
+def unread_count_columns(user_id_column) -> tuple:
+    """unread_counts() as two columns of another statement that has the person's id (the
+    signed-in person's lookup, app.accounts.session), saving a round trip per page."""
+    unread = and_(Notification.user_id == user_id_column, Notification.read_at.is_(None))
+    return (
+        select(func.count(Notification.id)).where(unread).scalar_subquery(),
+        select(func.count(Notification.id)).where(
+            unread, Notification.is_important.is_(True)).scalar_subquery())
+
+
+def remember_unread_counts(user_id: int, unread: int, important: int) -> None:
+    """Counts read with the person at the start of the request, for unread_counts(); any
+    notification written or read later in the request forgets them."""
+    g.unread_counts = (user_id, int(unread or 0), int(important or 0))
+
+
+def _forget_unread_counts() -> None:
+    if has_app_context():
+        g.pop("unread_counts", None)
+
+
 def unread_counts(user) -> tuple[int, int]:
     """(unread, of which important), in one statement: the header shows both."""
+    known = g.get("unread_counts") if has_app_context() else None
+    if known is not None and known[0] == user.id:
+        return known[1], known[2]
     row = db.session.execute(select(
         func.count(Notification.id),
         func.count(Notification.id).filter(Notification.is_important.is_(True)))
@@ -142,6 +168,7 @@ def recent(user, limit: int = 50) -> list[Notification]:
 
 
 def mark_all_read(user) -> int:
+    _forget_unread_counts()
     result = db.session.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(
         read_at=utcnow()))
