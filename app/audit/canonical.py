@@ -30,11 +30,19 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def stored_attrs(mapper) -> list:
+    """The mapper's attributes that are columns of its table: not query expressions
+    (UnitClaim.on_roster), which a query may fill and which the row does not store."""
+    table = mapper.persist_selectable
+    return [attr for attr in mapper.column_attrs
+            if all(getattr(col, "table", None) is table for col in attr.columns)]
+
+
 def row_content(instance) -> dict:
-    """Every mapped column of a row, by column name."""
+    """Every stored column of a row, by column name."""
     mapper = inspect(instance).mapper
     return {col.key: getattr(instance, attr.key)
-            for attr in mapper.column_attrs for col in attr.columns}
+            for attr in stored_attrs(mapper) for col in attr.columns}
 
 
 def row_digest(instance) -> str:

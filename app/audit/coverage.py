@@ -18,7 +18,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
-from app.audit.canonical import canonical_json, sha256_hex
+from app.audit.canonical import canonical_json, sha256_hex, stored_attrs
 
 # table name → the column by which set covers scope its rows (None: row covers only).
 REQUIRED: dict[str, str | None] = {}
@@ -43,7 +43,7 @@ def _column_values(state, old: dict) -> dict | None:
     """The row's column values with `old` (attribute key → value) laid over the current ones;
     None if any value is unknown (never loaded or expired)."""
     content = {}
-    for attr in state.mapper.column_attrs:
+    for attr in stored_attrs(state.mapper):
         value = old.get(attr.key, state.dict.get(attr.key, _UNKNOWN))
         if value is _UNKNOWN or value is NO_VALUE:
             return None

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import and_, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.accounts.models import User
 from app.accounts.recovery import is_proven
@@ -68,6 +68,18 @@ def claim_on_roster(user: User | None, claim: UnitClaim) -> bool:
     return db.session.scalar(select(HoldingOwner.id).where(
         HoldingOwner.holding_id == holding,
         HoldingOwner.mobile == mobile).limit(1)) is not None
+
+
+def with_roster_match():
+    """Loader option filling UnitClaim.on_roster: claim_on_roster() for each claim of a list,
+    inside the list's own statement. The list's query also needs populate_existing: a claim
+    already in the session would otherwise keep on_roster unset."""
+    matched = (select(HoldingOwner.id)
+               .join(Unit, Unit.holding_id == HoldingOwner.holding_id)
+               .join(User, User.mobile == HoldingOwner.mobile)
+               .where(Unit.id == UnitClaim.unit_id, User.id == UnitClaim.user_id)
+               .correlate(UnitClaim).exists())
+    return with_expression(UnitClaim.on_roster, matched)
 
 
 def number_of(unit: Unit) -> str:
@@ -290,8 +302,9 @@ def claims_of(user: User) -> list[UnitClaim]:
     """The person's own claims, newest first (their 'my claims' page)."""
     return list(db.session.scalars(
         select(UnitClaim).where(UnitClaim.user_id == user.id)
-        .options(selectinload(UnitClaim.unit).selectinload(Unit.building))
-        .order_by(UnitClaim.created_at.desc(), UnitClaim.id.desc())))
+        .options(selectinload(UnitClaim.unit).selectinload(Unit.building), with_roster_match())
+        .order_by(UnitClaim.created_at.desc(), UnitClaim.id.desc())
+        .execution_options(populate_existing=True)))
 
 
 def open_claims_of(user: User, days: int = 30) -> list[UnitClaim]:
@@ -305,5 +318,6 @@ def open_claims_of(user: User, days: int = 30) -> list[UnitClaim]:
             UnitClaim.user_id == user.id,
             or_(UnitClaim.status == "pending",
                 and_(UnitClaim.status == "rejected", UnitClaim.decided_at >= since)))
-        .options(selectinload(UnitClaim.unit).selectinload(Unit.building))
-        .order_by(UnitClaim.created_at.desc(), UnitClaim.id.desc())))
+        .options(selectinload(UnitClaim.unit).selectinload(Unit.building), with_roster_match())
+        .order_by(UnitClaim.created_at.desc(), UnitClaim.id.desc())
+        .execution_options(populate_existing=True)))

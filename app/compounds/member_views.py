@@ -41,7 +41,6 @@ TEMPLATE_GLOBALS = {
     "relation_labels": dict(RELATION_CHOICES),
     "claim_status_labels": CLAIM_STATUS_LABELS,
     "claim_method_labels": CLAIM_METHOD_LABELS,
-    "claim_on_roster": lambda claim: claim_services.claim_on_roster(None, claim),
 }
 
 @routes.route("/<int:compound_id>/members", methods=["GET"])

@@ -10,7 +10,7 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.audit.coverage import require_coverage
 from app.core.schema import partial_unique, sql_in
@@ -172,6 +172,9 @@ class UnitClaim(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     unit: Mapped[Unit] = relationship(lazy="raise")
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
+    # Whether the claimant's mobile is on the unit's roster, when the query asked for it
+    # (app.compounds.claims.with_roster_match): lists show it without a query per claim.
+    on_roster: Mapped[bool | None] = query_expression()
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),
         CheckConstraint(f"relation IN {sql_in(RELATIONS)}", name="relation_known"),
