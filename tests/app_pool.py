@@ -8,6 +8,7 @@ taken when the app was built, then a new UPLOAD_DIR and SECRET_KEY for the test)
 limiter's state and its in-memory counters. A test that changes the app itself (adds a route,
 a request hook, an error handler, a blueprint, a Jinja global) may do so: the app is thrown
 away after that test and the next one gets a new app."""
+import atexit
 import os
 import secrets
 import shutil
@@ -20,6 +21,11 @@ from sqlalchemy import text
 from app import create_app
 from app.audit.models import GENESIS_HASH
 from app.extensions import db, limiter
+
+# Every file this test process makes outside tmp_path (schema, pooled apps' databases, seeded
+# copies) lives here and goes when the process ends.
+WORK_DIR = Path(tempfile.mkdtemp(prefix="yishi-tests-"))
+atexit.register(shutil.rmtree, WORK_DIR, ignore_errors=True)
 
 
 class Postgres:
@@ -59,7 +65,7 @@ class SqliteSchema:
     @classmethod
     def template(cls) -> str:
         if cls._template is None:
-            folder = tempfile.mkdtemp(prefix="yishi-schema-")
+            folder = tempfile.mkdtemp(prefix="schema-", dir=WORK_DIR)
             template = os.path.join(folder, "schema.db")
             builder = create_app({"TESTING": True,
                                   "SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}"})
@@ -136,7 +142,7 @@ def _setup_state(app: Flask) -> tuple:
 class PooledApp:
     def __init__(self, backend: str, overrides: dict):
         self.backend = backend
-        self.folder = Path(tempfile.mkdtemp(prefix="yishi-app-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="app-", dir=WORK_DIR))
         self.app = build_app(backend, self.folder, overrides)
         self.config = dict(self.app.config)
         self.limiter_state = dict(limiter.__dict__)

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import current_app
 
 from app.extensions import db
-from tests.app_pool import replace_file
+from tests.app_pool import WORK_DIR, replace_file
 
 
 @dataclass
@@ -36,7 +36,7 @@ def seeded(name: str, seed: Callable[[], None]) -> None:
         seed()
         db.session.remove()
         db.engine.dispose()  # the last connection checkpoints the WAL into the file
-        folder = Path(tempfile.mkdtemp(prefix=f"yishi-{name}-"))
+        folder = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=WORK_DIR))
         shutil.copyfile(database, folder / "database")
         if uploads.exists():
             shutil.copytree(uploads, folder / "uploads")
