@@ -9,6 +9,7 @@ limiter's state and its in-memory counters. A test that changes the app itself (
 a request hook, an error handler, a blueprint, a Jinja global) may do so: the app is thrown
 away after that test and the next one gets a new app."""
 import atexit
+import copy
 import os
 import secrets
 import shutil
@@ -99,7 +100,7 @@ def _fresh_g():
     g.__dict__.clear()
 
 
-def test_config(backend: str, folder: Path, overrides: dict) -> dict:
+def testing_config(backend: str, folder: Path, overrides: dict) -> dict:
     url = Postgres.url if backend == "postgresql" else f"sqlite:///{folder / 'test.db'}"
     config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
               "RATELIMIT_ENABLED": False, "UPLOAD_DIR": str(folder / "uploads"),
@@ -112,7 +113,7 @@ def build_app(backend: str, folder: Path, overrides: dict) -> Flask:
     """A new app on a fresh database in `folder` (SQLite) or the emptied PostgreSQL one."""
     if backend == "sqlite":
         SqliteSchema.copy_to(folder / "test.db")
-    application = create_app(test_config(backend, folder, overrides))
+    application = create_app(testing_config(backend, folder, overrides))
     application.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     if backend == "postgresql":
         with application.app_context():
@@ -153,7 +154,7 @@ class PooledApp:
         """Make the app as it was built, with an empty database, for the next test."""
         app = self.app
         app.config.clear()
-        app.config.update(self.config)
+        app.config.update(copy.deepcopy(self.config))  # nested values too (engine options)
         app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
         app.config["SECRET_KEY"] = "test-" + secrets.token_hex(8)
         # Flask refuses new routes and hooks once an app has served a request; each test may
