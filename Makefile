@@ -14,11 +14,12 @@ PYTEST_ARGS ?=
 # Test processes: one per core (pytest-xdist); each gets its own PostgreSQL database.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help run test lint translations compile-translations chromium clean
+.PHONY: help run test test-all lint translations compile-translations chromium clean
 
 help:
 	@echo "make run           create .venv, install, migrate, seed the demo, serve on http://$(HOST):$(PORT)"
 	@echo "make test          install dev requirements, compile translations, ruff, the whole pytest suite"
+	@echo "make test-all      the same, with every database test on PostgreSQL too (TEST_DATABASE_URL)"
 	@echo "make translations  extract messages and update the catalogues in $(TRANSLATIONS)"
 
 $(BIN)/python:
@@ -74,6 +75,11 @@ test: $(VENV)/.requirements-dev.stamp chromium
 	@$(MAKE) --no-print-directory compile-translations
 	$(BIN)/ruff check app tests config.py wsgi.py $(wildcard bench)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# With TEST_DATABASE_URL set, `make test` runs on PostgreSQL only the tests marked
+# `both_databases`; this runs every database test there too.
+test-all:
+	TEST_ALL_DATABASES=1 $(MAKE) --no-print-directory test
 
 # For developers: after adding or changing UI strings, refresh the catalogues, then fill in
 # the English translations in $(TRANSLATIONS)/en/LC_MESSAGES/messages.po.

@@ -1,19 +1,15 @@
 """Fixtures: every test gets a clean database on SQLite, and on PostgreSQL too when
-TEST_DATABASE_URL is set (the `app` fixture is parametrised over both)."""
+TEST_DATABASE_URL is set and the test is marked `both_databases` (see pytest_generate_tests)."""
 import os
 import secrets
-import shutil
-import tempfile
 from contextlib import contextmanager
 
 import pytest
-from flask import g
-from sqlalchemy import event, text
+from sqlalchemy import event
 
-from app import create_app
 from app.accounts.session import SESSION_KEY, _hash
-from app.audit.models import GENESIS_HASH
 from app.extensions import db
+from tests.app_pool import Postgres, build_app, pool
 from tests.lazy_loads import let_tests_load_lazily
 
 # Browser fixtures (live_server, page, nojs_page, ...) for any test that asks for them.
@@ -44,75 +40,47 @@ def _worker_database(url: str | None) -> str | None:
 
 
 PG_URL = _worker_database(PG_URL)
+Postgres.url = PG_URL
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-_pg_schema_ready = False
+# `make test-all` (TEST_ALL_DATABASES=1) runs every database test on PostgreSQL too.
+ALL_DATABASES = os.environ.get("TEST_ALL_DATABASES", "") not in ("", "0")
 
 
-def _reset_postgres() -> None:
-    global _pg_schema_ready
-    if not _pg_schema_ready:
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        db.create_all()
-        _pg_schema_ready = True
+def pytest_generate_tests(metafunc):
+    """A test that uses the database runs on SQLite; on PostgreSQL too (when
+    TEST_DATABASE_URL is set) if it is marked `both_databases`, or under `make test-all`."""
+    if "backend" not in metafunc.fixturenames:
         return
-    with db.engine.begin() as conn:
-        # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE gives every table new
-        # files (about 0.3 s per test for ~60 tables). Replica mode skips the foreign-key and
-        # append-only triggers for the reset only; sequences start again at 1.
-        conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.exec_driver_sql("; ".join(f'DELETE FROM "{name}"' for name in db.metadata.tables))
-        conn.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c "
-                          "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                          "WHERE c.relkind = 'S' AND n.nspname = 'public'"))
-        conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"),
-                     {"h": GENESIS_HASH})
+    both = ALL_DATABASES or metafunc.definition.get_closest_marker("both_databases")
+    metafunc.parametrize("backend", BACKENDS if both else ["sqlite"], indirect=True)
 
 
-_sqlite_template: list = []
+# Long tests first: both xdist workers share them from the start and then end together on
+# short tests, instead of one finishing a long test alone. The crawl of every route takes the
+# longest; then browser tests, and the modules that seed the whole demo or race threads.
+BROWSER_FIXTURES = {"live_server", "browser", "context", "page", "nojs_page"}
+SLOW_MODULES = {"test_demo.py", "test_concurrency.py", "test_plain_words.py", "test_labels.py",
+                "test_tally.py", "test_todo.py", "test_migrations.py"}
 
 
-def _fresh_sqlite_file(path) -> None:
-    """Copy of an empty schema that create_all() built once in this process: the same tables,
-    triggers and search tables, without building them again for every test."""
-    if not _sqlite_template:
-        folder = tempfile.mkdtemp(prefix="yishi-schema-")
-        template = os.path.join(folder, "schema.db")
-        builder = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}"})
-        with builder.app_context():
-            db.create_all()
-            db.session.remove()
-            db.engine.dispose()  # the last connection checkpoints the WAL into the file
-        _sqlite_template.append(template)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_sqlite_template[0], path)
+def _rank(item) -> int:
+    if item.path.name == "test_crawl.py":
+        return 0
+    if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return 1
+    return 2 if item.path.name in SLOW_MODULES else 3
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=_rank)
 
 
 def make_app(backend: str, tmp_path, **overrides):
-    url = PG_URL if backend == "postgresql" else f"sqlite:///{tmp_path / 'test.db'}"
-    if backend == "sqlite":
-        _fresh_sqlite_file(tmp_path / "test.db")
-    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-              "RATELIMIT_ENABLED": False, "UPLOAD_DIR": str(tmp_path / "uploads"),
-              "SECRET_KEY": "test-" + secrets.token_hex(8)}
-    config.update(overrides)
-    application = create_app(config)
-
-    def _fresh_g():
-        # Test-client requests reuse the test's app context, so `g` (the logged-in user, the
-        # role cache, the locale) would leak from one request to the next; a real request
-        # always starts with a new one.
-        g.__dict__.clear()
-
-    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
-    if backend == "postgresql":
-        with application.app_context():
-            _reset_postgres()
-    return application
+    """A new app of its own (most tests share one through the `app` fixture)."""
+    return build_app(backend, tmp_path, overrides)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def backend(request) -> str:
     return request.param
 
@@ -125,14 +93,14 @@ def app_overrides() -> dict:
 
 @pytest.fixture
 def app(backend, tmp_path, app_overrides):
-    application = make_app(backend, tmp_path, **app_overrides)
+    """This process's app for the database and overrides, reset for the test (tests/app_pool)."""
+    application = pool.check_out(backend, app_overrides, tmp_path)
     ctx = application.app_context()
     ctx.push()
     yield application
     db.session.remove()
     ctx.pop()
-    with application.app_context():
-        db.engine.dispose()
+    pool.check_in(backend, app_overrides)
 
 
 @pytest.fixture

@@ -123,6 +123,7 @@ def test_a_second_code_within_a_minute_is_refused_and_the_first_still_works(
     assert _verify(client, second).status_code == 302
 
 
+@pytest.mark.both_databases
 def test_one_live_code_per_number_and_purpose_is_enforced_by_the_database(app):
     user = make_user(mobile="13700000007")
     now = utcnow()
@@ -147,6 +148,7 @@ def test_a_proof_counts_for_the_number_it_was_made_for_only(app):
     assert recovery.proven_ids([user]) == set()
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("app_overrides", [pool_for_threads(12)])
 def test_racing_tries_are_capped_at_five(app):
     """Twelve wrong guesses at once on twelve connections: exactly five are judged."""
@@ -177,6 +179,7 @@ def test_racing_tries_are_capped_at_five(app):
     assert verify().ok
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("app_overrides", [pool_for_threads(6)])
 def test_the_right_code_typed_twice_at_once_is_used_once(app):
     user = make_user(mobile="13700000011")

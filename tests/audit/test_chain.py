@@ -13,6 +13,8 @@ from app.audit.verification import verify
 from app.extensions import db
 from tests.factories import make_building, make_compound, make_user
 
+pytestmark = pytest.mark.both_databases
+
 
 def _chain(n: int = 5) -> list[User]:
     """n entries, entry i (seq i) covering user i."""

@@ -11,6 +11,8 @@ from app.core.time import utcnow
 from app.extensions import db
 from tests.factories import pool_for_threads, run_together
 
+pytestmark = pytest.mark.both_databases
+
 WRITERS = 50
 
 

@@ -1,7 +1,11 @@
+import pytest
+
 from app.audit.services import record
 from app.audit.verification import verify
 from app.extensions import db
 from tests.factories import make_compound, make_user
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_record_and_verify(app):

@@ -218,6 +218,7 @@ def _redeem_concurrently(app, code, user_ids):
     return run_together([lambda uid=uid: redeem(uid) for uid in user_ids])
 
 
+@pytest.mark.both_databases
 def test_concurrent_redemptions_succeed_once(app):
     """20 people on 20 connections race for one code (SQLite file and PostgreSQL)."""
     compound = make_compound()

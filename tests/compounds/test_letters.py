@@ -95,6 +95,7 @@ def test_find_active_code_is_forgiving_about_typing(building):
     assert letters.find_active_code(code.code) is None
 
 
+@pytest.mark.both_databases
 def test_database_refuses_two_active_codes_for_a_unit(building):
     compound, staff, b5 = building
     code = letters.issue_codes(staff, compound, b5)[0]

@@ -29,6 +29,7 @@ def _actions() -> list[str]:
         AuditEntry.action.like("covenant.%")).order_by(AuditEntry.seq)))
 
 
+@pytest.mark.both_databases
 def test_every_step_of_a_covenant_is_in_the_audit_chain(w):
     version = w.draft()
     services.comment(w.owners[2], version, 2, "建议写明**具体时间**。")
@@ -148,6 +149,7 @@ def test_residents_covenant_refuses_a_council_resolution(w):
         adoption.link_proposal(w.party, version, p)
 
 
+@pytest.mark.both_databases
 def test_adopted_articles_cannot_be_changed_in_place(w):
     version = w.in_force()
     article_id = version.articles[0].id
@@ -171,6 +173,7 @@ def test_adopted_articles_cannot_be_changed_in_place(w):
         services.save_articles(w.party, version, "改掉")
 
 
+@pytest.mark.both_databases
 def test_draft_articles_can_still_be_edited(w):
     version = w.draft()
     db.session.execute(text("UPDATE covenant_articles SET body = 'y' WHERE version_id = :v"),
@@ -179,6 +182,7 @@ def test_draft_articles_can_still_be_edited(w):
     assert {a.body for a in db.session.scalars(select(CovenantArticle))} == {"y"}
 
 
+@pytest.mark.both_databases
 def test_signatures_count_households_not_people(w):
     version = w.in_force()
     covenant = version_covenant(version)
@@ -274,6 +278,7 @@ def test_review_is_for_staff_and_returning_needs_a_reason(w):
     assert version.state == "drafting"
 
 
+@pytest.mark.both_databases
 def test_one_covenant_of_each_kind_per_compound(w):
     w.draft()
     with pytest.raises(Conflict):

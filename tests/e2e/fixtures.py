@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from app.extensions import db
-from tests.conftest import make_app
+from tests.app_pool import pool
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -33,22 +33,40 @@ class LiveServer:
     url: str
 
 
+LIVE_OVERRIDES = {"WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False}
+_servers: dict[int, tuple] = {}  # id(app) -> (server, thread), one per pooled app
+
+
+def _serve(app: Flask):
+    if id(app) not in _servers:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        _servers[id(app)] = (server, thread)
+    return _servers[id(app)][0]
+
+
+def _stop(app: Flask) -> None:
+    server, thread = _servers.pop(id(app))
+    server.shutdown()
+    thread.join(timeout=10)
+
+
 @pytest.fixture
 def live_server(tmp_path):
     """The app on a SQLite file, served on a free port in a thread; CSRF on (as in real use),
-    rate limits off. Seed data with `with live_server.app.app_context(): ...; commit()`."""
-    app = make_app("sqlite", tmp_path, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    rate limits off. Seed data with `with live_server.app.app_context(): ...; commit()`.
+    The server and its app stay up for the next test, which gets an empty database."""
+    app = pool.check_out("sqlite", LIVE_OVERRIDES, tmp_path)
+    server = _serve(app)
     try:
         yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
         with app.app_context():
             db.session.remove()
-            db.engine.dispose()
+        pool.check_in("sqlite", LIVE_OVERRIDES)
+        if not pool.holds(app):
+            _stop(app)
 
 
 class _Shared:

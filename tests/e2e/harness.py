@@ -1,5 +1,6 @@
 """Helpers for browser tests: accessibility checks, screenshots, logging a browser in."""
 import json
+import os
 import re
 import secrets
 from pathlib import Path
@@ -14,14 +15,18 @@ from app.extensions import db
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# Full-page PNGs cost a second or more each; take them only when asked (SCREENSHOTS=1).
+TAKE_SCREENSHOTS = os.environ.get("SCREENSHOTS", "") not in ("", "0")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE_WIDTH = 360
 
 
 def assert_axe_clean(page) -> None:
     """Run axe-core on the page as it is now; fail listing every WCAG 2.1 A/AA violation.
-    The browser context bypasses our CSP so that the vendored script can be injected."""
-    page.add_script_tag(path=str(AXE_JS))
+    The browser context bypasses our CSP so that the vendored script can be injected, once
+    per page load (it is 654 KB): a page checked again after a change reuses it."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
         " resultTypes: ['violations']})", WCAG_TAGS)
@@ -40,10 +45,12 @@ def assert_no_horizontal_scroll(page, width: int = PHONE_WIDTH) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page PNG under test-artifacts/screenshots/ to look at after the run."""
+    """With SCREENSHOTS=1, save a full-page PNG under test-artifacts/screenshots/ to look at
+    after the run. Returns the path either way (other artefacts of the page go beside it)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if TAKE_SCREENSHOTS:
+        page.screenshot(path=str(path), full_page=True)
     return path
 
 

@@ -17,17 +17,22 @@ from tests.e2e.harness import (
     open_header_menu,
     screenshot,
 )
+from tests.seeded import seeded
 
 pytestmark = pytest.mark.e2e
 
 STAFF, OWNER, TENANT = "19900000002", "19900010001", "19900000006"
 
 
+def _seed():
+    seed_demo()
+    db.session.commit()
+
+
 @pytest.fixture
 def demo(live_server):
     with live_server.app.test_request_context():
-        seed_demo()
-        db.session.commit()
+        seeded("demo", _seed)
         compound = demo_compound()
         users = {m: db.session.scalar(select(User.id).where(User.mobile == m))
                  for m in (STAFF, OWNER, TENANT)}

@@ -17,6 +17,7 @@ from tests.e2e.harness import (
     screenshot,
 )
 from tests.factories import last_code
+from tests.seeded import seeded
 
 pytestmark = pytest.mark.e2e
 
@@ -58,11 +59,15 @@ def _logout(page):
     click_and_wait(page, page.get_by_role("button", name="退出"))
 
 
+def _seed():
+    seed_demo()
+    db.session.commit()
+
+
 @pytest.fixture
 def demo(live_server):
     with live_server.app.test_request_context():
-        seed_demo()
-        db.session.commit()
+        seeded("demo", _seed)
         compound = demo_compound()
         claimed = select(Residency.unit_id)
         free = db.session.scalars(select(Unit).where(

@@ -27,6 +27,7 @@ from tests.e2e.harness import (
 )
 from tests.proposals.helpers import hold_deciding_meeting, to_deliberation
 from tests.proposals.web import open_now
+from tests.seeded import seeded
 
 pytestmark = pytest.mark.e2e
 
@@ -68,11 +69,16 @@ MEASURE = r"""min => {
 }"""
 
 
+def _seed():
+    seed_demo()
+    db.session.commit()
+
+
 @pytest.fixture
 def demo_world(live_server):
     """The demo compound with one proposal open for voting and one issue."""
     with live_server.app.test_request_context():
-        seed_demo()
+        seeded("demo", _seed)
         compound = demo_compound()
         people = {m: db.session.scalar(select(User).where(User.mobile == m))
                   for m in (OWNER, TENANT, STAFF, PARTY_CELL, COMMITTEE)}

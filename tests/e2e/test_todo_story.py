@@ -17,6 +17,7 @@ from tests.e2e.harness import (
     login_browser,
     screenshot,
 )
+from tests.seeded import seeded
 
 pytestmark = pytest.mark.e2e
 
@@ -24,11 +25,15 @@ OWNER, TENANT = "19900010001", "19900000006"
 HEIGHT = 740
 
 
+def _seed():
+    seed_everything()
+    db.session.commit()
+
+
 @pytest.fixture
 def demo(live_server):
     with live_server.app.test_request_context():
-        seed_everything()
-        db.session.commit()
+        seeded("everything", _seed)
         compound = demo_compound()
         owners_vote = db.session.scalar(select(Proposal).where(
             Proposal.compound_id == compound.id, Proposal.state == "voting",

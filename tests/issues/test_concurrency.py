@@ -11,6 +11,8 @@ from app.issues.models import Issue, IssueSecond
 from tests.factories import make_resident, make_user, own_client, pool_for_threads, run_together
 from tests.issues.helpers import IssueWorld
 
+pytestmark = pytest.mark.both_databases
+
 N = 50
 
 

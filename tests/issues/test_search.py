@@ -15,6 +15,8 @@ from tests.conftest import count_queries
 from tests.issues.helpers import IssueWorld
 from tests.issues.test_security import XSS, assert_inert
 
+pytestmark = pytest.mark.both_databases
+
 SEARCH_BUDGET = 10
 HIT = re.compile(r'href="/c/\d+/issues/(\d+)(#c\d+)?"')
 

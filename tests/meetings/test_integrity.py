@@ -11,6 +11,8 @@ from app.meetings import minutes
 from app.meetings.models import RevisionImmutable
 from tests.meetings.helpers import MeetingWorld
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def w(app):

@@ -16,6 +16,8 @@ from app.meetings.models import AgendaDecision, Attendance, MeetingChange, Minut
 from app.notifications.models import Notification
 from tests.meetings.helpers import MeetingWorld
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def w(app):

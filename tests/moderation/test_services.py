@@ -61,6 +61,7 @@ def test_report_refusals_change_nothing(w, case):
     assert snapshot() == before
 
 
+@pytest.mark.both_databases
 def test_one_open_report_per_reporter_and_target_is_enforced_by_the_database(w):
     services.report(w.owners[2], w.compound, target(w), "骂人")
     db.session.commit()

@@ -11,6 +11,8 @@ from app.notices.models import NoticeRead
 from tests.factories import make_resident, make_user, own_client, pool_for_threads, run_together
 from tests.notices.helpers import NoticeWorld
 
+pytestmark = pytest.mark.both_databases
+
 N = 30
 
 

@@ -160,6 +160,7 @@ def test_published_text_changes_only_by_correction_with_reason(w):
     assert notice.title == "停水通知（更正）" and notice.revision_count == 2
 
 
+@pytest.mark.both_databases
 def test_revision_numbers_are_unique_in_the_database(w):
     notice = w.published()
     db.session.add(NoticeRevision(notice_id=notice.id, number=1, title="x", body_source="x",
@@ -213,6 +214,7 @@ def test_notices_and_the_covenant_count_the_same_households(w):
     assert reach.households == total_households(w.compound) == 6
 
 
+@pytest.mark.both_databases
 def test_one_read_per_household_is_a_database_constraint(w):
     notice = w.published()
     db.session.add(NoticeRead(notice_id=notice.id, unit_id=w.units[0].id, user_id=w.owners[0].id))

@@ -9,6 +9,8 @@ from app.notifications import services
 from app.notifications.models import Notification
 from tests.factories import make_compound, make_user
 
+pytestmark = pytest.mark.both_databases
+
 
 class RecordingSender:
     """An outside sender (think SMS) that remembers what it was asked to send."""

@@ -1,9 +1,12 @@
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.notifications import services
 from app.notifications.models import Follow, Notification
 from tests.proposals.helpers import World
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_proposal_followers_hear_of_transitions_but_not_of_their_own(app):

@@ -17,6 +17,8 @@ from tests.factories import make_user, pool_for_threads, run_together
 from tests.proposals.helpers import World
 from tests.proposals.web import open_now, url
 
+pytestmark = pytest.mark.both_databases
+
 PDF = b"%PDF-1.4\n%%EOF\n"
 ALREADY = "这一票已经投过了"
 

@@ -13,6 +13,8 @@ from app.proposals.periods import earliest_voting_start
 from tests.factories import make_holding
 from tests.proposals.helpers import COUNCIL_OPINION, T0, World
 
+pytestmark = pytest.mark.both_databases
+
 
 def _member_of(proposal, user):
     return ballots.members_for_voter(proposal, user)[0]

@@ -23,6 +23,8 @@ from tests.factories import own_client, pool_for_threads, run_together
 from tests.proposals.helpers import COUNCIL_OPINION, World
 from tests.proposals.web import url
 
+pytestmark = pytest.mark.both_databases
+
 N = 50
 TARGETS = {"withdraw": "withdrawn", "return": "returned", "publish_notice": "notice"}
 

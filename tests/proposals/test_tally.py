@@ -17,6 +17,8 @@ from app.proposals.tally import (
 )
 from app.proposals.tally_file import compute_document
 
+pytestmark = pytest.mark.both_databases
+
 
 def owners(*specs):
     """specs: (owner, area-text) per unit."""

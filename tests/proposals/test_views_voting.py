@@ -3,6 +3,7 @@ turnout while open, and the public ballot list (open and secret)."""
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -11,6 +12,8 @@ from app.proposals.models import Ballot, SecretParticipation, SecretVote
 from tests.factories import make_resident
 from tests.proposals.helpers import World
 from tests.proposals.web import open_now, shown, url, vote_now
+
+pytestmark = pytest.mark.both_databases
 
 RECEIPT = re.compile(r"[0-9A-F]{4}(?: [0-9A-F]{4}){4}")
 

@@ -18,6 +18,8 @@ from app.proposals.periods import earliest_voting_start
 from tests.proposals.helpers import COUNCIL_OPINION, T0, World
 from tests.proposals.web import open_now, vote_now
 
+pytestmark = pytest.mark.both_databases
+
 
 def _problems() -> list[str]:
     db.session.commit()

@@ -2,6 +2,7 @@
 and staff of the demo compound (every domain has rows there): ids no column holds, NUL and
 control characters in every query parameter and form field, redirect targets that leave the
 site. Nothing may answer 500 or send the browser to another site."""
+import pytest
 from flask import redirect
 from sqlalchemy import select
 
@@ -11,6 +12,8 @@ from app.compounds.demo import demo_compound
 from app.extensions import db
 from tests.factories import make_user
 from tests.security.crawler import Crawler, Identity
+
+pytestmark = pytest.mark.both_databases
 
 # seed-demo's accounts (app.compounds.demo.ACCOUNTS)
 STAFF_MOBILE, OWNER_MOBILE = "19900000002", "19900010001"

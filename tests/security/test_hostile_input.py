@@ -19,6 +19,8 @@ from tests.meetings.helpers import MeetingWorld
 from tests.proposals.helpers import World
 from tests.proposals.web import open_now, url
 
+pytestmark = pytest.mark.both_databases
+
 HUGE_IDS = [str(2**31), "3000000000", str(2**63), "9" * 5000, "0"]
 REGISTER = {"mobile": "13800138000", "display_name": "王阿姨", "password": "Jinhua-2026-pass",
             "confirm": "Jinhua-2026-pass", "consent": "y"}

@@ -24,6 +24,8 @@ from tests.factories import make_resident, make_unit, make_user
 from tests.proposals.helpers import World
 from tests.proposals.web import open_now, url, vote_now
 
+pytestmark = pytest.mark.both_databases
+
 VOTERS = 50
 
 
