@@ -14,7 +14,7 @@ from app.accounts.services import register_user
 from app.accounts.session import SESSION_KEY, _hash
 from app.compounds import claims
 from app.compounds.demo import DEMO_PASSWORD, demo_compound
-from app.compounds.models import Compound, InviteCode, Residency
+from app.compounds.models import Compound, HoldingOwner, InviteCode, Residency, Unit
 from app.core.time import utcnow
 from app.extensions import db
 from app.issues import comments
@@ -170,3 +170,39 @@ def test_statements_do_not_grow_with_rows(site):
     grew = {key: (before[key][1].count, after[key][1].count) for key in before
             if after[key][1].count != before[key][1].count or after[key][0] != 200}
     assert not grew, grew
+
+
+def _unused_codes(compound_id: int, n: int) -> list[str]:
+    return db.session.scalars(
+        select(InviteCode.code).join(Unit, Unit.id == InviteCode.unit_id)
+        .where(Unit.compound_id == compound_id, InviteCode.used_at.is_(None),
+               InviteCode.revoked_at.is_(None)).order_by(InviteCode.id).limit(n)).all()
+
+
+def test_claim_lists_do_not_grow_with_claims(site):
+    """A person's claims say whether their number is on each unit's roster (two different
+    hints) without a statement per claim, on their home and on their claims page."""
+    mobile, code = db.session.execute(
+        select(HoldingOwner.mobile, InviteCode.code)
+        .join(Unit, Unit.holding_id == HoldingOwner.holding_id)
+        .join(InviteCode, InviteCode.unit_id == Unit.id)
+        .where(Unit.compound_id == site.ids.c, InviteCode.used_at.is_(None),
+               InviteCode.revoked_at.is_(None), HoldingOwner.mobile.not_in(select(User.mobile)))
+        .order_by(InviteCode.id).limit(1)).one()
+    claimant = register_user(mobile, "待核实业主", DEMO_PASSWORD, consented=True)  # not proven
+    claims.claim_by_code(claimant, code, "owner")
+    db.session.commit()
+    claimant_id = claimant.id
+    site.clients["claimant"] = site.login(claimant_id)
+    pages = ("/c/my-claims", "/")
+    before = {path: site.measure("claimant", path) for path in pages}
+    claimant = db.session.get(User, claimant_id)
+    for other in _unused_codes(site.ids.c, 12):
+        claims.claim_by_code(claimant, other, "owner")
+    db.session.commit()
+    for path in pages:
+        status, counted = site.measure("claimant", path)
+        assert (status, counted.count) == (200, before[path][1].count), path
+        page = site.clients["claimant"].get(path).get_data(as_text=True)
+        assert page.count("认证时您的手机号还没有通过短信验证") == 1, path
+        assert page.count("您的手机号不在该房屋的业主名册中") == 12, path
