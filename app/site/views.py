@@ -71,7 +71,7 @@ def compound_home(compound_id: int):
     now = utcnow()
     # The meetings card's upcoming meetings come in the to-do list's statement.
     gathered = todo_for(current_user, {compound.id: held}, compound_id=compound.id, now=now,
-                        also=[meetings_todo.upcoming_query(compound.id, now)])
+                        also=[meetings_todo.UPCOMING])
     upcoming = meetings_todo.upcoming_from(gathered.rows)
     return render_template(
         "site/compound_home.html", compound=compound, held=held,
