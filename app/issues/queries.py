@@ -48,20 +48,34 @@ def event_actor(issue: Issue, event: IssueEvent, viewer, sees: bool) -> tuple[st
 
 def list_issues(compound: Compound, *, status: str = "", category: str = "",
                 building_id: int | None = None, page: int = 1) -> tuple[list[Issue], int]:
-    where = [Issue.compound_id == compound.id]
-    if status:
-        where.append(Issue.status == status)
-    if category:
-        where.append(Issue.category == category)
-    if building_id:
-        where.append(Issue.building_id == building_id)
-    total = db.session.scalar(select(func.count(Issue.id)).where(*where)) or 0
-    issues = list(db.session.scalars(
-        select(Issue).where(*where)
-        .options(joinedload(Issue.author), joinedload(Issue.building))
-        .order_by(Issue.created_at.desc(), Issue.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    shape = (bool(status), bool(category), bool(building_id))
+    count, page_of = _LIST_STATEMENTS.get(shape) or _list_statements(shape)
+    values = {"compound_id": compound.id, "status": status, "category": category,
+              "building_id": building_id, "offset": (page - 1) * PAGE_SIZE}
+    total = db.session.scalar(count, values) or 0
+    issues = list(db.session.scalars(page_of, values))
     return issues, total
+
+
+# (status, category, building set) -> (count, page): built once per shape.
+_LIST_STATEMENTS: dict = {}
+
+
+def _list_statements(shape: tuple):
+    status, category, building = shape
+    where = [Issue.compound_id == bindparam("compound_id")]
+    if status:
+        where.append(Issue.status == bindparam("status"))
+    if category:
+        where.append(Issue.category == bindparam("category"))
+    if building:
+        where.append(Issue.building_id == bindparam("building_id"))
+    _LIST_STATEMENTS[shape] = found = (
+        select(func.count(Issue.id)).where(*where),
+        select(Issue).where(*where).options(joinedload(Issue.author), joinedload(Issue.building))
+        .order_by(Issue.created_at.desc(), Issue.id.desc())
+        .limit(PAGE_SIZE).offset(bindparam("offset", type_=Integer)))
+    return found
 
 
 @dataclass
