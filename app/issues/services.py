@@ -178,13 +178,18 @@ def second(actor: User, issue: Issue) -> IssueSecond:
     return row
 
 
+_HAS_SECONDED = select(IssueSecond.id).where(  # built once: every issue page asks
+    IssueSecond.issue_id == bindparam("issue_id"),
+    IssueSecond.unit_id.in_(select(Residency.unit_id).where(
+        Residency.user_id == bindparam("user_id"),
+        Residency.compound_id == bindparam("compound_id"),
+        Residency.revoked_at.is_(None)))).limit(1)
+
+
 def has_seconded(user: User, issue: Issue) -> bool:
     """Whether the person's household has seconded (anyone of it)."""
-    units = select(Residency.unit_id).where(Residency.user_id == user.id,
-                                            Residency.compound_id == issue.compound_id,
-                                            Residency.revoked_at.is_(None))
-    return db.session.scalar(select(IssueSecond.id).where(
-        IssueSecond.issue_id == issue.id, IssueSecond.unit_id.in_(units)).limit(1)) is not None
+    return db.session.scalar(_HAS_SECONDED, {"issue_id": issue.id, "user_id": user.id,
+                                             "compound_id": issue.compound_id}) is not None
 
 
 # Named lifecycle steps: each adds its own checks to apply().
