@@ -3,7 +3,7 @@ in the same transaction, linked both ways: the notice names its proposal, and th
 page lists its notices (app.core.related)."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.compounds.models import Compound
 from app.core import events, related
@@ -55,10 +55,13 @@ def on_implementation_published(obj: Proposal, actor, now: datetime, step, **_) 
               body=f"{report}\n\n议案和实施过程见[议案页]({page})。")
 
 
+_NOTICES_OF_PROPOSAL = (select(Notice.id, Notice.compound_id, Notice.kind, Notice.title)
+                        .where(Notice.proposal_id == bindparam("proposal_id"),
+                               Notice.status == "published").order_by(Notice.id))
+
+
 def notices_of_proposal(proposal_id: int) -> list[related.RelatedLink]:
-    rows = db.session.execute(select(Notice.id, Notice.compound_id, Notice.kind, Notice.title)
-                              .where(Notice.proposal_id == proposal_id,
-                                     Notice.status == "published").order_by(Notice.id)).all()
+    rows = db.session.execute(_NOTICES_OF_PROPOSAL, {"proposal_id": proposal_id}).all()
     return [related.RelatedLink(str(NOTICE_LABELS.get(kind, _l("公告"))), title,
                                 f"/c/{compound_id}/notices/{notice_id}")
             for notice_id, compound_id, kind, title in rows]

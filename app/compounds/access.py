@@ -106,23 +106,26 @@ def require_role(compound_id: int, *roles: str) -> Compound:
     return compound
 
 
+# Built once: the home page runs one of them on every request.
+_EVERY_COMPOUND = select(Compound.id, literal("admin"))
+_ROLES_BY_COMPOUND = union_all(
+    select(Compound.id, literal("staff")).join(
+        StaffAssignment, StaffAssignment.community_id == Compound.community_id)
+    .where(StaffAssignment.user_id == bindparam("user_id"), StaffAssignment.revoked_at.is_(None)),
+    select(Residency.compound_id, Residency.relation).where(
+        Residency.user_id == bindparam("user_id"), Residency.revoked_at.is_(None)),
+    select(RoleGrant.compound_id, RoleGrant.role).where(
+        RoleGrant.user_id == bindparam("user_id"), RoleGrant.revoked_at.is_(None)))
+
+
 def roles_by_compound(user) -> dict[int, frozenset[str]]:
     """{compound id: roles} for every compound the person can see (where they live or hold a
     role, every compound of a staff member's communities, all of them for an admin), in one
     statement; fills the request's roles_in() cache on the way."""
     if user is None or not getattr(user, "is_authenticated", False):
         return {}
-    if user.is_admin:
-        rows = db.session.execute(select(Compound.id, literal("admin"))).all()
-    else:
-        rows = db.session.execute(union_all(
-            select(Compound.id, literal("staff")).join(
-                StaffAssignment, StaffAssignment.community_id == Compound.community_id)
-            .where(StaffAssignment.user_id == user.id, StaffAssignment.revoked_at.is_(None)),
-            select(Residency.compound_id, Residency.relation).where(
-                Residency.user_id == user.id, Residency.revoked_at.is_(None)),
-            select(RoleGrant.compound_id, RoleGrant.role).where(
-                RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None)))).all()
+    rows = db.session.execute(_EVERY_COMPOUND if user.is_admin else _ROLES_BY_COMPOUND,
+                              {"user_id": user.id}).all()
     raw: dict[int, set] = {}
     for compound_id, role in rows:
         raw.setdefault(compound_id, set()).add(role)

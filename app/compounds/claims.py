@@ -3,7 +3,7 @@ by staff approval of a request, or registered by staff on the person's behalf (ä
 Services take the actor, flush and never commit; every change is audited."""
 from datetime import timedelta
 
-from sqlalchemy import and_, inspect, or_, select, update
+from sqlalchemy import and_, bindparam, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
@@ -307,17 +307,19 @@ def claims_of(user: User) -> list[UnitClaim]:
         .execution_options(populate_existing=True)))
 
 
+_OPEN_CLAIMS = (select(UnitClaim).where(  # built once: the home page runs it
+    UnitClaim.user_id == bindparam("user_id"),
+    or_(UnitClaim.status == "pending",
+        and_(UnitClaim.status == "rejected", UnitClaim.decided_at >= bindparam("since"))))
+    .options(selectinload(UnitClaim.unit).selectinload(Unit.building), with_roster_match())
+    .order_by(UnitClaim.created_at.desc(), UnitClaim.id.desc())
+    .execution_options(populate_existing=True))
+
+
 def open_claims_of(user: User, days: int = 30) -> list[UnitClaim]:
     """What the home page tells a claimant: claims still waiting, and recent rejections with
     their reasons."""
     if not getattr(user, "is_authenticated", False):
         return []
-    since = utcnow() - timedelta(days=days)
-    return list(db.session.scalars(
-        select(UnitClaim).where(
-            UnitClaim.user_id == user.id,
-            or_(UnitClaim.status == "pending",
-                and_(UnitClaim.status == "rejected", UnitClaim.decided_at >= since)))
-        .options(selectinload(UnitClaim.unit).selectinload(Unit.building), with_roster_match())
-        .order_by(UnitClaim.created_at.desc(), UnitClaim.id.desc())
-        .execution_options(populate_existing=True)))
+    return list(db.session.scalars(_OPEN_CLAIMS, {"user_id": user.id,
+                                                  "since": utcnow() - timedelta(days=days)}))

@@ -1,6 +1,6 @@
 """Compound structure, membership lookups and staff assignment. Services flush; the caller
 commits. Verification lives in app.compounds.claims, roles in app.compounds.roles."""
-from sqlalchemy import func, literal, select, union, union_all
+from sqlalchemy import bindparam, func, literal, select, union, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -122,6 +122,17 @@ def members_of(compound: Compound, page: int = 1,
         .limit(page_size).offset((page - 1) * page_size)))
 
 
+_user_ids = bindparam("user_ids", expanding=True)
+# Built once: every discussion page runs it.
+_ROLES_BY_MEMBER = union_all(
+    select(Residency.user_id, Residency.relation.label("role"), literal(True).label("lived"))
+    .where(Residency.compound_id == bindparam("compound_id"), Residency.revoked_at.is_(None),
+           Residency.user_id.in_(_user_ids)),
+    select(RoleGrant.user_id, RoleGrant.role, literal(False))
+    .where(RoleGrant.compound_id == bindparam("compound_id"), RoleGrant.revoked_at.is_(None),
+           RoleGrant.user_id.in_(_user_ids)))
+
+
 def roles_by_member(compound: Compound, user_ids) -> dict[int, set[str]]:
     """Compound roles of many people at once, in one statement (the per-person
     access.roles_in would cost a query per row of a list): a residency makes a resident (an
@@ -130,14 +141,8 @@ def roles_by_member(compound: Compound, user_ids) -> dict[int, set[str]]:
     roles: dict[int, set[str]] = {uid: set() for uid in user_ids}
     if not user_ids:
         return roles
-    residencies = select(Residency.user_id, Residency.relation.label("role"), literal(True)
-                         .label("lived")).where(
-        Residency.compound_id == compound.id, Residency.revoked_at.is_(None),
-        Residency.user_id.in_(user_ids))
-    grants = select(RoleGrant.user_id, RoleGrant.role, literal(False)).where(
-        RoleGrant.compound_id == compound.id, RoleGrant.revoked_at.is_(None),
-        RoleGrant.user_id.in_(user_ids))
-    for uid, role, lived in db.session.execute(union_all(residencies, grants)):
+    for uid, role, lived in db.session.execute(_ROLES_BY_MEMBER, {"compound_id": compound.id,
+                                                                  "user_ids": user_ids}):
         if lived:
             roles[uid].add("resident")
             if role == "owner":

@@ -4,16 +4,15 @@ from sqlalchemy import func, select
 
 from app.compounds.models import UnitClaim
 from app.core.i18n import lazy_ngettext
-from app.core.todo import TodoItem, columns, where_held
+from app.core.todo import TodoItem, columns, ids
 
 
-def queries(user, roles, now) -> list:
-    ids = where_held(roles, "staff")
-    if not ids:
+def queries(scopes) -> list:
+    if "staff" not in scopes:
         return []
     return [select(*columns("compounds.claims", UnitClaim.compound_id, func.min(UnitClaim.id),
                             "", func.min(UnitClaim.created_at), func.count(UnitClaim.id)))
-            .where(UnitClaim.compound_id.in_(ids), UnitClaim.status == "pending")
+            .where(UnitClaim.compound_id.in_(ids("staff")), UnitClaim.status == "pending")
             .group_by(UnitClaim.compound_id)]
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 from sqlalchemy import (
     Integer,
+    String,
+    bindparam,
     case,
     cast,
     func,
@@ -72,15 +74,29 @@ def escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _contains(column, word: str):
-    return column.ilike(f"%{escape_like(word)}%", escape="\\")
+# The statements are built once per shape (number of words, filters set) and read the words
+# from bind parameters (`_word_params`): w<i>_like, w<i>_lower, w<i>_len for the i-th word.
+
+def _word_params(words: list[str]) -> dict:
+    values = {}
+    for i, word in enumerate(words):
+        values[f"w{i}_like"] = f"%{escape_like(word)}%"
+        values[f"w{i}_lower"] = word.lower()
+        values[f"w{i}_len"] = len(word)
+    return values
 
 
-def _occurrences(column, word: str):
-    """How many times `word` occurs in `column` (Latin letters in any case)."""
+def _contains(column, i: int):
+    """`column` contains the i-th word (Latin letters in any case)."""
+    return column.ilike(bindparam(f"w{i}_like", type_=String), escape="\\")
+
+
+def _occurrences(column, i: int):
+    """How many times the i-th word occurs in `column` (Latin letters in any case)."""
     length = func.length(column, type_=Integer)
-    rest = func.length(func.replace(func.lower(column), word.lower(), ""), type_=Integer)
-    return (length - rest) // len(word)
+    rest = func.length(func.replace(func.lower(column), bindparam(f"w{i}_lower", type_=String),
+                                    ""), type_=Integer)
+    return (length - rest) // bindparam(f"w{i}_len", type_=Integer)
 
 
 def _fts_phrase(words: list[str]) -> str | None:
@@ -97,9 +113,9 @@ FTS_IDS = {
 }
 
 
-def _fts_ids(table: str, expression: str):
-    return text(FTS_IDS[table]).bindparams(**{f"{table}_match": expression}).columns(
-        literal_column("rowid", Integer))
+def _fts_ids(table: str):
+    """Ids matching the phrase given as bind parameter <table>_match."""
+    return text(FTS_IDS[table]).columns(literal_column("rowid", Integer))
 
 
 @dataclass
@@ -118,29 +134,30 @@ class Results:
     page: int
 
 
-def _issue_filters(compound, status: str, category: str, building_id: int | None) -> list:
-    where = [Issue.compound_id == compound.id, Issue.is_hidden.is_(False)]
+def _issue_filters(status: bool, category: bool, building: bool) -> list:
+    """The filters set, as bind parameters compound_id, status, category, building_id."""
+    where = [Issue.compound_id == bindparam("compound_id"), Issue.is_hidden.is_(False)]
     if status:
-        where.append(Issue.status == status)
+        where.append(Issue.status == bindparam("status"))
     if category:
-        where.append(Issue.category == category)
-    if building_id:
-        where.append(Issue.building_id == building_id)
+        where.append(Issue.category == bindparam("category"))
+    if building:
+        where.append(Issue.building_id == bindparam("building_id"))
     return where
 
 
-def _ranked(compound, words, status, category, building_id):
+def _ranked(n_words: int, status: bool, category: bool, building: bool, phrase: bool):
     """One UNION ALL of matching issues and matching comments with their rank columns."""
-    base = _issue_filters(compound, status, category, building_id)
-    phrase = _fts_phrase(words) if db.engine.dialect.name == "sqlite" else None
+    base = _issue_filters(status, category, building)
+    words = range(n_words)
 
     issue_where = [*base, *(or_(_contains(Issue.title, w), _contains(Issue.body_source, w))
                             for w in words)]
     comment_where = [*base, Comment.is_hidden.is_(False),
                      *(_contains(Comment.body_source, w) for w in words)]
     if phrase:
-        issue_where.append(Issue.id.in_(_fts_ids("issues", phrase)))
-        comment_where.append(Comment.id.in_(_fts_ids("comments", phrase)))
+        issue_where.append(Issue.id.in_(_fts_ids("issues")))
+        comment_where.append(Comment.id.in_(_fts_ids("comments")))
 
     title_hits = sum(case((_contains(Issue.title, w), 1), else_=0) for w in words)
     issue_count = sum(_occurrences(Issue.title, w) + _occurrences(Issue.body_source, w)
@@ -154,18 +171,44 @@ def _ranked(compound, words, status, category, building_id):
                       literal_column("0"), comment_count, Comment.created_at
                       ).join(Issue, Issue.id == Comment.issue_id).where(*comment_where)
     parts = [issues, comments]
-    if not (status or category or building_id):  # the filters are the issues' own
+    if not (status or category or building):  # the filters are the issues' own
         # A proposal's discussion: its id goes in the issue_id column, told apart by kind.
-        opinion_where = [Proposal.compound_id == compound.id, Proposal.state != "draft",
+        opinion_where = [Proposal.compound_id == bindparam("compound_id"),
+                         Proposal.state != "draft",
                          Comment.is_hidden.is_(False),
                          *(_contains(Comment.body_source, w) for w in words)]
         if phrase:
-            opinion_where.append(Comment.id.in_(_fts_ids("comments", phrase)))
+            opinion_where.append(Comment.id.in_(_fts_ids("comments")))
         parts.append(select(literal_column("'opinion'"), Comment.proposal_id, Comment.id,
                             literal_column("0"), comment_count, Comment.created_at
                             ).join(Proposal, Proposal.id == Comment.proposal_id)
                      .where(*opinion_where))
     return union_all(*parts).subquery("matches")
+
+
+# shape -> (count, page of ids): built once per shape.
+_STATEMENTS: dict = {}
+
+
+def _statements(shape: tuple):
+    found = _STATEMENTS.get(shape)
+    if found is None:
+        matches = _ranked(*shape)
+        found = (select(func.count()).select_from(matches),
+                 select(matches.c.kind, matches.c.issue_id, matches.c.comment_id)
+                 .order_by(matches.c.title_hits.desc(), matches.c.hits.desc(),
+                           matches.c.created_at.desc(), matches.c.kind.desc(),
+                           matches.c.issue_id.desc(), matches.c.comment_id.desc())
+                 .limit(PAGE_SIZE).offset(bindparam("offset", type_=Integer)))
+        _STATEMENTS[shape] = found
+    return found
+
+
+_ids = bindparam("ids", expanding=True)
+_ISSUES = (select(Issue).where(Issue.id.in_(_ids))
+           .options(joinedload(Issue.author), joinedload(Issue.building)))
+_COMMENTS = select(Comment).where(Comment.id.in_(_ids)).options(joinedload(Comment.author))
+_PROPOSALS = select(Proposal).where(Proposal.id.in_(_ids))
 
 
 def search(compound, words: list[str], *, status: str = "", category: str = "",
@@ -175,25 +218,21 @@ def search(compound, words: list[str], *, status: str = "", category: str = "",
     fifth for the proposals when the page has comments under proposals."""
     if not words:
         return Results(words, [], 0, page)
-    matches = _ranked(compound, words, status, category, building_id)
-    total = db.session.scalar(select(func.count()).select_from(matches)) or 0
-    rows = db.session.execute(
-        select(matches.c.kind, matches.c.issue_id, matches.c.comment_id)
-        .order_by(matches.c.title_hits.desc(), matches.c.hits.desc(),
-                  matches.c.created_at.desc(), matches.c.kind.desc(), matches.c.issue_id.desc(),
-                  matches.c.comment_id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    phrase = _fts_phrase(words) if db.engine.dialect.name == "sqlite" else None
+    count, page_of_ids = _statements((len(words), bool(status), bool(category),
+                                      bool(building_id), phrase is not None))
+    values = {"compound_id": compound.id, "status": status, "category": category,
+              "building_id": building_id, "issues_match": phrase, "comments_match": phrase,
+              "offset": (page - 1) * PAGE_SIZE, **_word_params(words)}
+    total = db.session.scalar(count, values) or 0
+    rows = db.session.execute(page_of_ids, values).all()
     issue_ids = {row.issue_id for row in rows if row.kind != "opinion"}
     proposal_ids = {row.issue_id for row in rows if row.kind == "opinion"}
     comment_ids = {row.comment_id for row in rows if row.comment_id is not None}
-    issues = {i.id: i for i in db.session.scalars(
-        select(Issue).where(Issue.id.in_(issue_ids))
-        .options(joinedload(Issue.author), joinedload(Issue.building)))}
-    comments = {c.id: c for c in db.session.scalars(
-        select(Comment).where(Comment.id.in_(comment_ids))
-        .options(joinedload(Comment.author)))}
+    issues = {i.id: i for i in db.session.scalars(_ISSUES, {"ids": sorted(issue_ids)})}
+    comments = {c.id: c for c in db.session.scalars(_COMMENTS, {"ids": sorted(comment_ids)})}
     proposals = {p.id: p for p in db.session.scalars(
-        select(Proposal).where(Proposal.id.in_(proposal_ids)))} if proposal_ids else {}
+        _PROPOSALS, {"ids": sorted(proposal_ids)})} if proposal_ids else {}
     hits = [Hit(row.kind, None, comments.get(row.comment_id), proposals[row.issue_id])
             if row.kind == "opinion" else
             Hit(row.kind, issues[row.issue_id], comments.get(row.comment_id))

@@ -3,7 +3,7 @@ Services take the actor, flush, never commit; every change is audited."""
 from datetime import datetime, timedelta
 
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -31,17 +31,22 @@ TITLE_MAX = 120
 BODY_MAX = 10000
 
 
+# Built once: the issue pages read them on every request.
+_CATEGORIES = select(IssueCategory.name).where(
+    IssueCategory.compound_id == bindparam("compound_id")).order_by(IssueCategory.position,
+                                                                     IssueCategory.id)
+_BUILDINGS = select(Building).where(
+    Building.compound_id == bindparam("compound_id")).order_by(Building.name)
+
+
 def categories_for(compound: Compound) -> list[str]:
     """The compound's own category list, or the defaults when it has none."""
-    names = list(db.session.scalars(select(IssueCategory.name).where(
-        IssueCategory.compound_id == compound.id).order_by(IssueCategory.position,
-                                                          IssueCategory.id)))
+    names = list(db.session.scalars(_CATEGORIES, {"compound_id": compound.id}))
     return names or list(DEFAULT_CATEGORIES)
 
 
 def buildings_of(compound: Compound) -> list[Building]:
-    return list(db.session.scalars(select(Building).where(
-        Building.compound_id == compound.id).order_by(Building.name)))
+    return list(db.session.scalars(_BUILDINGS, {"compound_id": compound.id}))
 
 
 def _residency(user: User, compound: Compound) -> Residency | None:
@@ -173,13 +178,18 @@ def second(actor: User, issue: Issue) -> IssueSecond:
     return row
 
 
+_HAS_SECONDED = select(IssueSecond.id).where(  # built once: every issue page asks
+    IssueSecond.issue_id == bindparam("issue_id"),
+    IssueSecond.unit_id.in_(select(Residency.unit_id).where(
+        Residency.user_id == bindparam("user_id"),
+        Residency.compound_id == bindparam("compound_id"),
+        Residency.revoked_at.is_(None)))).limit(1)
+
+
 def has_seconded(user: User, issue: Issue) -> bool:
     """Whether the person's household has seconded (anyone of it)."""
-    units = select(Residency.unit_id).where(Residency.user_id == user.id,
-                                            Residency.compound_id == issue.compound_id,
-                                            Residency.revoked_at.is_(None))
-    return db.session.scalar(select(IssueSecond.id).where(
-        IssueSecond.issue_id == issue.id, IssueSecond.unit_id.in_(units)).limit(1)) is not None
+    return db.session.scalar(_HAS_SECONDED, {"issue_id": issue.id, "user_id": user.id,
+                                             "compound_id": issue.compound_id}) is not None
 
 
 # Named lifecycle steps: each adds its own checks to apply().

@@ -1,7 +1,7 @@
 """Read-side helpers of the meeting pages: lists, form choices, who may see what."""
 from datetime import datetime
 
-from sqlalchemy import String, literal, select, union_all
+from sqlalchemy import String, bindparam, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -30,10 +30,19 @@ def get_demand(compound: Compound, demand_id: int) -> MeetingDemand:
                       compound_id=compound.id)
 
 
+# The meetings page's statements, built once (bind parameters compound_id, user_id, ids).
+_MEETINGS = (select(Meeting).where(Meeting.compound_id == bindparam("compound_id"))
+             .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+_MINUTES_STATUS = select(Minutes.meeting_id, Minutes.status).where(
+    Minutes.meeting_id.in_(bindparam("ids", expanding=True)))
+_OPEN_DEMANDS = (select(MeetingDemand).where(MeetingDemand.compound_id == bindparam("compound_id"),
+                                             MeetingDemand.meeting_id.is_(None))
+                 .order_by(MeetingDemand.created_at.desc()))
+
+
 def meetings_of(compound: Compound, now: datetime | None = None):
     now = now or utcnow()
-    rows = list(db.session.scalars(select(Meeting).where(Meeting.compound_id == compound.id)
-                                   .order_by(Meeting.starts_at.desc(), Meeting.id.desc())))
+    rows = list(db.session.scalars(_MEETINGS, {"compound_id": compound.id}))
     upcoming = sorted((m for m in rows if m.starts_at >= now), key=lambda m: m.starts_at)
     return upcoming, [m for m in rows if m.starts_at < now]
 
@@ -41,14 +50,11 @@ def meetings_of(compound: Compound, now: datetime | None = None):
 def minutes_status(meeting_ids: list[int]) -> dict[int, str]:
     if not meeting_ids:
         return {}
-    return dict(db.session.execute(select(Minutes.meeting_id, Minutes.status).where(
-        Minutes.meeting_id.in_(meeting_ids))).all())
+    return dict(db.session.execute(_MINUTES_STATUS, {"ids": list(meeting_ids)}).all())
 
 
 def open_demands(compound: Compound) -> list[MeetingDemand]:
-    return list(db.session.scalars(select(MeetingDemand).where(
-        MeetingDemand.compound_id == compound.id, MeetingDemand.meeting_id.is_(None))
-        .order_by(MeetingDemand.created_at.desc())))
+    return list(db.session.scalars(_OPEN_DEMANDS, {"compound_id": compound.id}))
 
 
 def signed_demand_ids(user, compound: Compound) -> set[int]:

@@ -3,7 +3,7 @@ import math
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext, ngettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.compounds.access import has_role
 from app.compounds.models import Compound, RoleGrant
@@ -105,11 +105,13 @@ def member_ids(compound: Compound, body: str) -> list[int]:
     role = MEMBER_ROLE.get(body)
     if role is None:
         return []
-    return list(db.session.scalars(
-        select(RoleGrant.user_id).where(RoleGrant.compound_id == compound.id,
-                                        RoleGrant.role == role,
-                                        RoleGrant.revoked_at.is_(None))
-        .order_by(RoleGrant.user_id).distinct()))
+    return list(db.session.scalars(_MEMBER_IDS, {"compound_id": compound.id, "role": role}))
+
+
+_MEMBER_IDS = (select(RoleGrant.user_id).where(RoleGrant.compound_id == bindparam("compound_id"),
+                                                RoleGrant.role == bindparam("role"),
+                                                RoleGrant.revoked_at.is_(None))
+               .order_by(RoleGrant.user_id).distinct())  # built once
 
 
 def demand_threshold(members: int) -> int:

@@ -1,7 +1,7 @@
 """Follow-up tasks spawned by decisions, and what the compound overview shows of meetings."""
 from datetime import datetime
 
-from sqlalchemy import case, select
+from sqlalchemy import Integer, bindparam, case, select
 
 from app.audit.services import record
 from app.compounds.access import has_role, primary_role
@@ -54,15 +54,18 @@ def upcoming_meetings(compound: Compound, limit: int = 3,
         .order_by(Meeting.starts_at, Meeting.id).limit(limit)))
 
 
+_OPEN_TASKS = (select(FollowUpTask).where(FollowUpTask.compound_id == bindparam("compound_id"),
+                                           FollowUpTask.status != "done")
+               .order_by(case((FollowUpTask.due_on.is_(None), 1), else_=0), FollowUpTask.due_on,
+                         FollowUpTask.id))
+# Built once, with and without a limit: the compound's home runs it on every request.
+_OPEN_TASKS_LIMITED = _OPEN_TASKS.limit(bindparam("limit", type_=Integer))
+
+
 def open_tasks(compound: Compound, limit: int | None = 5) -> list[FollowUpTask]:
     """Tasks not done yet, those with the earliest due date first (undated last)."""
-    stmt = (select(FollowUpTask).where(FollowUpTask.compound_id == compound.id,
-                                       FollowUpTask.status != "done")
-            .order_by(case((FollowUpTask.due_on.is_(None), 1), else_=0), FollowUpTask.due_on,
-                      FollowUpTask.id))
-    if limit:
-        stmt = stmt.limit(limit)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_OPEN_TASKS_LIMITED if limit else _OPEN_TASKS,
+                                   {"compound_id": compound.id, "limit": limit}))
 
 
 def all_tasks(compound: Compound) -> list[FollowUpTask]:

@@ -1,77 +1,86 @@
 """What awaits a person in meetings (app.core.todo): meetings they are convened to, minutes
 waiting for their confirmation, and minutes overdue for publication (the meeting began more
 than OVERDUE_DAYS days ago and its decisions are still not public), for the convener and
-recorder; the compound home shows the overdue ones to everyone (`overdue_queries`)."""
+recorder; the compound home shows the overdue ones to everyone (`OVERDUE`)."""
 from datetime import timedelta
 from types import SimpleNamespace
 
 from flask import url_for
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Integer, and_, bindparam, exists, or_, select
 
 from app.core.i18n import lazy_gettext as _l
-from app.core.todo import TodoItem, columns
+from app.core.todo import NOW, USER_ID, TodoItem, columns, ids
+from app.core.types import UTCDateTime
 from app.meetings.models import Attendance, Meeting, Minutes, MinutesResponse
 
 OVERDUE_DAYS = 3
 
 
-def _overdue(ids, now):
+# Meetings that began before this are overdue if their minutes are not public (`params`).
+_OVERDUE_BEFORE = bindparam("overdue_before", type_=UTCDateTime)
+
+
+def params(now) -> dict:
+    return {"overdue_before": now - timedelta(days=OVERDUE_DAYS)}
+
+
+def _overdue(in_compounds):
     unpublished = ~exists().where(Minutes.meeting_id == Meeting.id,
                                   Minutes.status == "published")
-    return and_(Meeting.compound_id.in_(ids), Meeting.status != "cancelled",
-                Meeting.starts_at < now - timedelta(days=OVERDUE_DAYS), unpublished)
+    return and_(in_compounds, Meeting.status != "cancelled",
+                Meeting.starts_at < _OVERDUE_BEFORE, unpublished)
 
 
-def queries(user, roles, now) -> list:
-    ids = sorted(roles)
-    if not ids:
+def queries(scopes) -> list:
+    if "member" not in scopes:
         return []
     convened = (select(*columns("meetings.convened", Meeting.compound_id, Meeting.id,
                                 Meeting.title, Meeting.starts_at))
                 .join(Attendance, Attendance.meeting_id == Meeting.id)
-                .where(Meeting.compound_id.in_(ids), Meeting.starts_at >= now,
-                       Meeting.status != "cancelled", Attendance.user_id == user.id))
+                .where(Meeting.compound_id.in_(ids("member")), Meeting.starts_at >= NOW,
+                       Meeting.status != "cancelled", Attendance.user_id == USER_ID))
     confirmed = exists().where(MinutesResponse.minutes_id == Minutes.id,
                                MinutesResponse.revision_id == Minutes.current_revision_id,
-                               MinutesResponse.user_id == user.id,
+                               MinutesResponse.user_id == USER_ID,
                                MinutesResponse.kind == "confirm")
     to_confirm = (select(*columns("meetings.confirm", Meeting.compound_id, Meeting.id,
                                   Meeting.title, Minutes.confirm_ends_at))
                   .join(Minutes, Minutes.meeting_id == Meeting.id)
                   .join(Attendance, and_(Attendance.meeting_id == Meeting.id,
-                                         Attendance.user_id == user.id,
+                                         Attendance.user_id == USER_ID,
                                          Attendance.status == "present"))
-                  .where(Meeting.compound_id.in_(ids), Minutes.status == "confirming",
+                  .where(Meeting.compound_id.in_(ids("member")), Minutes.status == "confirming",
                          ~confirmed))
     overdue = (select(*columns("meetings.overdue", Meeting.compound_id, Meeting.id,
                                Meeting.title, Meeting.starts_at))
-               .where(_overdue(ids, now), or_(Meeting.convener_id == user.id,
-                                              Meeting.recorder_id == user.id)))
+               .where(_overdue(Meeting.compound_id.in_(ids("member"))),
+                      or_(Meeting.convener_id == USER_ID, Meeting.recorder_id == USER_ID)))
     return [convened, to_confirm, overdue]
 
 
-def upcoming_query(compound_id: int, now):
-    """The compound's meetings still to come, soonest first, for its home page (`detail`:
-    the place)."""
-    return (select(*columns("meetings.upcoming", Meeting.compound_id, Meeting.id,
+_COMPOUND_ID = bindparam("compound_id", type_=Integer)
+
+# The compound's meetings still to come, for its home page (`detail`: the place); bind
+# parameters `compound_id` and `now`.
+UPCOMING = (select(*columns("meetings.upcoming", Meeting.compound_id, Meeting.id,
                             Meeting.title, Meeting.starts_at, detail=Meeting.place))
-            .where(Meeting.compound_id == compound_id, Meeting.starts_at >= now,
+            .where(Meeting.compound_id == _COMPOUND_ID, Meeting.starts_at >= NOW,
                    Meeting.status != "cancelled"))
 
 
 def upcoming_from(rows, limit: int = 3) -> list[SimpleNamespace]:
-    """upcoming_query()'s rows as the meetings card reads them (id, title, starts_at, place)."""
+    """UPCOMING's rows as the meetings card reads them (id, title, starts_at, place)."""
     ordered = sorted((r for r in rows if r["kind"] == "meetings.upcoming"),
                      key=lambda r: (r["due_at"], r["ref_id"]))
     return [SimpleNamespace(id=r["ref_id"], title=r["title"], starts_at=r["due_at"],
                             place=r["detail"]) for r in ordered[:limit]]
 
 
-def overdue_queries(compound_ids, now) -> list:
-    """Every meeting of these compounds whose minutes are overdue, whoever looks."""
-    return [select(*columns("meetings.overdue", Meeting.compound_id, Meeting.id,
-                            Meeting.title, Meeting.starts_at))
-            .where(_overdue(sorted(compound_ids), now))]
+# Every meeting of the compound (`compound_id`) whose minutes are overdue, whoever looks;
+# with `params()`.
+OVERDUE = (select(*columns("meetings.overdue", Meeting.compound_id, Meeting.id,
+                           Meeting.title, Meeting.starts_at))
+           .where(_overdue(Meeting.compound_id == _COMPOUND_ID)))
 
 
 def item(row) -> TodoItem | None:

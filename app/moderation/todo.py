@@ -3,17 +3,16 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from app.core.i18n import lazy_ngettext
-from app.core.todo import TodoItem, columns, where_held
+from app.core.todo import TodoItem, columns, ids
 from app.moderation.models import Report
 
 
-def queries(user, roles, now) -> list:
-    ids = where_held(roles, "party_cell", "staff")
-    if not ids:
+def queries(scopes) -> list:
+    if "moderators" not in scopes:
         return []
     return [select(*columns("moderation.reports", Report.compound_id, func.min(Report.id), "",
                             None, func.count(Report.id)))
-            .where(Report.compound_id.in_(ids), Report.status == "open")
+            .where(Report.compound_id.in_(ids("moderators")), Report.status == "open")
             .group_by(Report.compound_id)]
 
 

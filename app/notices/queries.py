@@ -3,7 +3,7 @@ notices: the list, the pinned "running now" block of the compound's home page, r
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.canonical import canonical_json, sha256_hex
@@ -38,23 +38,32 @@ class Listing:
     past_total: int
 
 
+# The list's statements, built once (bind parameters compound_id, now, offset).
+_LIVE = and_(Notice.status == "published", Notice.ends_at > bindparam("now"))
+_CURRENT = {drafts: select(Notice).where(
+    Notice.compound_id == bindparam("compound_id"),
+    or_(_LIVE, Notice.status == "draft") if drafts else _LIVE).order_by(Notice.id.desc())
+    for drafts in (False, True)}
+_GONE = and_(Notice.compound_id == bindparam("compound_id"), or_(
+    Notice.status == "withdrawn",
+    and_(Notice.status == "published", Notice.ends_at <= bindparam("now"))))
+_PAST_TOTAL = select(func.count(Notice.id)).where(_GONE)
+_PAST = (select(Notice).where(_GONE).order_by(
+    func.coalesce(Notice.withdrawn_at, Notice.ends_at).desc(), Notice.id.desc())
+    .limit(PAGE_SIZE).offset(bindparam("offset", type_=Integer)))
+
+
 def list_notices(compound: Compound, *, drafts: bool, page: int = 1,
                  now: datetime | None = None) -> Listing:
     """Three statements. Drafts only for those who publish."""
     now = now or utcnow()
-    live = and_(Notice.status == "published", Notice.ends_at > now)
-    where = or_(live, Notice.status == "draft") if drafts else live
-    current = list(db.session.scalars(select(Notice).where(
-        Notice.compound_id == compound.id, where).order_by(Notice.id.desc())))
+    values = {"compound_id": compound.id, "now": now, "offset": (page - 1) * PAGE_SIZE}
+    current = list(db.session.scalars(_CURRENT[bool(drafts)], values))
     order = {"running": 0, "scheduled": 1, "draft": 2}
     current.sort(key=lambda n: (order[phase(n, now)], -(n.starts_at or n.created_at)
                                 .timestamp()))
-    gone = and_(Notice.compound_id == compound.id, or_(
-        Notice.status == "withdrawn", and_(Notice.status == "published", Notice.ends_at <= now)))
-    total = db.session.scalar(select(func.count(Notice.id)).where(gone)) or 0
-    past = list(db.session.scalars(select(Notice).where(gone).order_by(
-        func.coalesce(Notice.withdrawn_at, Notice.ends_at).desc(), Notice.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    total = db.session.scalar(_PAST_TOTAL, values) or 0
+    past = list(db.session.scalars(_PAST, values))
     return Listing(current, past, total)
 
 
@@ -64,19 +73,24 @@ class RunningNotice:
     is_read: bool  # the viewer's household has opened it
 
 
+_units = select(Residency.unit_id).where(
+    Residency.user_id == bindparam("user_id"), Residency.compound_id == bindparam("compound_id"),
+    Residency.revoked_at.is_(None))
+_read = exists().where(NoticeRead.notice_id == Notice.id, NoticeRead.unit_id.in_(_units))
+# Built once: the compound's home runs it on every request.
+_RUNNING = (select(Notice, _read).where(_running(bindparam("compound_id"), bindparam("now")))
+            .order_by(Notice.starts_at.desc(), Notice.id.desc())
+            .limit(bindparam("limit", type_=Integer)))
+
+
 def running_notices(compound: Compound, user=None, *, limit: int = RUNNING_LIMIT,
                     now: datetime | None = None) -> list[RunningNotice]:
     """The notices running now, newest first, and whether the viewer's household has read
     each: one statement, whatever the number of notices (for the compound's home page)."""
     now = now or utcnow()
-    user_id = getattr(user, "id", None) or 0
-    units = select(Residency.unit_id).where(
-        Residency.user_id == user_id, Residency.compound_id == compound.id,
-        Residency.revoked_at.is_(None))
-    read = exists().where(NoticeRead.notice_id == Notice.id, NoticeRead.unit_id.in_(units))
-    rows = db.session.execute(select(Notice, read).where(_running(compound.id, now))
-                              .order_by(Notice.starts_at.desc(), Notice.id.desc())
-                              .limit(limit))
+    rows = db.session.execute(_RUNNING, {"user_id": getattr(user, "id", None) or 0,
+                                         "compound_id": compound.id, "now": now,
+                                         "limit": limit})
     return [RunningNotice(notice, bool(is_read)) for notice, is_read in rows]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from flask import g, has_app_context
-from sqlalchemy import and_, case, func, insert, select, text, update
+from sqlalchemy import and_, bindparam, case, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -55,10 +55,14 @@ def unfollow(user, compound_id: int, object_type: str, object_id: int) -> None:
                {"object_type": object_type, "object_id": object_id})
 
 
+_IS_FOLLOWING = select(Follow.id).where(  # built once: every issue page asks
+    Follow.user_id == bindparam("user_id"), Follow.object_type == bindparam("object_type"),
+    Follow.object_id == bindparam("object_id"))
+
+
 def is_following(user, object_type: str, object_id: int) -> bool:
-    return db.session.scalar(select(Follow.id).where(
-        Follow.user_id == user.id, Follow.object_type == object_type,
-        Follow.object_id == object_id)) is not None
+    return db.session.scalar(_IS_FOLLOWING, {"user_id": user.id, "object_type": object_type,
+                                             "object_id": object_id}) is not None
 
 
 def followers(object_type: str, object_id: int) -> list[int]:

@@ -5,7 +5,7 @@ it and keeps the row. Services flush, never commit."""
 import re
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -109,11 +109,14 @@ def remove(actor, proposal: Proposal, attachment: ProposalAttachment,
     return attachment
 
 
+_LISTED = select(ProposalAttachment).where(
+    ProposalAttachment.proposal_id == bindparam("proposal_id"),
+    ProposalAttachment.removed_at.is_(None)).order_by(ProposalAttachment.position)
+
+
 def listed(proposal: Proposal) -> list[ProposalAttachment]:
-    """The attachments people see, in list order (one query)."""
-    return list(db.session.scalars(select(ProposalAttachment).where(
-        ProposalAttachment.proposal_id == proposal.id,
-        ProposalAttachment.removed_at.is_(None)).order_by(ProposalAttachment.position)))
+    """The attachments people see, in list order (one query, built once)."""
+    return list(db.session.scalars(_LISTED, {"proposal_id": proposal.id}))
 
 
 def find(proposal: Proposal, attachment_id: int) -> ProposalAttachment | None:

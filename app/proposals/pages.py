@@ -1,7 +1,7 @@
 """Read-only queries behind the proposal pages, each a fixed number of statements whatever the
 number of ballots or events (every page, the proposal page and its discussion included, within 12:
 tests/site/test_statement_budgets.py)."""
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -23,14 +23,19 @@ PAGE_SIZE = 20
 BALLOTS_PAGE_SIZE = 200
 
 
+# Built once, as the statements below: the proposal pages run them on every request.
+_PROPOSAL_IN = (select(Proposal, User.display_name).options(joinedload(Proposal.options))
+                .join(User, User.id == Proposal.created_by_id)
+                .where(Proposal.id == bindparam("proposal_id"),
+                       Proposal.compound_id == bindparam("compound_id"))
+                .execution_options(populate_existing=True))
+
+
 def proposal_in(compound: Compound, proposal_id: int) -> Proposal | None:
     """The proposal with its options and its author's name (`creator_name`, a plain attribute
     for the timeline), if it belongs to `compound` — one query."""
-    row = db.session.execute(
-        select(Proposal, User.display_name).options(joinedload(Proposal.options))
-        .join(User, User.id == Proposal.created_by_id)
-        .where(Proposal.id == proposal_id, Proposal.compound_id == compound.id)
-        .execution_options(populate_existing=True)).unique().first()
+    row = db.session.execute(_PROPOSAL_IN, {"proposal_id": proposal_id,
+                                            "compound_id": compound.id}).unique().first()
     if row is None:
         return None
     proposal, proposal.creator_name = row
@@ -49,13 +54,15 @@ def list_for(compound: Compound, *, include_drafts: bool, page: int) -> tuple[li
     return list(rows), total
 
 
+_TIMELINE = (select(ProposalEvent, User.display_name)
+             .outerjoin(User, User.id == ProposalEvent.actor_id)
+             .where(ProposalEvent.proposal_id == bindparam("proposal_id"))
+             .order_by(ProposalEvent.id))  # the order they were recorded in
+
+
 def timeline(proposal: Proposal) -> list[tuple[ProposalEvent, str | None]]:
     """Every event with the actor's display name (one query)."""
-    return list(db.session.execute(
-        select(ProposalEvent, User.display_name)
-        .outerjoin(User, User.id == ProposalEvent.actor_id)
-        .where(ProposalEvent.proposal_id == proposal.id)
-        .order_by(ProposalEvent.id)).tuples())  # the order they were recorded in
+    return list(db.session.execute(_TIMELINE, {"proposal_id": proposal.id}).tuples())
 
 
 def holds_live_proxy(compound_id: int, proposal_id: int, user) -> bool:

@@ -1,5 +1,5 @@
 """From frozen electorate and current ballots to a result, through the one pure tally."""
-from sqlalchemy import Integer, case, func, select, type_coerce
+from sqlalchemy import Integer, bindparam, case, func, select, type_coerce
 
 from app.extensions import db
 from app.proposals import sealing
@@ -43,20 +43,29 @@ def _open_inputs(proposal: Proposal) -> tuple[dict[int, Owner], dict[int, str]]:
     return owners, current_choices(proposal)
 
 
-def turnout(proposal: Proposal) -> dict:
-    """Running participation against the quorum; no split of the votes."""
-    model = SecretParticipation if proposal.is_secret else Ballot
-    voted = select(model.member_id).where(model.proposal_id == proposal.id)
+def _turnout_statement(model):
+    """Members and area in all and having voted, for the proposal `proposal_id`."""
+    voted = select(model.member_id).where(model.proposal_id == bindparam("proposal_id"))
     if model is Ballot:
         voted = voted.where(Ballot.superseded_at.is_(None))
     voted_ids = voted.subquery()
-    row = db.session.execute(select(
+    return select(
         func.count(ElectorateMember.id), func.coalesce(func.sum(RAW_AREA), 0),
         func.count(voted_ids.c.member_id),
         func.coalesce(func.sum(case((voted_ids.c.member_id.is_not(None), RAW_AREA))), 0),
-    ).select_from(ElectorateMember)
-        .outerjoin(voted_ids, voted_ids.c.member_id == ElectorateMember.id)
-        .where(ElectorateMember.proposal_id == proposal.id)).one()
+    ).select_from(ElectorateMember).outerjoin(
+        voted_ids, voted_ids.c.member_id == ElectorateMember.id).where(
+        ElectorateMember.proposal_id == bindparam("proposal_id"))
+
+
+# Built once (by is_secret): shown on every proposal page.
+_TURNOUT = {True: _turnout_statement(SecretParticipation), False: _turnout_statement(Ballot)}
+
+
+def turnout(proposal: Proposal) -> dict:
+    """Running participation against the quorum; no split of the votes."""
+    row = db.session.execute(_TURNOUT[bool(proposal.is_secret)],
+                             {"proposal_id": proposal.id}).one()
     total, total_area, voted_count, voted_area = (int(x) for x in row)
     return {"total_voters": total, "voted": voted_count,
             "total_area": area_text(total_area), "voted_area": area_text(voted_area),

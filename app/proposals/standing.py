@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    bindparam,
     cast,
     false,
     func,
@@ -112,24 +113,19 @@ def _seats_for(proposals, user) -> dict[int, _Seats]:
     each with when its ballot was cast, in one statement (a UNION ALL of the three ways to
     hold a seat, tagged by `how`)."""
     seats: dict[int, _Seats] = defaultdict(_Seats)
-    owners = [p.id for p in proposals if p.kind == "owners"]
-    persons = [p.id for p in proposals if p.kind != "owners"]
-    proxy_ids = [p.id for p in proposals if p.kind != "council"]
-    parts = []
-    if persons:
-        parts.append(_seat_columns("person").where(
-            ElectorateMember.proposal_id.in_(persons), ElectorateMember.user_id == user.id))
-    if owners:
-        parts.append(_owner_seat_rows(owners, user))
-    if proxy_ids:
-        parts.append(_seat_columns("proxy")
-                     .join(ProxyAuthorisation, ProxyAuthorisation.member_id == ElectorateMember.id)
-                     .where(ProxyAuthorisation.proposal_id.in_(proxy_ids),
-                            ProxyAuthorisation.proxy_user_id == user.id,
-                            ProxyAuthorisation.revoked_at.is_(None)))
-    if not parts:
+    values = {"persons": [p.id for p in proposals if p.kind != "owners"],
+              "owners": [p.id for p in proposals if p.kind == "owners"],
+              "proxied": [p.id for p in proposals if p.kind != "council"],
+              "user_id": user.id}
+    shape = tuple(bool(values[name]) for name in _SEAT_PARTS)
+    if not any(shape):
         return seats
-    rows = db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
+    stmt = _SEAT_STATEMENTS.get(shape)
+    if stmt is None:
+        parts = [build() for build, wanted in zip(_SEAT_PARTS.values(), shape, strict=True)
+                 if wanted]
+        _SEAT_STATEMENTS[shape] = stmt = parts[0] if len(parts) == 1 else union_all(*parts)
+    rows = db.session.execute(stmt, values).all()
     owner_units = defaultdict(list)
     for how, member_id, proposal_id, key, snapshot_mobile, holding_id, holding_mobile, \
             cast_at in rows:
@@ -144,6 +140,20 @@ def _seats_for(proposals, user) -> dict[int, _Seats]:
     return seats
 
 
+def _person_seat_rows():
+    return _seat_columns("person").where(
+        ElectorateMember.proposal_id.in_(bindparam("persons", expanding=True)),
+        ElectorateMember.user_id == bindparam("user_id"))
+
+
+def _proxy_seat_rows():
+    return (_seat_columns("proxy")
+            .join(ProxyAuthorisation, ProxyAuthorisation.member_id == ElectorateMember.id)
+            .where(ProxyAuthorisation.proposal_id.in_(bindparam("proxied", expanding=True)),
+                   ProxyAuthorisation.proxy_user_id == bindparam("user_id"),
+                   ProxyAuthorisation.revoked_at.is_(None)))
+
+
 def _seat_columns(how: str, *owner_columns):
     """The columns every kind of seat row has; an owner's adds its unit's holding."""
     columns = owner_columns or (cast(null(), String), cast(null(), String),
@@ -155,14 +165,15 @@ def _seat_columns(how: str, *owner_columns):
                   _cast_at().label("cast_at"))
 
 
-def _owner_seat_rows(proposal_ids: list[int], user):
+def _owner_seat_rows():
     """Owner-parties with a unit this person owns, each with all of its units, so that the
     designated voter is found as ballots.may_cast_in_person() finds it."""
     owned_units = select(Residency.unit_id).where(
-        Residency.user_id == user.id, Residency.relation == "owner",
+        Residency.user_id == bindparam("user_id"), Residency.relation == "owner",
         Residency.revoked_at.is_(None))
     mine = select(ElectorateUnit.member_id).where(
-        ElectorateUnit.proposal_id.in_(proposal_ids), ElectorateUnit.unit_id.in_(owned_units))
+        ElectorateUnit.proposal_id.in_(bindparam("owners", expanding=True)),
+        ElectorateUnit.unit_id.in_(owned_units))
     return (_seat_columns("owner", ElectorateMember.voter_key,
                           ElectorateMember.designated_mobile, Unit.holding_id,
                           Holding.designated_mobile)
@@ -170,6 +181,13 @@ def _owner_seat_rows(proposal_ids: list[int], user):
             .join(Unit, Unit.id == ElectorateUnit.unit_id)
             .outerjoin(Holding, Holding.id == Unit.holding_id)
             .where(ElectorateMember.id.in_(mine)))
+
+
+# The three ways to hold a seat, by the bind parameter listing their proposals; the union of
+# those a page needs is built once (bind parameters `persons`, `owners`, `proxied`, `user_id`).
+_SEAT_PARTS = {"persons": _person_seat_rows, "owners": _owner_seat_rows,
+               "proxied": _proxy_seat_rows}
+_SEAT_STATEMENTS: dict = {}
 
 
 def _owner_seats(owner_units: dict, user, seats: dict) -> None:

@@ -2,7 +2,7 @@
 counts by stance are computed from the comments (never typed), the official answers are
 listed, the proposer adds their own text. The party cell reviews nothing without it
 (submit_review refuses), and it is frozen once review starts."""
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -21,10 +21,13 @@ from app.proposals.models_summary import ConsultationSummary
 BODY_MAX = 5000
 
 
+_SUMMARY = select(ConsultationSummary).where(
+    ConsultationSummary.proposal_id == bindparam("proposal_id")).options(
+    joinedload(ConsultationSummary.author))  # built once: every proposal page reads it
+
+
 def get_summary(proposal: Proposal) -> ConsultationSummary | None:
-    return db.session.scalar(select(ConsultationSummary).where(
-        ConsultationSummary.proposal_id == proposal.id).options(
-        joinedload(ConsultationSummary.author)))
+    return db.session.scalar(_SUMMARY, {"proposal_id": proposal.id})
 
 
 def stance_counts(proposal: Proposal) -> dict[str, int]:

@@ -3,35 +3,37 @@ app.proposals.standing, so nobody is sent to a ballot already cast or not theirs
 role, proposals at a stage waiting on them: review for the party cell, deliberation for the
 council, objections to answer and results to publish for staff."""
 from flask import url_for
-from sqlalchemy import and_, exists, func, select, true
+from sqlalchemy import and_, bindparam, exists, func, select
 
 from app.core.i18n import lazy_gettext as _l
 from app.core.i18n import lazy_ngettext
-from app.core.todo import TodoItem, columns, where_held
+from app.core.todo import NOW, USER_ID, TodoItem, columns, ids
 from app.extensions import db
 from app.proposals.models import Objection, Proposal
 from app.proposals.standing import standings
 
 
-def queries(user, roles, now) -> list:
+def queries(scopes) -> list:
     found = []
-    for kind, state, role in (("proposals.review", "review", "party_cell"),
-                              ("proposals.deliberation", "deliberation", "council")):
-        ids = where_held(roles, role)
-        if ids:
-            found.append(select(*columns(kind, Proposal.compound_id, Proposal.id,
-                                         Proposal.title))
-                         .where(Proposal.compound_id.in_(ids), Proposal.state == state,
-                                # no one reviews a proposal they proposed
-                                (Proposal.created_by_id != user.id) if state == "review"
-                                else true()))
-    staff = where_held(roles, "staff")
-    if staff:
+    if "party_cell" in scopes:
+        found.append(select(*columns("proposals.review", Proposal.compound_id, Proposal.id,
+                                     Proposal.title))
+                     .where(Proposal.compound_id.in_(ids("party_cell")),
+                            Proposal.state == "review",
+                            # no one reviews a proposal they proposed
+                            Proposal.created_by_id != USER_ID))
+    if "council" in scopes:
+        found.append(select(*columns("proposals.deliberation", Proposal.compound_id,
+                                     Proposal.id, Proposal.title))
+                     .where(Proposal.compound_id.in_(ids("council")),
+                            Proposal.state == "deliberation"))
+    if "staff" in scopes:
         found.append(select(*columns("proposals.objections", Proposal.compound_id, Proposal.id,
                                      Proposal.title, Proposal.objection_ends_at,
                                      func.count(Objection.id)))
                      .join(Objection, Objection.proposal_id == Proposal.id)
-                     .where(Proposal.compound_id.in_(staff), Proposal.state == "objection",
+                     .where(Proposal.compound_id.in_(ids("staff")),
+                            Proposal.state == "objection",
                             Objection.answered_at.is_(None))
                      .group_by(Proposal.compound_id, Proposal.id, Proposal.title,
                                Proposal.objection_ends_at))
@@ -39,9 +41,9 @@ def queries(user, roles, now) -> list:
                                     Objection.answered_at.is_(None))
         found.append(select(*columns("proposals.publish", Proposal.compound_id, Proposal.id,
                                      Proposal.title, Proposal.objection_ends_at))
-                     .where(and_(Proposal.compound_id.in_(staff),
+                     .where(and_(Proposal.compound_id.in_(ids("staff")),
                                  Proposal.state == "objection",
-                                 Proposal.objection_ends_at <= now, ~unanswered)))
+                                 Proposal.objection_ends_at <= NOW, ~unanswered)))
     return found
 
 
@@ -65,15 +67,17 @@ def item(row) -> TodoItem | None:
     return TodoItem(row["kind"], ACTIONS[row["kind"]], row["title"], url, cid, row["due_at"])
 
 
+_OPEN_VOTES = select(Proposal).where(Proposal.compound_id.in_(bindparam("ids", expanding=True)),
+                                     Proposal.state == "voting")
+
+
 def more(user, roles, now) -> list[TodoItem]:
     """Ballots awaiting this person's vote, with the closing date: one statement for the open
     votes of all their compounds, then standings() (a fixed number more). Whether a ballot
     is still to cast does not depend on the roles standings() reads for its reasons."""
-    ids = sorted(roles)
-    if not ids:
+    if not roles:
         return []
-    open_votes = list(db.session.scalars(select(Proposal).where(
-        Proposal.compound_id.in_(ids), Proposal.state == "voting")))
+    open_votes = list(db.session.scalars(_OPEN_VOTES, {"ids": sorted(roles)}))
     if not open_votes:
         return []
     found = standings(open_votes, user, open_votes[0].compound_id)

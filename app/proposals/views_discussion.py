@@ -36,7 +36,7 @@ def discussion_context(compound, proposal, comment_form=None) -> dict:
     comment_form.set_options(proposal)
     written = summary.get_summary(proposal)
     may_write = summary.may_write(current_user, compound, proposal)
-    thread = queries.thread_of([Comment.proposal_id == proposal.id], compound, page)
+    thread = queries.thread_of(Comment.proposal_id, proposal.id, compound, page)
     return {
         "discussion": True, "thread": thread,
         "page": page, "per_page": queries.COMMENTS_PER_PAGE, "comment_form": comment_form,

@@ -17,14 +17,15 @@ SOURCES = [proposals_todo, meetings_todo, notices_todo, covenants_todo, issues_t
 def todo_for(user, roles: dict[int, frozenset], *, compound_id: int | None = None,
              now=None, also=()) -> Gathered:
     """What awaits `user` in the compounds of `roles` (only `compound_id`'s, on its home),
-    soonest deadline first, each thing once; and the rows of `also`, fetched with them."""
+    soonest deadline first, each thing once; and the rows of `also` (selects built once,
+    whose bind parameters are `compound_id` and `now`), fetched with them."""
     now = now or utcnow()
     if compound_id is not None:
         roles = {compound_id: roles[compound_id]} if compound_id in roles else {}
     # On a compound's home, minutes overdue for publication show to everyone.
-    overdue = meetings_todo.overdue_queries([compound_id], now) if (
-        compound_id is not None and roles) else []
-    gathered = collect(SOURCES, user, roles, now, also=[*overdue, *also])
+    overdue = [meetings_todo.OVERDUE] if compound_id is not None and roles else []
+    gathered = collect(SOURCES, user, roles, now, also=[*overdue, *also],
+                       params={"compound_id": compound_id})
     flagged = [meetings_todo.item(r) for r in gathered.rows if r["kind"] == "meetings.overdue"]
     seen, items = set(), []
     for item in ordered(gathered.items + flagged):

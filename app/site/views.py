@@ -9,7 +9,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.compounds.access import require_member, roles_by_compound, roles_in
@@ -33,15 +33,21 @@ def _back() -> str:
     return safe_next(request.form.get("next") or request.args.get("next"))
 
 
+# The home pages' compounds, built once (they run on every request).
+_COMPOUNDS = (select(Compound).where(Compound.id.in_(bindparam("ids", expanding=True)))
+              .options(joinedload(Compound.community)).execution_options(populate_existing=True)
+              .order_by(Compound.name))
+_COMPOUND_HEADING = (select(Compound).where(Compound.id == bindparam("id"))
+                     .options(joinedload(Compound.community).joinedload(Community.subdistrict))
+                     .execution_options(populate_existing=True))
+
+
 @bp.get("/")
 def home():
     if not current_user.is_authenticated:
         return render_template("site/home.html", compounds=[], todo=[])
     roles = roles_by_compound(current_user)
-    compounds = list(db.session.scalars(
-        select(Compound).where(Compound.id.in_(roles))
-        .options(joinedload(Compound.community)).execution_options(populate_existing=True)
-        .order_by(Compound.name))) if roles else []
+    compounds = list(db.session.scalars(_COMPOUNDS, {"ids": list(roles)})) if roles else []
     return render_template("site/home.html", compounds=compounds,
                            compound_names={c.id: c.name for c in compounds},
                            todo=todo_for(current_user, roles).items)
@@ -64,14 +70,13 @@ def compound_home(compound_id: int):
     decisions being carried out."""
     # Loaded with its community and subdistrict for the heading; require_member() then finds
     # it in the session (held here: the identity map keeps only referenced rows).
-    loaded = db.session.get(Compound, compound_id, populate_existing=True, options=[  # noqa: F841
-        joinedload(Compound.community).joinedload(Community.subdistrict)])
+    loaded = db.session.scalar(_COMPOUND_HEADING, {"id": compound_id})  # noqa: F841
     compound = require_member(compound_id)
     held = roles_in(current_user, compound)
     now = utcnow()
     # The meetings card's upcoming meetings come in the to-do list's statement.
     gathered = todo_for(current_user, {compound.id: held}, compound_id=compound.id, now=now,
-                        also=[meetings_todo.upcoming_query(compound.id, now)])
+                        also=[meetings_todo.UPCOMING])
     upcoming = meetings_todo.upcoming_from(gathered.rows)
     return render_template(
         "site/compound_home.html", compound=compound, held=held,
