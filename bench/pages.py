@@ -303,13 +303,7 @@ def main():
     print(f"wrk, {args.connections} connections, {args.duration:g} s per page; gunicorn "
           f"{args.workers} gthread workers x {args.threads} threads; "
           f"{'SQLite' if args.sqlite else 'PostgreSQL'}", flush=True)
-    port = free_port()
-    proc = server("pages:bare_app", port, args)
-    try:
-        results["bare"] = measure(port, "/", args)
-        print(f"  bare {results['bare']['rps']:.0f} req/s", flush=True)
-    finally:
-        stop(proc)
+    bare_runs = [bare_rate(args)]
 
     url = database_url(args, "test_pagesbench")
     print("building the demo and 200 comments under an issue and a proposal...", flush=True)
@@ -337,6 +331,11 @@ def main():
         results["ballot"] = ballot_rate(args)
         print(f"  ballot {results['ballot']['rps']:.0f} ballots/s", flush=True)
 
+    # Bare again after the pages: the machine's speed drifts, and the faster of the two runs
+    # is the baseline (the stricter one for the goals).
+    bare_runs.append(bare_rate(args))
+    results = {"bare": max(bare_runs, key=lambda r: r["rps"]), **results}
+
     print(f"\n{'page':12} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
           f"{'share':>7} {'goal':>9} met?")
     bare = results["bare"]["rps"]
@@ -351,10 +350,23 @@ def main():
                 met = "yes" if share >= GOALS[page] else "no"
                 line += f" {share:7.1%} {GOALS[page]:4.0%} {base_name:4} {met}"
         print(line)
-    print(f"\nbare = Flask rendering a 5 KB Jinja page: {bare:.0f} req/s. "
+    runs = " and ".join(f"{r['rps']:.0f}" for r in bare_runs)
+    print(f"\nbare = Flask rendering a 5 KB Jinja page: {bare:.0f} req/s (the faster of "
+          f"{runs}, before and after the pages). "
           f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at the end.")
     if any(r["errors"] for page, r in results.items() if page != "ballot"):
         raise SystemExit("some requests failed")
+
+
+def bare_rate(args) -> dict:
+    port = free_port()
+    proc = server("pages:bare_app", port, args)
+    try:
+        result = measure(port, "/", args)
+        print(f"  bare {result['rps']:.0f} req/s", flush=True)
+        return result
+    finally:
+        stop(proc)
 
 
 if __name__ == "__main__":
