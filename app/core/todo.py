@@ -103,7 +103,9 @@ _STATEMENTS: dict = {}
 
 
 def _statement(sources: Sequence[ModuleType], scopes: frozenset, also: Sequence):
-    key = (tuple(sources), scopes, tuple(id(q) for q in also))
+    # The selects themselves in the key (hashed by identity): holding them keeps an id from
+    # being reused by another select after this one is gone.
+    key = (tuple(sources), scopes, tuple(also))
     stmt = _STATEMENTS.get(key)
     if stmt is None:
         own = [q for source in sources for q in source.queries(scopes)]
