@@ -59,15 +59,13 @@ def on_roster(user: User, unit: Unit) -> bool:
         HoldingOwner.mobile == user.mobile).limit(1)) is not None
 
 
-def claim_on_roster(user: User | None, claim: UnitClaim) -> bool:
-    """on_roster() for the claim's unit and `user` (None: the claimant), the unit's holding
-    and the claimant's mobile read in the same statement."""
+def claim_on_roster(user: User, claim: UnitClaim) -> bool:
+    """on_roster() for the claim's unit and `user`, the unit's holding read in the same
+    statement."""
     holding = select(Unit.holding_id).where(Unit.id == claim.unit_id).scalar_subquery()
-    mobile = user.mobile if user is not None else \
-        select(User.mobile).where(User.id == claim.user_id).scalar_subquery()
     return db.session.scalar(select(HoldingOwner.id).where(
         HoldingOwner.holding_id == holding,
-        HoldingOwner.mobile == mobile).limit(1)) is not None
+        HoldingOwner.mobile == user.mobile).limit(1)) is not None
 
 
 def with_roster_match():

@@ -25,16 +25,17 @@ class CookieSessionInterface(SecureCookieSessionInterface):
     session_class = _Session
 
     def __init__(self) -> None:
-        self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
+        # The keys and the serializer built for them: rebuilt only when the keys change.
+        self._serializer: tuple[tuple, URLSafeTimedSerializer] | None = None
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
             return None
         key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        serializer = self._serializers.get(key)
-        if serializer is None:
-            serializer = self._serializers[key] = super().get_signing_serializer(app)
-        return serializer
+        built = self._serializer
+        if built is None or built[0] != key:
+            built = self._serializer = (key, super().get_signing_serializer(app))
+        return built[1]
 
     def open_session(self, app: Flask, request) -> _Session | None:
         serializer = self.get_signing_serializer(app)
