@@ -29,26 +29,20 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts.session import SESSION_KEY, _hash  # noqa: E402
 from app.extensions import db  # noqa: E402
-from bench.server import free_port, start_gunicorn  # noqa: E402
+from bench.server import app_on_empty_schema, free_port, start_gunicorn  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 SECRET = "bench-" + secrets.token_hex(8)
 
 
 def build_database(url: str, voters: int):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        db.create_all()
+    app = app_on_empty_schema(url, {"SECRET_KEY": SECRET,
+                                    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.test_request_context():
         from flask import g, session
         from flask_wtf.csrf import generate_csrf

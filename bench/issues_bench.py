@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 from flask import Flask  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from bench.server import free_port, start_gunicorn  # noqa: E402
+from bench.server import app_on_empty_schema, free_port, start_gunicorn  # noqa: E402
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PG_URL = f"{PG_SERVER}/test_issuesbench"
@@ -89,17 +89,10 @@ def build_database(url: str, n_issues: int, n_comments: int) -> dict:
     """A compound with n_issues issues (some seconded, acknowledged, answered) and one issue
     with n_comments comments (a fifth of them replies, one official); returns the paths and a
     logged-in resident's session cookie."""
-    from app import create_app
     from app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
-                      "UPLOAD_DIR": tempfile.mkdtemp(prefix="issues-bench-")})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        db.create_all()
+    app = app_on_empty_schema(url, {"SECRET_KEY": SECRET,
+                                    "UPLOAD_DIR": tempfile.mkdtemp(prefix="issues-bench-")})
     with app.test_request_context():
         from flask import session
 

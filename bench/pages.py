@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from flask import Flask, render_template  # noqa: E402
 from jinja2 import DictLoader  # noqa: E402
 
-from bench.server import free_port, start_gunicorn  # noqa: E402
+from bench.server import app_on_empty_schema, free_port, start_gunicorn  # noqa: E402
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 SECRET = "bench-" + secrets.token_hex(8)
@@ -120,19 +120,12 @@ def _cookie(app, user_id: int) -> tuple[str, str]:
 
 def build_database(url: str) -> dict:
     """The demo, 200 comments under an issue and a proposal; the paths and cookies."""
-    from sqlalchemy import select, text
+    from sqlalchemy import select
 
-    from app import create_app
     from app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
-                      "UPLOAD_DIR": tempfile.mkdtemp(prefix="pages-bench-")})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        db.create_all()
+    app = app_on_empty_schema(url, {"SECRET_KEY": SECRET,
+                                    "UPLOAD_DIR": tempfile.mkdtemp(prefix="pages-bench-")})
     with app.test_request_context():
         from app.accounts.models import User
         from app.compounds.models import Building

@@ -48,3 +48,21 @@ def start_gunicorn(app_spec: str, port: int, *, workers: int, threads: int, env:
         time.sleep(0.2)
     proc.kill()
     raise SystemExit("gunicorn did not answer")
+
+
+def app_on_empty_schema(url: str, config: dict):
+    """The app on `url` with every table created anew (PostgreSQL: the public schema dropped
+    first), for a benchmark to fill."""
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, **config})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+    return app

@@ -17,14 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.proposals import results, services  # noqa: E402
 from app.proposals.models import Ballot, ElectorateMember  # noqa: E402
 from app.proposals.periods import earliest_voting_start  # noqa: E402
 from app.proposals.tally import Owner, tally_owners  # noqa: E402
+from bench.server import app_on_empty_schema  # noqa: E402
 
 OWNERS = 5000
 BALLOTS = 4000
@@ -32,13 +32,7 @@ RUNS = 20
 
 
 def build(url: str):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        db.create_all()
+    app = app_on_empty_schema(url, {"TESTING": True, "SECRET_KEY": "bench"})
     return app
 
 
