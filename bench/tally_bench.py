@@ -19,6 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select  # noqa: E402
 
+# Every model first, as create_app does: some modules build statements at import, which
+# needs every mapped class.
+import app.models  # noqa: E402, F401
 from app.extensions import db  # noqa: E402
 from app.proposals import results, services  # noqa: E402
 from app.proposals.models import Ballot, ElectorateMember  # noqa: E402
@@ -38,6 +41,8 @@ def build(url: str):
 
 def populate():
     from app.compounds.models import Building, Holding, Unit
+    from app.meetings.demo import hold_deliberation
+    from app.proposals.demo import COUNCIL_OPINION, walk_to_deliberation
     from tests.factories import grant, make_compound, make_staff, make_user
     from tests.proposals.helpers import T0
 
@@ -61,12 +66,17 @@ def populate():
          "area_source": "registered", "is_developer_held": False, "holding_id": hid}
         for i, hid in enumerate(holding_ids)])
     db.session.commit()
-    p = services.create(party, compound, title="基准", body="", kind="owners", matter=7)
-    for name in ("open_consultation", "submit_review", "approve_review"):
-        services.transition(party, p, name)
-    opens = earliest_voting_start(T0, 15)
-    services.publish_notice(committee, p, opens_at=opens, closes_at=opens + timedelta(days=7),
-                            now=T0)
+    # The whole procedure, dated in the past as the demo does it: consultation, review, the
+    # council's deliberation (a meeting with minutes), the voting notice.
+    for person in (party, committee, make_user(name="议事")):
+        grant(person, compound, "council")
+    p = services.create(committee, compound, title="基准", body="", kind="owners", matter=7)
+    noticed = T0 - timedelta(days=30)
+    walk_to_deliberation(p, committee, party, noticed)
+    hold_deliberation(compound, p, party, noticed, recorder=committee)
+    opens = earliest_voting_start(noticed, services.notice_days(p, compound))
+    services.publish_notice(committee, p, opens_at=opens, opinion=COUNCIL_OPINION,
+                            closes_at=opens + timedelta(days=7), now=noticed)
     services.open_voting(p, now=opens)
     members = db.session.scalars(select(ElectorateMember.id).where(
         ElectorateMember.proposal_id == p.id)).all()
