@@ -71,4 +71,5 @@ from app.proposals.models import (  # noqa: F401
     SecretTotal,
     SecretVote,
 )
+from app.proposals.models_election import ElectionCandidate, NominationSupport  # noqa: F401
 from app.proposals.models_summary import ConsultationSummary  # noqa: F401

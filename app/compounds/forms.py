@@ -151,6 +151,8 @@ class CompoundRulesForm(Form):
     allows_silent_majority = BooleanField(_l("未投票的业主视为同意多数意见"))
     parking_counts_in_area = BooleanField(_l("车位面积计入专有部分面积"))
     council_two_thirds = BooleanField(_l("议事会、业委会决议须经全体成员三分之二以上同意"))
+    candidate_nominators = IntegerField(_l("推荐一名业委会委员候选人所需业主人数"),
+                                        validators=[InputRequired(_l("请填写人数。"))])
     council_notice_days = _days(_l("议事会会议提前通知天数"))
     committee_notice_days = _days(_l("业委会会议提前通知天数"))
     residents_notice_days = _days(_l("居民会议提前通知天数"))

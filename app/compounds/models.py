@@ -65,6 +65,9 @@ class Compound(db.Model):
     objection_days: Mapped[int] = mapped_column(Integer, default=3)
     allows_silent_majority: Mapped[bool] = mapped_column(Boolean, default=False)
     council_two_thirds: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Owners who must jointly nominate a committee candidate; 1: an owner may nominate
+    # themselves (业主自荐).
+    candidate_nominators: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     community: Mapped[Community] = relationship(lazy="raise")
     __table_args__ = (db.UniqueConstraint("community_id", "name"),)

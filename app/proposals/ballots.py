@@ -25,7 +25,7 @@ from app.core.sanitize import clean_text
 from app.core.time import iso_utc, utcnow
 from app.extensions import db
 from app.notifications.services import follow
-from app.proposals import sealing
+from app.proposals import elections, sealing
 from app.proposals.models import (
     Ballot,
     ElectorateMember,
@@ -34,6 +34,7 @@ from app.proposals.models import (
     ProposalOption,
     SecretParticipation,
 )
+from app.proposals.models_election import ElectionCandidate
 from app.proposals.tally import ABSTAIN, SIMPLE_CHOICES
 
 ALREADY_VOTED = _l("这一票已经投过了，不能重复投票。")
@@ -72,7 +73,8 @@ _options = ProposalOption.__table__
 _OPEN_VOTE = (
     select(_proposals.c.id, _proposals.c.compound_id, _proposals.c.kind, _proposals.c.state,
            _proposals.c.voting_opens_at, _proposals.c.voting_closes_at, _proposals.c.is_secret,
-           _proposals.c.allows_changes, _members.c.id.label("member_id"), _members.c.area,
+           _proposals.c.allows_changes, _proposals.c.seats, _members.c.id.label("member_id"),
+           _members.c.area,
            exists().where(_options.c.proposal_id == _proposals.c.id).label("has_options"),
            exists().where(_options.c.proposal_id == _proposals.c.id,
                           _options.c.position == bindparam("position")).label("option_found"))
@@ -92,8 +94,13 @@ def _option_position(choice: str) -> int:
     return -1
 
 
+_BALLOT_PLACES = select(ElectionCandidate.position).where(
+    ElectionCandidate.proposal_id == bindparam("proposal_id"),
+    ElectionCandidate.position.is_not(None))
+
+
 def open_vote(proposal_id: int, member_id: int, choice: str, now: datetime,
-              compound_id: int | None = None) -> OpenVote:
+              compound_id: int | None = None, *, paper: bool = False) -> OpenVote:
     """Inside the casting transaction, in one statement: the proposal is open for voting, the
     member is one of its voters and the choice is one of its ballot's. On PostgreSQL the
     proposal row stays share-locked until commit, so no ballot lands after the vote closed
@@ -110,7 +117,11 @@ def open_vote(proposal_id: int, member_id: int, choice: str, now: datetime,
         raise ServiceError(_l("投票已经截止。"), status=409)
     if row.member_id is None:
         raise PermissionDenied(_l("您不在本次表决的投票人名单中。"))
-    if row.has_options:
+    if row.seats is not None:  # an election: a set of listed candidates within the seats
+        places = set(connection.execute(_BALLOT_PLACES, {"proposal_id": proposal_id}).scalars())
+        elections.check_marks(choice, row.seats, places, paper=paper)
+        valid = True
+    elif row.has_options:
         valid = choice == ABSTAIN or row.option_found
     else:
         valid = choice in SIMPLE_CHOICES
@@ -207,7 +218,7 @@ def cast(proposal_id: int, member_id: int, actor, choice: str, *, channel: str =
     ballot (paper); the caller has checked that the actor may act for this member. With
     `compound_id`, a proposal of another compound is not found."""
     now = now or utcnow()
-    vote = open_vote(proposal_id, member_id, choice, now, compound_id)
+    vote = open_vote(proposal_id, member_id, choice, now, compound_id, paper=channel == "paper")
     return _store(vote, actor, choice, now, channel=channel, proxy=proxy, paper_ref=paper_ref,
                   scan=scan, actor_role=actor_role)
 

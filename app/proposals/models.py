@@ -44,6 +44,8 @@ class Proposal(db.Model):
     origin_issue_id: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))
     matter: Mapped[int | None] = mapped_column(Integer)  # 民法典 第二百七十八条 item, owners only
+    # An election of the owners' committee (matter 3) fills this many seats; None otherwise.
+    seats: Mapped[int | None] = mapped_column(Integer)
     council_body: Mapped[str | None] = mapped_column(String(16))  # council / committee
     council_two_thirds: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(32), default="draft", index=True)
@@ -79,6 +81,8 @@ class Proposal(db.Model):
         CheckConstraint(f"state IN {sql_in(STATES)}", name="state_known"),
         CheckConstraint("matter IS NULL OR (matter BETWEEN 1 AND 9)", name="matter_range"),
         CheckConstraint("kind <> 'owners' OR matter IS NOT NULL", name="owners_have_matter"),
+        CheckConstraint("seats IS NULL OR (kind = 'owners' AND matter = 3 AND seats BETWEEN 1 "
+                        "AND 15)", name="elections_are_matter_three"),
         CheckConstraint("NOT (is_secret AND allows_changes)", name="secret_ballots_final"),
         CheckConstraint("NOT (is_secret AND shows_split_while_open)",
                         name="secret_ballots_no_live_split"),
@@ -150,7 +154,7 @@ class Ballot(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("electorate_members.id"), index=True)
-    choice: Mapped[str] = mapped_column(String(40))
+    choice: Mapped[str] = mapped_column(String(120))  # an election ballot lists its marks
     channel: Mapped[str] = mapped_column(String(16))
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proxy_id: Mapped[int | None] = mapped_column(ForeignKey("proxy_authorisations.id"))
@@ -210,7 +214,7 @@ class SecretVote(db.Model):
     __tablename__ = "secret_votes"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
-    choice: Mapped[str] = mapped_column(String(40))
+    choice: Mapped[str] = mapped_column(String(120))
     receipt: Mapped[str] = mapped_column(String(64), unique=True)
 
 

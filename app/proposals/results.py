@@ -2,7 +2,7 @@
 from sqlalchemy import Integer, bindparam, case, func, select, type_coerce
 
 from app.extensions import db
-from app.proposals import sealing
+from app.proposals import election_results, elections, sealing
 from app.proposals.models import (
     Ballot,
     ElectorateMember,
@@ -92,6 +92,10 @@ def _choice_labels(proposal: Proposal) -> tuple[str, ...]:
 
 def compute(proposal: Proposal) -> dict:
     """The result as a plain dict (stored, shown, exported)."""
+    if elections.is_election(proposal):
+        if proposal.is_secret:
+            return election_results.compute_secret(proposal)
+        return election_results.compute(proposal, *_open_inputs(proposal))
     choices = _choice_labels(proposal)
     if proposal.is_secret:
         owners, ballots = _secret_inputs(proposal, _member_weights(proposal))
@@ -176,13 +180,21 @@ def export_document(proposal: Proposal) -> dict:
         return {"kind": "consultation", "proposal": proposal.id,
                 "voters": list(by_id.values()), **_choices_part(proposal),
                 **_votes_part(proposal, by_id, "voter", with_area=False)}
+    if elections.is_election(proposal):
+        return {"proposal": proposal.id, "matter": proposal.matter,
+                "units": _units_part(proposal),
+                **election_results.export_part(proposal, by_id, current_choices(proposal))}
+    return {
+        "kind": "owners", "proposal": proposal.id, "matter": proposal.matter,
+        "silent_majority": proposal.silent_majority, **_choices_part(proposal),
+        "units": _units_part(proposal),
+        **_votes_part(proposal, by_id, "owner", with_area=True),
+    }
+
+
+def _units_part(proposal: Proposal) -> list[dict]:
     rows = db.session.execute(
         select(ElectorateUnit.unit_number, ElectorateUnit.area, ElectorateMember.voter_key)
         .join(ElectorateMember, ElectorateMember.id == ElectorateUnit.member_id)
         .where(ElectorateUnit.proposal_id == proposal.id).order_by(ElectorateUnit.id)).all()
-    return {
-        "kind": "owners", "proposal": proposal.id, "matter": proposal.matter,
-        "silent_majority": proposal.silent_majority, **_choices_part(proposal),
-        "units": [{"unit": n, "area": format(a, "f"), "owner": k} for n, a, k in rows],
-        **_votes_part(proposal, by_id, "owner", with_area=True),
-    }
+    return [{"unit": n, "area": format(a, "f"), "owner": k} for n, a, k in rows]

@@ -101,10 +101,14 @@ URN_MISMATCH = _l("无记名投票的密封选票与参与名单不一致，不�
 URN_LOCKED = _l("无记名投票的密封选票无法用当前密钥打开，不能开票。请联系系统管理员恢复密钥。")
 
 
-def open_urn(proposal_id: int) -> tuple[list[SecretVote], list[dict]]:
+def open_urn(proposal_id: int, counts_toward=None) -> tuple[list[SecretVote], list[dict]]:
     """Decrypt every sealed vote of the proposal, write the anonymous votes (shuffled, random
     ids) and the totals per choice, delete the sealed rows. Returns the votes written and the
-    removal covers of the sealed rows, for the audit entry of the close."""
+    removal covers of the sealed rows, for the audit entry of the close.
+
+    `counts_toward(choice)` names the totals a vote adds to, where that is not its choice: an
+    election's ballot adds to each candidate it marks, so only per-candidate totals are kept,
+    never one per combination of marks (which with its area could single out a voter)."""
     key = _key()
     rows = db.session.scalars(select(SealedVote).where(
         SealedVote.proposal_id == proposal_id)).all()
@@ -133,8 +137,9 @@ def open_urn(proposal_id: int) -> tuple[list[SecretVote], list[dict]]:
     for vote in opened:
         votes.append(SecretVote(id=secrets.randbits(62), proposal_id=proposal_id,
                                 choice=vote["c"], receipt=vote["r"]))
-        totals[vote["c"]][0] += 1
-        totals[vote["c"]][1] += _hundredths(vote["a"])
+        for total in counts_toward(vote["c"]) if counts_toward else [vote["c"]]:
+            totals[total][0] += 1
+            totals[total][1] += _hundredths(vote["a"])
     db.session.add_all(votes)
     db.session.add_all([SecretTotal(proposal_id=proposal_id, choice=choice, count=count,
                                     area=Decimal(area_text(area)))

@@ -15,7 +15,7 @@ from app.core.time import china_time, utcnow
 from app.extensions import db
 from app.meetings.queries import require_vote_decision
 from app.notifications.services import follow
-from app.proposals import electorate, reminders, results, sealing, summary
+from app.proposals import elections, electorate, reminders, results, sealing, summary
 from app.proposals.lifecycle import PROPOSERS, apply, check, proposal_compound
 from app.proposals.models import (
     ElectorateMember,
@@ -27,6 +27,7 @@ from app.proposals.models import (
     SecretTotal,
     SecretVote,
 )
+from app.proposals.models_election import MAX_SEATS
 from app.proposals.periods import earliest_voting_start
 from app.proposals.stages import (
     OBJECTION_KINDS,
@@ -41,7 +42,7 @@ def create(actor, compound: Compound, *, title: str, body: str, kind: str,
            origin: str | None = None, origin_issue_id: int | None = None,
            council_body: str | None = None, is_secret: bool = False,
            allows_changes: bool = False, shows_split_while_open: bool = False,
-           ballot_text: str = "", voting_method: str = "") -> Proposal:
+           ballot_text: str = "", voting_method: str = "", seats: int | None = None) -> Proposal:
     """A new draft proposal, raised by the party cell, the council or the owners' committee."""
     if not has_role(actor, compound, *PROPOSERS):
         raise PermissionDenied(_l("只有党支部、议事会或业委会可以提出议案。"))
@@ -53,12 +54,13 @@ def create(actor, compound: Compound, *, title: str, body: str, kind: str,
     _fill(proposal, title=title, body=body, kind=kind, matter=matter, council_body=council_body,
           is_secret=is_secret, allows_changes=allows_changes,
           shows_split_while_open=shows_split_while_open, ballot_text=ballot_text,
-          voting_method=voting_method)
+          voting_method=voting_method, seats=seats)
     db.session.add(proposal)
     db.session.flush()
     _set_options(proposal, options)
     follow(actor, compound.id, "proposal", proposal.id, audited=False)
-    record(actor, compound, "proposal.create", proposal, {"kind": kind, "matter": matter},
+    record(actor, compound, "proposal.create", proposal,
+           {"kind": kind, "matter": matter, "seats": proposal.seats},
            also=list(proposal.options), actor_role=primary_role(actor, compound))
     return proposal
 
@@ -82,7 +84,8 @@ def update_draft(actor, proposal: Proposal, **fields) -> Proposal:
 
 
 def _fill(proposal: Proposal, *, title, body, kind, matter, council_body, is_secret,
-          allows_changes, shows_split_while_open, ballot_text, voting_method) -> None:
+          allows_changes, shows_split_while_open, ballot_text, voting_method,
+          seats=None) -> None:
     title = clean_text(title, 120)
     if not title:
         raise ServiceError(_l("请填写议案标题。"), field="title")
@@ -91,6 +94,11 @@ def _fill(proposal: Proposal, *, title, body, kind, matter, council_body, is_sec
     if kind == "owners" and (matter is None or not 1 <= int(matter) <= 9):
         raise ServiceError(_l("业主共同决定须选择《民法典》第二百七十八条所列事项。"),
                            field="matter")
+    if seats is not None and (kind != "owners" or matter is None or int(matter) != 3):
+        raise ServiceError(_l("选举业委会委员是《民法典》第二百七十八条第三项事项的业主共同决定。"),
+                           field="seats")
+    if seats is not None and not 1 <= int(seats) <= MAX_SEATS:
+        raise ServiceError(_l("应选名额须在 1 到 %(n)s 名之间。", n=MAX_SEATS), field="seats")
     if is_secret and allows_changes:
         raise ServiceError(_l("无记名投票投出后不能更改。"), field="allows_changes")
     if is_secret and shows_split_while_open:
@@ -101,6 +109,7 @@ def _fill(proposal: Proposal, *, title, body, kind, matter, council_body, is_sec
     proposal.body_html = str(render_markdown(body or ""))
     proposal.kind = kind
     proposal.matter = int(matter) if kind == "owners" else None
+    proposal.seats = int(seats) if seats is not None else None
     proposal.council_body = (council_body or "council") if kind == "council" else None
     proposal.is_secret = bool(is_secret)
     proposal.allows_changes = bool(allows_changes)
@@ -228,12 +237,18 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
     proposal.notice_period_days = days
     proposal.objection_days = compound.objection_days if proposal.kind in OBJECTION_KINDS else 0
     proposal.parking_counts_in_area = compound.parking_counts_in_area
-    return apply(proposal, "publish_notice", actor, reason=opinion, now=now, data={
+    # An election's candidate list is published with its notice and fixed from then on.
+    candidates = elections.publish_list(proposal) if elections.is_election(proposal) else []
+    data = {
         "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat(),
         "notice_days": days, "matter": proposal.matter, "ballot_text": proposal.ballot_text,
         "silent_majority": proposal.silent_majority,
         "objection_days": proposal.objection_days,
-        "parking_counts_in_area": proposal.parking_counts_in_area})
+        "parking_counts_in_area": proposal.parking_counts_in_area}
+    if candidates:
+        data.update(seats=proposal.seats, candidates=[c.id for c in candidates])
+    return apply(proposal, "publish_notice", actor, reason=opinion, now=now, also=candidates,
+                 data=data)
 
 
 def open_voting(proposal: Proposal, now: datetime | None = None):
@@ -265,7 +280,8 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
     check(proposal, "close_voting", None, now=now)
     # A secret ballot's urn is opened now, in this transaction: the anonymous votes and the
     # totals are written and the sealed rows deleted (app.proposals.sealing).
-    opened, unsealed = sealing.open_urn(proposal.id) if proposal.is_secret else ([], [])
+    split = elections.counts_toward if elections.is_election(proposal) else None
+    opened, unsealed = sealing.open_urn(proposal.id, split) if proposal.is_secret else ([], [])
     result = results.compute(proposal)
     window = objection_period(proposal, now)
     proposal.voting_closed_at = now

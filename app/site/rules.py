@@ -46,6 +46,8 @@ SETTINGS = (
     Setting("allows_silent_majority", "compound", "allows_silent_majority"),
     Setting("parking_counts_in_area", "compound", "parking_counts_in_area"),
     Setting("council_two_thirds", "compound", "council_two_thirds"),
+    Setting("candidate_nominators", "compound", "candidate_nominators", 1, 50,
+            _l("推荐一名业委会委员候选人所需业主人数须在 1 到 50 之间。")),
     Setting("council_notice_days", "meetings", "council_notice_days", 0, 60,
             _l("会议提前通知天数须在 0 到 60 日之间。")),
     Setting("committee_notice_days", "meetings", "committee_notice_days", 0, 60,
