@@ -98,7 +98,7 @@ def seed_demo(*, if_empty: bool = False) -> SeedResult:
         if spec.grant:
             roles.grant_role(staff, compound, user, spec.grant)
         for number in spec.units:  # with the unit's letter, as a resident would
-            claims.claim_by_code(user, _code_for(compound, number), spec.relation)
+            claims.claim_by_code(user, code_for(compound, number), spec.relation)
     secretary = next(u for spec, u in users.items() if spec.grant == "party_cell")
     for spec, user in users.items():
         if spec.party_member:
@@ -134,7 +134,7 @@ def _roster(staff: User, compound: Compound) -> None:
         issue_codes(staff, compound, building)
 
 
-def _code_for(compound: Compound, number: str) -> str:
+def code_for(compound: Compound, number: str) -> str:
     building, entrance, room = number.split("-")
     return db.session.scalar(
         select(InviteCode.code).join(Unit).join(Building, Unit.building_id == Building.id)

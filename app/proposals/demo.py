@@ -22,6 +22,7 @@ from app.extensions import db
 from app.issues import comments
 from app.meetings.demo import hold_deliberation
 from app.proposals import ballots, discussion, services, summary
+from app.proposals.demo_election import seed_election
 from app.proposals.models import ElectorateMember, Proposal
 from app.proposals.periods import earliest_voting_start
 
@@ -63,6 +64,11 @@ def walk_to_deliberation(p: Proposal, proposer: User, reviewer: User, before: da
 
 def _walk_to_notice(p: Proposal, people: dict, noticed: datetime, days: int) -> datetime:
     walk_to_deliberation(p, people["committee"], people["party_cell"], noticed)
+    return _notice_and_open(p, people, noticed, days)
+
+
+def _notice_and_open(p: Proposal, people: dict, noticed: datetime, days: int) -> datetime:
+    """The council meeting that puts it to a vote, the notice, and the opening."""
     compound = db.session.get(Compound, p.compound_id)
     hold_deliberation(compound, p, people["party_cell"], noticed, recorder=people["council"])
     opens = earliest_voting_start(noticed, services.notice_days(p, compound)) \
@@ -104,7 +110,8 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
         roles.grant_role(people["staff"], compound, people[word], "council")
     forget_roles()
     scan = _scan()
-    made = []
+    made = [seed_election(compound, people, now - timedelta(days=220), scan, random.Random(3),
+                          lambda p, noticed, days: _notice_and_open(p, people, noticed, days))]
 
     passed = services.create(
         people["committee"], compound, kind="owners", matter=5,

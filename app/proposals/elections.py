@@ -15,13 +15,14 @@ Rules:
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
 from app.audit.services import record
 from app.compounds.access import has_role, primary_role, roles_in
-from app.compounds.models import Building, Compound, Residency, Unit
+from app.compounds.models import Building, Compound, Residency, RoleGrant, Unit
 from app.compounds.roles import PARTY
 from app.core.db import insert_unless_exists
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
@@ -276,3 +277,45 @@ def publish_list(proposal: Proposal) -> list[ElectionCandidate]:
         row.position = position
     db.session.flush()
     return rows
+
+
+# ---- what the pages read ----
+
+class CandidateRow:
+    """A candidate as the list shows them: no phone, the unit numbers, the review."""
+
+    __slots__ = ("row", "name", "supporters", "is_party_member", "reviewer")
+
+    def __init__(self, row, name, supporters, is_party_member, reviewer):
+        self.row, self.name, self.supporters = row, name, supporters
+        self.is_party_member, self.reviewer = is_party_member, reviewer
+
+
+def candidate_rows(proposal: Proposal) -> list[CandidateRow]:
+    """Every nomination of the election in one statement: published ones in ballot order,
+    then the others in order of nomination."""
+    reviewer = aliased(User)
+    support_count = (select(func.count(NominationSupport.id))
+                     .where(NominationSupport.candidate_id == ElectionCandidate.id)
+                     .scalar_subquery())
+    party = exists().where(RoleGrant.user_id == ElectionCandidate.user_id,
+                           RoleGrant.compound_id == proposal.compound_id,
+                           RoleGrant.role == PARTY, RoleGrant.revoked_at.is_(None))
+    rows = db.session.execute(
+        select(ElectionCandidate, User.display_name, support_count, party,
+               reviewer.display_name)
+        .join(User, User.id == ElectionCandidate.user_id)
+        .outerjoin(reviewer, reviewer.id == ElectionCandidate.reviewed_by_id)
+        .where(ElectionCandidate.proposal_id == proposal.id)
+        .order_by(case((ElectionCandidate.position.is_(None), 1), else_=0),
+                  ElectionCandidate.position, ElectionCandidate.id))
+    return [CandidateRow(*row) for row in rows]
+
+
+def supported_by(proposal: Proposal, user) -> set[int]:
+    """The candidates whose nomination this person has joined."""
+    return set(db.session.scalars(
+        select(NominationSupport.candidate_id)
+        .join(ElectionCandidate, ElectionCandidate.id == NominationSupport.candidate_id)
+        .where(ElectionCandidate.proposal_id == proposal.id,
+               NominationSupport.user_id == user.id)))

@@ -84,7 +84,16 @@ def _summary(ws, compound, proposal, stored, closed: bool) -> None:
     ws.append([_("适用规则"), str(view["rule"] or "")])
     if view["source"]:
         ws.append([_("法律依据"), str(view["source"])])
-    if view["passed"] is not None:
+    if view.get("election"):
+        e = view["election"]
+        ws.append([_("应选名额"), e["seats"]])
+        ws.append([_("当选"), "、".join(e["elected"]) or _("无")])
+        ws.append([_("空缺名额"), e["vacant"]])
+        if e["runoff"]:
+            ws.append([_("票数相同、须另行选举"), "、".join(e["runoff"])])
+        if e["invalid"]:
+            ws.append([_("作废的纸质票（计入参与表决）"), e["invalid"]])
+    elif view["passed"] is not None:
         ws.append([_("结论"), _("通过") if view["passed"] else _("未通过")])
     ws.append([_("审计链头哈希"), stored.audit_head or ""])
 

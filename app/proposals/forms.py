@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -50,7 +51,9 @@ class ProposalForm(Form):
     council_body = RadioField(_l("由谁表决（仅议事会决议）"), default="council",
                               choices=list(COUNCIL_BODY_LABELS.items()))
     ballot_type = RadioField(_l("选票形式"), default="simple", choices=[
-        ("simple", _l("同意 / 反对 / 弃权")), ("options", _l("多个选项选一个"))])
+        ("simple", _l("同意 / 反对 / 弃权")), ("options", _l("多个选项选一个")),
+        ("election", _l("选举业委会委员（在候选人中选若干名）"))])
+    seats = IntegerField(_l("应选名额"), validators=[Optional()])
     options = TextAreaField(_l("选项（每行一个）"), validators=[Optional(), Length(max=4000)])
     is_secret = BooleanField(_l("无记名投票（不公开谁投了什么）"))
     allows_changes = BooleanField(_l("截止前允许改票（以最后一次为准）"))
@@ -72,6 +75,7 @@ class ProposalForm(Form):
             "shows_split_while_open": self.shows_split_while_open.data,
             "ballot_text": self.ballot_text.data or "",
             "voting_method": self.voting_method.data or "", "options": options or [],
+            "seats": (self.seats.data or 0) if self.ballot_type.data == "election" else None,
         }
 
 
@@ -84,7 +88,8 @@ def proposal_form_data(proposal) -> SimpleNamespace:
     return SimpleNamespace(
         title=proposal.title, body=proposal.body_source, kind=proposal.kind,
         matter=proposal.matter or 0, council_body=proposal.council_body or "council",
-        ballot_type="options" if proposal.options else "simple",
+        ballot_type="election" if proposal.seats is not None
+        else "options" if proposal.options else "simple", seats=proposal.seats,
         options="\n".join(o.label for o in proposal.options), is_secret=proposal.is_secret,
         allows_changes=proposal.allows_changes,
         shows_split_while_open=proposal.shows_split_while_open,

@@ -1,4 +1,6 @@
 """Display names of the proposal domain's codes, in one place for pages and exports."""
+from flask_babel import gettext
+
 from app.core.i18n import lazy_gettext as _l
 from app.core.ids import parse_id
 
@@ -61,7 +63,9 @@ def matter_label(matter: int | None) -> str:
 
 
 def choice_label(proposal, choice: str) -> str:
-    """同意/反对/弃权, or the text of option optN."""
+    """同意/反对/弃权, the text of option optN, or the candidates an election ballot marks."""
+    if getattr(proposal, "seats", None) is not None:
+        return election_choice_label(choice)
     position = parse_id(choice[3:]) if choice.startswith("opt") else None
     if position is not None:
         for option in proposal.options:
@@ -135,3 +139,12 @@ NOTIFICATION_KINDS = {
     "proposal.closing_soon": _l("投票即将截止"),
     "proposal.*": _l("议案进展"),
 }
+
+
+def election_choice_label(choice: str) -> str:
+    """"1号、3号" (by place on the ballot), "未选任何人" or "作废（超过应选名额）"."""
+    if choice == "none":
+        return gettext("未选任何候选人")
+    if choice == "invalid":
+        return gettext("作废（所选人数超过应选名额）")
+    return "、".join(gettext("%(n)s号", n=key[1:]) for key in choice.split("+"))

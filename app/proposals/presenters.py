@@ -171,9 +171,46 @@ def _owners_sections(r: dict, items, has_options: bool) -> list[Section]:
     return sections
 
 
+def _candidate_title(r: dict, c: dict) -> str:
+    name = r.get("names", {}).get(c["candidate"], c["candidate"])
+    if c["elected"]:
+        verdict = _("当选")
+    elif c["candidate"] in r["runoff_candidates"]:
+        verdict = _("与他人票数相同，须另行选举")
+    elif c["passed_threshold"]:
+        verdict = _("过半数但未当选") if r["quorum_met"] else _("过半数，但参与表决未达到法定要求")
+    else:
+        verdict = _("未过半数")
+    return _("%(number)s号 %(name)s：%(verdict)s", number=c["candidate"][1:], name=name,
+             verdict=verdict)
+
+
+def election_sections(r: dict) -> list[Section]:
+    """Participation against the quorum, then every candidate against the threshold: their
+    agreeing area and owners as shares of the participants' (过半数)."""
+    sections = [Section(_l("参与表决（法定要求：面积和人数均达到三分之二以上）"),
+                        quorum_figures(r), r["quorum_met"])]
+    for c in r["candidates"]:
+        figures = agreement_figures({**r, "yes_area": c["yes_area"],
+                                     "yes_owners": c["yes_owners"]})
+        sections.append(Section(_candidate_title(r, c), figures, c["passed_threshold"]))
+    return sections
+
+
+def election_outcome(r: dict) -> dict:
+    names = r.get("names", {})
+    return {"seats": r["seats"], "elected": [names.get(k, k) for k in r["elected"]],
+            "vacant": r["vacant_seats"], "invalid": r["invalid_ballots"],
+            "runoff": [names.get(k, k) for k in r["runoff_candidates"]]}
+
+
 def explain(r: dict, items) -> dict:
     """The result page's content: sections of figures, the rule, its source, the verdict.
     `items`: (choice, label) of the ballot."""
+    if r["kind"] == "election":
+        return {"sections": election_sections(r), "rule": r.get("rule"),
+                "source": OWNERS_SOURCE, "passed": r["passed"], "quorum_met": r["quorum_met"],
+                "deemed": None, "election": election_outcome(r)}
     if r["kind"] == "owners":
         deemed, has_options = r.get("deemed"), "options" in r
         return {"sections": _owners_sections(r, items, has_options), "rule": r.get("rule"),

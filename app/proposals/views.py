@@ -18,7 +18,8 @@ from app.core.time import utcnow
 from app.issues import services as issue_services
 from app.meetings.queries import vote_decision_for
 from app.proposals import attachments, pages, services, stages, standing, views_discussion
-from app.proposals import views_result as _result_routes  # noqa: F401  (routes on bp)
+from app.proposals import views_election as _election_routes  # noqa: F401  (routes on bp)
+from app.proposals import views_result as _result_routes  # noqa: F401
 from app.proposals import views_staff as _staff_routes  # noqa: F401
 from app.proposals import views_voting as _voting_routes  # noqa: F401
 from app.proposals.forms import ActionForm, NoticeForm, ProposalForm, proposal_form_data

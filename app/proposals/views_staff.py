@@ -3,7 +3,7 @@ authorisations (委托书), and opening the stored documents. Routes are added t
 blueprint."""
 import re
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,9 +11,10 @@ from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.uploads import MIME_TYPES, absolute_path, address, read_document, store
-from app.proposals import ballots, pages, proxies
+from app.proposals import ballots, election_results, elections, pages, proxies
 from app.proposals.forms import PaperBallotForm, ProxyForm, ProxyRevokeForm
 from app.proposals.labels import choice_items, group_receipt
+from app.proposals.views_voting import MARKS, marked_places
 from app.proposals.web import bp, load, require_staff
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -25,14 +26,19 @@ def paper(compound_id: int, proposal_id: int):
     compound, proposal = load(compound_id, proposal_id)
     require_staff(compound)
     form = PaperBallotForm()
-    form.choice.choices = choice_items(proposal)
+    election = elections.is_election(proposal)
+    form.choice.choices = [(MARKS, "")] if election else choice_items(proposal)
     if not form.validate_on_submit():
         return render_paper(compound, proposal, form, 400 if form.errors else 200)
     try:
+        # A paper election ballot ticking more than the seats is entered as invalid: it
+        # still counts as taking part (the owner voted), for nobody.
+        choice = (elections.paper_choice(marked_places(), proposal.seats) if election
+                  else form.choice.data)
         scan = read_document(form.scan.data, field="scan")
         with unit_of_work():
             member = ballots.find_member(proposal, form.member.data)
-            receipt = ballots.cast_paper(current_user, proposal.id, member.id, form.choice.data,
+            receipt = ballots.cast_paper(current_user, proposal.id, member.id, choice,
                                          paper_ref=form.paper_ref.data, scan=address(*scan))
             store(*scan)  # only once the ballot was accepted: a refused one leaves no file
     except ServiceError as exc:
@@ -44,8 +50,12 @@ def paper(compound_id: int, proposal_id: int):
 
 
 def render_paper(compound, proposal, form, status):
+    listed = election_results.ballot_list(proposal) if elections.is_election(proposal) else []
     return render_template("proposals/paper.html", compound=compound, proposal=proposal,
-                           form=form, recent=pages.paper_ballots(proposal)), status
+                           form=form, recent=pages.paper_ballots(proposal), candidates=listed,
+                           marks=MARKS,
+                           marked=request.form.getlist("mark") if form.is_submitted() else []
+                           ), status
 
 
 @bp.route("/<int:proposal_id>/proxies", methods=["GET", "POST"])

@@ -8,9 +8,10 @@ from app.compounds.access import is_member
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
-from app.core.ids import arg_page
+from app.core.i18n import lazy_gettext as _l
+from app.core.ids import arg_page, parse_id
 from app.extensions import htmx
-from app.proposals import ballots, pages, proxies, standing
+from app.proposals import ballots, election_results, elections, pages, proxies, standing
 from app.proposals.forms import VoteForm
 from app.proposals.labels import choice_items
 from app.proposals.web import (
@@ -23,6 +24,7 @@ from app.proposals.web import (
 )
 
 RECEIPT_KEY = "ballot_receipt"
+MARKS = "marks"  # the choice an election ballot posts: its ticks are in `mark`
 
 
 @bp.route("/<int:proposal_id>/vote", methods=["GET", "POST"])
@@ -55,11 +57,33 @@ def vote(compound_id: int, proposal_id: int):
 
 
 def _cast(compound_id: int, proposal_id: int, form: VoteForm) -> str:
+    choice = submitted_choice(form.choice.data)
     if form.as_proxy.data:
-        return proxies.cast(proposal_id, form.member_id.data, current_user, form.choice.data,
+        return proxies.cast(proposal_id, form.member_id.data, current_user, choice,
                             compound_id=compound_id)
     return ballots.cast_in_person(proposal_id, form.member_id.data, current_user,
-                                  form.choice.data, compound_id=compound_id)
+                                  choice, compound_id=compound_id)
+
+
+def marked_places() -> list[int]:
+    """The ballot places an election ballot ticks (`mark`), checked to be numbers; ticking
+    nobody must be said in so many words (`mark_none`), so a slip of the thumb casts nothing."""
+    places = [parse_id(value) for value in request.form.getlist("mark")]
+    if None in places:
+        raise ServiceError(_l("请只勾选名单上的候选人。"), field="choice")
+    if not places and not request.form.get("mark_none"):
+        raise ServiceError(_l("请勾选候选人；一个也不选的，请勾选“不选任何候选人”。"),
+                           field="choice")
+    if places and request.form.get("mark_none"):
+        raise ServiceError(_l("已勾选候选人时，不能同时勾选“不选任何候选人”。"), field="choice")
+    return places
+
+
+def submitted_choice(choice: str) -> str:
+    """An election ballot posts choice=marks and its ticks; any other ballot its one choice."""
+    if choice != MARKS:
+        return choice
+    return elections.election_choice(marked_places())
 
 
 def render_vote(compound, proposal, form, *, status=200):
@@ -76,9 +100,12 @@ def render_vote(compound, proposal, form, *, status=200):
     outsider = None
     if proposal.state == "voting" and not items:
         outsider = standing.standing(proposal, current_user, compound).reason
+    listed = election_results.ballot_list(proposal) if elections.is_election(proposal) \
+        and items else []
     return render_template(
         "proposals/vote.html", compound=compound, proposal=proposal, items=items, voted=voted,
-        outsider_reason=outsider,
+        outsider_reason=outsider, candidates=listed, marks=MARKS,
+        marked=request.form.getlist("mark") if form.is_submitted() else [],
         choices=choice_items(proposal), form=form,
         failed_member=form.member_id.data if form.is_submitted() else None), status
 
