@@ -110,8 +110,12 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
         roles.grant_role(people["staff"], compound, people[word], "council")
     forget_roles()
     scan = _scan()
-    made = [seed_election(compound, people, now - timedelta(days=220), scan, random.Random(3),
-                          lambda p, noticed, days: _notice_and_open(p, people, noticed, days))]
+    made = []
+    # The committee's election came first in the compound's history (its own random draw,
+    # so the other votes' demo ballots stay as they were).
+    election = seed_election(compound, people, now - timedelta(days=220), scan,
+                             random.Random(3),
+                             lambda p, noticed, days: _notice_and_open(p, people, noticed, days))
 
     passed = services.create(
         people["committee"], compound, kind="owners", matter=5,
@@ -172,6 +176,7 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
     _walk_to_notice(consultation, people, now - timedelta(days=2), days=20)
     made.append(consultation)
     made.append(_in_consultation(compound, people, now))
+    made.append(election)
     return made
 
 

@@ -114,6 +114,11 @@ AUDIT_ACTIONS = {
     "proxy.revoke": _l("撤销委托"),
     "ballot.cast": _l("投票"),
     "proposal.summary": _l("填写征求意见情况"),
+    "election.nominate": _l("推荐业委会委员候选人"),
+    "election.support": _l("联名推荐候选人"),
+    "election.statement": _l("填写候选人自我介绍"),
+    "election.withdraw": _l("候选人退出选举"),
+    "election.review": _l("党支部审议候选人"),
 }
 
 AUDIT_OBJECTS = {
@@ -132,6 +137,8 @@ AUDIT_OBJECTS = {
     "secret_votes": _l("无记名选票"),
     "secret_totals": _l("无记名投票合计"),
     "consultation_summaries": _l("征求意见情况"),
+    "election_candidates": _l("业委会委员候选人"),
+    "nomination_supports": _l("联名推荐"),
 }
 
 NOTIFICATION_KINDS = {

@@ -15,13 +15,17 @@ def test_demo_proposals_cover_each_kind_and_leave_a_ballot_for_the_demo_owner(ap
         result = seed_demo()
         made = seed_proposals(result.compound)
         db.session.commit()
-        passed, failed, open_vote, council, consultation, discussed = made
+        passed, failed, open_vote, council, consultation, discussed, election = made
         assert discussed.state == "consultation"
         assert all(summary.get_summary(p) for p in made[:5])
         assert passed.state == "closed" and services.final_result(passed).result["passed"]
         failed_result = services.final_result(failed).result
         assert failed.state == "closed" and not failed_result["quorum_met"]
         assert council.state == "published" and services.final_result(council).result["passed"]
+        elected = services.final_result(election).result
+        assert election.state == "closed" and elected["quorum_met"] and elected["passed"]
+        assert len(elected["elected"]) == 4 and elected["vacant_seats"] == 1  # a seat vacant
+        assert elected["invalid_ballots"] == 2
         assert open_vote.state == "voting" and consultation.state == "voting"
         owner = db.session.scalar(select(User).where(User.mobile == "19900010001"))
         mine = ballots.members_for_voter(open_vote, owner)

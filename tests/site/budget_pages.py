@@ -46,7 +46,8 @@ class DemoIds:
     voting: int  # a proposal in voting
     consultation: int  # a proposal under discussion
     consultation_comment: int  # an opinion on it, by the owner
-    passed: int  # a proposal with a published result
+    passed: int  # a proposal with a published result (not an election)
+    election: int  # the committee's election, closed
     draft: int  # a draft proposal with an attachment
     attachment: int
     scan_sha: str  # a paper ballot's scan
@@ -76,7 +77,8 @@ class DemoIds:
                                    .order_by(IssuePhoto.id).limit(1)).one()
         consultation = _first(select(Proposal.id).where(in_c, Proposal.state == "consultation"))
         draft = _first(select(Proposal.id).where(in_c, Proposal.state == "draft"))
-        passed = _first(select(Proposal.id).where(in_c, Proposal.result_published_at.is_not(None))
+        passed = _first(select(Proposal.id).where(in_c, Proposal.result_published_at.is_not(None),
+                                                  Proposal.seats.is_(None))
                         .order_by(Proposal.id))
         meeting = _first(select(Meeting.id).join(Minutes, Minutes.meeting_id == Meeting.id)
                          .join(MinutesRevision, MinutesRevision.minutes_id == Minutes.id)
@@ -110,6 +112,7 @@ class DemoIds:
                 Comment.proposal_id == consultation, Comment.parent_id.is_(None),
                 Comment.author_id == users["owner"])),
             passed=passed, draft=draft,
+            election=_first(select(Proposal.id).where(in_c, Proposal.seats.is_not(None))),
             attachment=_first(select(ProposalAttachment.id).where(
                 ProposalAttachment.proposal_id == draft)),
             scan_sha=_first(select(Ballot.scan_sha256).where(
@@ -385,6 +388,12 @@ PAGES = [
          owner=200, staff=200, party=200, visitor=302),
     page(P + "/", _p("draft"), "draft",
          owner=403, staff=200, party=200, visitor=302),
+    page(P + "/", _p("election"), "election",
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/candidates", _p("election", "/candidates"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/result", _p("election", "/result"), "election",
+         owner=200, staff=200, party=200, visitor=302),
     page(P + "/attachments/<int:attachment_id>",
          lambda d: f"/c/{d.c}/proposals/{d.draft}/attachments/{d.attachment}",
          owner=403, staff=200, party=200, visitor=302),
