@@ -2,16 +2,21 @@
 JSON can recount the result with `flask tally compute FILE.json` and get the same figures.
 
 Kinds: "owners" (units with areas and owner keys), "council" (member keys), "consultation"
-(voter keys). A choose-one ballot lists its "choices" (opt1, opt2, ..., abstain); otherwise
-yes/no/abstain. A secret ballot has no voter→choice link: it lists the "participants" and,
-separately, the anonymous "votes" (receipt and choice, no weight) and the "totals" per choice
-(votes and, for owners, area), which the votes and the participants are checked against."""
+(voter keys), "election" (units as for owners, the "seats" and "candidates", and per ballot the
+candidates it marks as "choices", or "invalid": true). A choose-one ballot lists its "choices"
+(opt1, opt2, ..., abstain); otherwise yes/no/abstain. A secret ballot has no voter→choice link:
+it lists the "participants" and, separately, the anonymous "votes" (receipt and choice, or for an
+election the candidates marked; no weight) and the "totals" per choice or candidate (votes and,
+for owners, area), which the votes and the participants are checked against."""
+from app.proposals.election_tally import INVALID, check_race, decide_election, tally_election
 from app.proposals.tally import (
     ABSTAIN,
     DEVELOPER,
     SIMPLE_CHOICES,
     Owner,
+    Side,
     TallyError,
+    area_text,
     owners_from_units,
     parse_area,
     tally_consultation,
@@ -145,10 +150,8 @@ def _secret_votes(doc: dict, voters: dict[str, int], choices, with_area: bool):
     return secret_electorate(voters, seen, totals)
 
 
-def _owners_document(doc: dict) -> dict:
-    matter = doc.get("matter")
-    if isinstance(matter, bool) or not isinstance(matter, int):
-        raise TallyError("'matter' must be an integer 1–9")
+def _document_owners(doc: dict) -> dict[str, Owner]:
+    """The electorate of an owners' decision or an election: its 'units' grouped into owners."""
     units = doc.get("units")
     if not isinstance(units, list) or not units:
         raise TallyError("'units' must be a non-empty list")
@@ -161,7 +164,18 @@ def _owners_document(doc: dict) -> dict:
         except TallyError as exc:
             raise TallyError(f"unit #{n} ({unit['unit']}): {exc}") from None
         rows.append((str(unit["unit"]), area, str(unit["owner"])))
-    owners = owners_from_units(rows)
+    return owners_from_units(rows)
+
+
+def _developer_units(owners: dict[str, Owner]) -> int:
+    return len(owners[DEVELOPER].units) if DEVELOPER in owners else 0
+
+
+def _owners_document(doc: dict) -> dict:
+    matter = doc.get("matter")
+    if isinstance(matter, bool) or not isinstance(matter, int):
+        raise TallyError("'matter' must be an integer 1–9")
+    owners = _document_owners(doc)
     choices = _choices(doc)
     if doc.get("secret") is True:
         owners_in, ballots = _secret_votes(doc, {k: o.area for k, o in owners.items()}, choices,
@@ -172,7 +186,7 @@ def _owners_document(doc: dict) -> dict:
     if not isinstance(silent, bool):
         raise TallyError("'silent_majority' must be true or false")
     out = owners_verdict(owners_in, ballots, matter, choices=choices, silent_majority=silent)
-    out["developer_units"] = len(owners[DEVELOPER].units) if DEVELOPER in owners else 0
+    out["developer_units"] = _developer_units(owners)
     return out
 
 
@@ -214,6 +228,130 @@ def consultation_verdict(total_voters: int, ballots: dict[str, str], choices) ->
             "passed": None}
 
 
+def _election_race(doc: dict) -> tuple[int, list[str]]:
+    if doc.get("matter", 3) != 3:
+        raise TallyError("an election is matter 3 of 民法典 第二百七十八条")
+    candidates = doc.get("candidates")
+    if not isinstance(candidates, list) or not candidates:
+        raise TallyError("'candidates' must be a non-empty list")
+    seats = doc.get("seats")
+    check_race(seats, candidates)
+    return seats, candidates
+
+
+def _marks(record: dict, label: str, candidates: list[str], seats: int) -> frozenset[str] | str:
+    """The candidates a ballot or vote marks, or INVALID (a paper ballot marking too many)."""
+    if "choices" in record and "invalid" in record:
+        raise TallyError(f"{label} has both 'choices' and 'invalid'")
+    if "invalid" in record:
+        if record["invalid"] is not True:
+            raise TallyError(f"{label}: 'invalid' can only be true")
+        return INVALID
+    choices = record.get("choices")
+    if not isinstance(choices, list):
+        raise TallyError(f"{label} needs 'choices' (a list, maybe empty) or 'invalid': true")
+    seen: set[str] = set()
+    for choice in choices:
+        if choice not in candidates:
+            raise TallyError(f"{label}: {choice!r} is not a candidate")
+        if choice in seen:
+            raise TallyError(f"{label} marks {choice!r} twice")
+        seen.add(choice)
+    if len(seen) > seats:
+        raise TallyError(f"{label} marks {len(seen)} candidates for {seats} seats")
+    return frozenset(seen)
+
+
+def _election_ballots(doc: dict, owners: dict[str, Owner], candidates: list[str],
+                      seats: int) -> dict[str, frozenset[str] | str]:
+    ballots = doc.get("ballots", [])
+    if not isinstance(ballots, list):
+        raise TallyError("'ballots' must be a list")
+    result: dict[str, frozenset[str] | str] = {}
+    for n, ballot in enumerate(ballots, start=1):
+        if not isinstance(ballot, dict) or "owner" not in ballot:
+            raise TallyError(f"ballot #{n} needs 'owner'")
+        owner = str(ballot["owner"])
+        if owner not in owners:
+            raise TallyError(f"ballot #{n}: owner {owner!r} is not in the electorate")
+        if owner in result:
+            raise TallyError(f"ballot #{n}: owner {owner!r} has already voted")
+        result[owner] = _marks(ballot, f"ballot #{n}", candidates, seats)
+    return result
+
+
+def _zero_or_area(value) -> int:
+    return 0 if value in (None, 0, "0", "0.0", "0.00") else parse_area(value)
+
+
+def _secret_election(doc: dict, owners: dict[str, Owner], candidates: list[str],
+                     seats: int) -> dict:
+    """Check a secret election's participants, anonymous votes and per-candidate totals against
+    each other (as many votes as participants; each candidate's votes as in the list; each
+    candidate's area one that as many participants can hold together) and decide on the totals."""
+    areas = {k: o.area for k, o in owners.items()}
+    seen = _participants(doc, areas)
+    votes = doc.get("votes")
+    if not isinstance(votes, list):
+        raise TallyError("a secret ballot needs a 'votes' list")
+    counts, receipts, invalid = dict.fromkeys(candidates, 0), set(), 0
+    for n, vote in enumerate(votes, start=1):
+        if not isinstance(vote, dict) or "receipt" not in vote:
+            raise TallyError(f"vote #{n} needs 'receipt'")
+        receipt = str(vote["receipt"])
+        if receipt in receipts:
+            raise TallyError(f"vote #{n}: receipt {receipt!r} is listed twice")
+        receipts.add(receipt)
+        marks = _marks(vote, f"vote #{n}", candidates, seats)
+        if marks == INVALID:
+            invalid += 1
+        else:
+            for candidate in marks:
+                counts[candidate] += 1
+    if len(votes) != len(seen):
+        raise TallyError(f"{len(votes)} votes for {len(seen)} participants")
+    given = doc.get("totals")
+    if not isinstance(given, dict):
+        raise TallyError("a secret election needs 'totals': candidate → votes and area")
+    held = sorted(areas[k] for k in seen)
+    yes: dict[str, Side] = {}
+    for candidate, row in given.items():
+        if candidate not in candidates:
+            raise TallyError(f"totals of {candidate!r}: not a candidate")
+        votes_n = row.get("votes") if isinstance(row, dict) else None
+        if isinstance(votes_n, bool) or not isinstance(votes_n, int) or votes_n < 0:
+            raise TallyError(f"totals of {candidate!r}: needs integer 'votes' and 'area'")
+        try:
+            area = _zero_or_area(row.get("area"))
+        except TallyError as exc:
+            raise TallyError(f"totals of {candidate!r}: {exc}") from None
+        yes[candidate] = Side(area, votes_n)
+    for candidate, n in counts.items():
+        side = yes.get(candidate, Side())
+        if side.owners != n:
+            raise TallyError(f"totals of {candidate!r}: {side.owners} votes, "
+                             f"but the votes list has {n}")
+        if not sum(held[:n]) <= side.area <= sum(held[len(held) - n:]):
+            raise TallyError(f"totals of {candidate!r}: area {area_text(side.area)} cannot be "
+                             f"held by {n} of the participants")
+    return decide_election(seats=seats, candidates=candidates,
+                           total_area=sum(areas.values()), total_owners=len(owners),
+                           participating=Side(sum(held), len(held)), yes=yes,
+                           invalid=invalid).as_dict()
+
+
+def _election_document(doc: dict) -> dict:
+    seats, candidates = _election_race(doc)
+    owners = _document_owners(doc)
+    if doc.get("secret") is True:
+        out = _secret_election(doc, owners, candidates, seats)
+    else:
+        ballots = _election_ballots(doc, owners, candidates, seats)
+        out = tally_election(owners, ballots, candidates, seats).as_dict()
+    out["developer_units"] = _developer_units(owners)
+    return out
+
+
 def compute_document(doc) -> dict:
     """Recount a vote from its export. Raises TallyError naming the first bad record."""
     if not isinstance(doc, dict):
@@ -225,4 +363,6 @@ def compute_document(doc) -> dict:
         return _council_document(doc)
     if kind == "consultation":
         return _consultation_document(doc)
-    raise TallyError(f"unknown kind {kind!r} (owners, council or consultation)")
+    if kind == "election":
+        return _election_document(doc)
+    raise TallyError(f"unknown kind {kind!r} (owners, council, consultation or election)")
