@@ -281,7 +281,9 @@ def _election_ballots(doc: dict, owners: dict[str, Owner], candidates: list[str]
 
 
 def _zero_or_area(value) -> int:
-    return 0 if value in (None, 0, "0", "0.0", "0.00") else parse_area(value)
+    if value is None or (type(value) is int and value == 0) or value in ("0", "0.0", "0.00"):
+        return 0
+    return parse_area(value)
 
 
 def _secret_election(doc: dict, owners: dict[str, Owner], candidates: list[str],
