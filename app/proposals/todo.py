@@ -1,6 +1,7 @@
 """What awaits a person in proposals (app.core.todo): ballots still to cast (from
 app.proposals.standing, so nobody is sent to a ballot already cast or not theirs) and, by
-role, proposals at a stage waiting on them: review for the party cell, deliberation for the
+role, proposals at a stage waiting on them: review (of proposals and of committee
+candidates) for the party cell, deliberation for the
 council, objections to answer and results to publish for staff."""
 from flask import url_for
 from sqlalchemy import and_, bindparam, exists, func, select
@@ -9,7 +10,9 @@ from app.core.i18n import lazy_gettext as _l
 from app.core.i18n import lazy_ngettext
 from app.core.todo import NOW, USER_ID, TodoItem, columns, ids
 from app.extensions import db
+from app.proposals.elections import NOMINATING
 from app.proposals.models import Objection, Proposal
+from app.proposals.models_election import ElectionCandidate
 from app.proposals.standing import standings
 
 
@@ -22,6 +25,16 @@ def queries(scopes) -> list:
                             Proposal.state == "review",
                             # no one reviews a proposal they proposed
                             Proposal.created_by_id != USER_ID))
+        # Committee candidates awaiting the party cell's review (not one's own candidacy).
+        found.append(select(*columns("proposals.candidates", Proposal.compound_id, Proposal.id,
+                                     Proposal.title, None, func.count(ElectionCandidate.id)))
+                     .join(ElectionCandidate, ElectionCandidate.proposal_id == Proposal.id)
+                     .where(Proposal.compound_id.in_(ids("party_cell")),
+                            Proposal.state.in_(NOMINATING),
+                            ElectionCandidate.review_verdict.is_(None),
+                            ElectionCandidate.withdrawn_at.is_(None),
+                            ElectionCandidate.user_id != USER_ID)
+                     .group_by(Proposal.compound_id, Proposal.id, Proposal.title))
     if "council" in scopes:
         found.append(select(*columns("proposals.deliberation", Proposal.compound_id,
                                      Proposal.id, Proposal.title))
@@ -56,6 +69,12 @@ ACTIONS = {
 
 def item(row) -> TodoItem | None:
     cid, pid = row["compound_id"], row["ref_id"]
+    if row["kind"] == "proposals.candidates":
+        text = lazy_ngettext("审议 %(n)s 名业委会委员候选人", "审议 %(n)s 名业委会委员候选人",
+                             row["number"], n=row["number"])
+        return TodoItem(row["kind"], text, row["title"],
+                        url_for("proposals.candidates", compound_id=cid, proposal_id=pid),
+                        cid, row["due_at"])
     if row["kind"] == "proposals.objections":
         text = lazy_ngettext("答复 %(n)s 条异议", "答复 %(n)s 条异议", row["number"],
                              n=row["number"])

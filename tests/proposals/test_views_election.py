@@ -150,3 +150,20 @@ def test_result_page_shows_each_candidate_against_the_threshold(app, client, log
     assert client.get(url(p, "export.xlsx")).status_code == 200
     doc = client.get(url(p, "export.json")).get_json()
     assert doc["kind"] == "election" and doc["seats"] == 2
+
+
+def test_candidates_awaiting_review_are_on_the_party_cells_home(app, client, login_as):
+    w = World(n_owners=2)
+    p = _election(w)
+    elections.nominate(w.owners[0], p, w.owners[0])
+    elections.nominate(w.owners[1], p, w.owners[1])
+    db.session.commit()
+    login_as(w.party_deputy)
+    home = _text(client.get("/"))
+    assert "审议 2 名业委会委员候选人" in home and url(p, "candidates") in home
+    row = db.session.scalar(select(ElectionCandidate).order_by(ElectionCandidate.id))
+    elections.review(w.party_deputy, row, "rejected", "不符合条件")
+    db.session.commit()
+    assert "审议 1 名业委会委员候选人" in _text(client.get("/"))
+    login_as(w.owners[0])
+    assert "业委会委员候选人" not in _text(client.get("/"))
