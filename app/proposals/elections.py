@@ -15,7 +15,7 @@ Rules:
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import bindparam, case, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -118,10 +118,20 @@ def _owner_units(user_id: int, compound_id: int) -> list[str]:
     return [f"{b}-{e}-{r}" for b, e, r in rows]
 
 
+# PostgreSQL: nominations and reviews share-lock the proposal row, and the notice takes it for
+# update before it reads the list, so a review committed while the notice is being published
+# is either on the list or refused, never approved and left off.
+_STATE_FOR_SHARE = select(Proposal.state).where(
+    Proposal.id == bindparam("id")).with_for_update(read=True)
+
+
 def _require_nominating(proposal: Proposal) -> Compound:
     if not is_election(proposal):
         raise NotFound(_l("这个议案不是业委会选举。"))
-    if proposal.state not in NOMINATING:
+    state = proposal.state
+    if db.session.get_bind().dialect.name == "postgresql":
+        state = db.session.execute(_STATE_FOR_SHARE, {"id": proposal.id}).scalar_one()
+    if state not in NOMINATING:
         raise ServiceError(_l("现在不在候选人推荐期：推荐在表决公告发布前进行。"), status=409)
     return proposal_compound(proposal)
 

@@ -212,6 +212,8 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
     (notice and objection days, silent majority, parking in the area): later changes of the
     compound's rules leave this vote alone."""
     now = now or utcnow()
+    if elections.is_election(proposal):
+        proposal = _lock(proposal)  # the candidate list is read under the row lock
     compound = _may(actor, proposal, "publish_notice")
     require_vote_decision(proposal, now)  # 议事会商议: a held meeting decided to put it to a vote
     opinion = (opinion or "").strip()

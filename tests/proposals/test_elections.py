@@ -160,3 +160,57 @@ def test_secret_election_keeps_only_per_candidate_totals(app):
     recount = compute_document(doc)
     for key in ("elected", "vacant_seats", "participating_area", "quorum_met", "candidates"):
         assert recount[key] == result[key]
+
+
+def test_a_review_racing_the_notice_is_on_the_list_or_refused(app, backend):
+    """PostgreSQL: a review still open while the notice is being published. The notice waits
+    for it and lists the candidate it approved; without the row locks the notice would read
+    the list before the review committed and leave an approved candidate off the ballot."""
+    if backend != "postgresql":
+        pytest.skip("SQLite writers never overlap (BEGIN IMMEDIATE)")
+    import threading
+    import time
+
+    from app.accounts.models import User
+    from app.core.db import unit_of_work
+    from app.core.time import utcnow
+    from app.proposals.models import Proposal
+    from tests.factories import run_together
+    from tests.proposals.helpers import COUNCIL_OPINION
+
+    world = World(n_owners=3)
+    p = _election(world)
+    first = elections.nominate(world.owners[0], p, world.owners[0])
+    elections.review(world.party_deputy, first, "approved", "同意")
+    late = elections.nominate(world.owners[1], p, world.owners[1])
+    world.council_decides(p, at=utcnow())
+    db.session.commit()
+    ids = {"p": p.id, "late": late.id, "reviewer": world.party_deputy.id,
+           "committee": world.committee.id}
+    reviewed = threading.Event()
+    opens = utcnow() + timedelta(days=40)
+
+    def review():
+        with app.app_context():
+            with unit_of_work():
+                row = db.session.get(ElectionCandidate, ids["late"])
+                elections.review(db.session.get(User, ids["reviewer"]), row, "approved", "同意")
+                reviewed.set()
+                time.sleep(1.0)  # the notice starts meanwhile and must wait for this commit
+            db.session.remove()
+
+    def publish():
+        reviewed.wait(10)
+        with app.app_context():
+            with unit_of_work():
+                services.publish_notice(db.session.get(User, ids["committee"]),
+                                        db.session.get(Proposal, ids["p"]), opens_at=opens,
+                                        closes_at=opens + timedelta(days=7),
+                                        opinion=COUNCIL_OPINION)
+            db.session.remove()
+
+    run_together([review, publish])
+    db.session.expire_all()
+    listed = db.session.scalars(select(ElectionCandidate.position).where(
+        ElectionCandidate.proposal_id == ids["p"]).order_by(ElectionCandidate.id)).all()
+    assert listed == [1, 2]
