@@ -181,7 +181,7 @@ def _candidate_title(r: dict, c: dict) -> str:
         verdict = _("过半数但未当选") if r["quorum_met"] else _("过半数，但参与表决未达到法定要求")
     else:
         verdict = _("未过半数")
-    return _("%(number)s号 %(name)s：%(verdict)s", number=c["candidate"][1:], name=name,
+    return _("%(number)s号 %(name)s（%(verdict)s）", number=c["candidate"][1:], name=name,
              verdict=verdict)
 
 
