@@ -214,3 +214,23 @@ def test_a_review_racing_the_notice_is_on_the_list_or_refused(app, backend):
     listed = db.session.scalars(select(ElectionCandidate.position).where(
         ElectionCandidate.proposal_id == ids["p"]).order_by(ElectionCandidate.id)).all()
     assert listed == [1, 2]
+
+
+def test_a_proxy_marks_an_election_ballot_and_invalid_is_paper_only(app):
+    from app.proposals import proxies
+
+    world = World(n_owners=4)
+    p = _election(world, seats=2)
+    _approve(world, p, world.owners[:3])
+    during = world.to_voting(p)
+    absent = _member(p, world.owners[3])
+    neighbour = make_user(name="邻居")
+    proxies.register(world.staff, p, absent, neighbour.mobile, ("proposals/a.pdf", "a" * 64))
+    with pytest.raises(ServiceError):
+        proxies.cast(p.id, absent.id, neighbour, "invalid", now=during)
+    with pytest.raises(ServiceError):
+        proxies.cast(p.id, absent.id, neighbour, "c1+c2+c3", now=during)
+    receipt = proxies.cast(p.id, absent.id, neighbour, "c2+c3", now=during)
+    db.session.commit()
+    ballot = db.session.scalar(select(Ballot).where(Ballot.receipt == receipt))
+    assert (ballot.choice, ballot.channel) == ("c2+c3", "proxy")
