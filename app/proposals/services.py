@@ -235,7 +235,10 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
         raise ServiceError(_l("投票截止时间必须晚于开始时间。"), field="closes_at")
     proposal.voting_opens_at, proposal.voting_closes_at = opens_at, closes_at
     proposal.notice_published_at = now
-    proposal.silent_majority = compound.allows_silent_majority and proposal.kind == "owners"
+    # "Silence counts as the majority" has no meaning in an election: nobody is deemed to
+    # have ticked anyone.
+    proposal.silent_majority = (compound.allows_silent_majority and proposal.kind == "owners"
+                                and not elections.is_election(proposal))
     proposal.notice_period_days = days
     proposal.objection_days = compound.objection_days if proposal.kind in OBJECTION_KINDS else 0
     proposal.parking_counts_in_area = compound.parking_counts_in_area
