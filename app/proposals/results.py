@@ -98,8 +98,11 @@ def compute(proposal: Proposal) -> dict:
     else:
         owners, ballots = _open_inputs(proposal)
     if proposal.kind == "owners":
-        return owners_verdict(owners, ballots, proposal.matter, choices=choices,
-                              silent_majority=proposal.silent_majority)
+        result = owners_verdict(owners, ballots, proposal.matter, choices=choices,
+                                silent_majority=proposal.silent_majority)
+        if proposal.scope_label:  # named as the export and `flask tally compute` name it
+            result["scope"] = proposal.scope_label
+        return result
     if proposal.kind == "council":
         return tally_council(owners.keys(), ballots,
                              two_thirds=proposal.council_two_thirds).as_dict()
@@ -180,8 +183,10 @@ def export_document(proposal: Proposal) -> dict:
         select(ElectorateUnit.unit_number, ElectorateUnit.area, ElectorateMember.voter_key)
         .join(ElectorateMember, ElectorateMember.id == ElectorateUnit.member_id)
         .where(ElectorateUnit.proposal_id == proposal.id).order_by(ElectorateUnit.id)).all()
+    # A scoped decision lists only the units in its scope; "scope" names it (descriptive).
+    scoped = {"scope": proposal.scope_label} if proposal.scope_label else {}
     return {
-        "kind": "owners", "proposal": proposal.id, "matter": proposal.matter,
+        "kind": "owners", "proposal": proposal.id, "matter": proposal.matter, **scoped,
         "silent_majority": proposal.silent_majority, **_choices_part(proposal),
         "units": [{"unit": n, "area": format(a, "f"), "owner": k} for n, a, k in rows],
         **_votes_part(proposal, by_id, "owner", with_area=True),
