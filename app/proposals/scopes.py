@@ -18,6 +18,7 @@ from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalScope
 
+EDITABLE = ("draft", "returned")  # as services.EDITABLE: after the notice nothing changes
 SCOPED_MATTERS = frozenset({5, 6, 7, 8})  # 民法典 第二百七十八条 items about money and common parts
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
 _BUILDING = re.compile(r"^(?P<b>[^-\s栋]+?)(?:栋|号楼|幢)?$")
@@ -98,6 +99,8 @@ def set_scope(proposal: Proposal, entries: list[str] | None, *,
     if (sorted(r.building_id for r in existing if r.building_id) == sorted(building_ids)
             and sorted(r.unit_id for r in existing if r.unit_id) == sorted(unit_ids)):
         return [], []  # unchanged
+    if proposal.state not in EDITABLE:
+        raise ServiceError(_l("议案已进入流程，列支范围不能再修改。"), field="scope", status=409)
     removed = [removal(row) for row in existing]
     for row in existing:
         db.session.delete(row)

@@ -217,3 +217,14 @@ def test_outside_owner_gets_no_ballot_and_the_export_recounts(app, tmp_path):
     assert recount == {k: v for k, v in compute_document(doc).items() if k != "developer_units"}
     assert recount == stored
     assert stored["passed"] and stored["total_owners"] == 3 and stored["scope"] == "3栋"
+
+
+def test_compute_document_echoes_a_scope_text_and_refuses_anything_else():
+    doc = {"kind": "owners", "matter": 5, "scope": "3栋",
+           "units": [{"unit": "3-1-301", "area": "100.00", "owner": "h1"}],
+           "ballots": [{"owner": "h1", "choice": "yes"}]}
+    assert compute_document(doc)["scope"] == "3栋"
+    assert "scope" not in compute_document({k: v for k, v in doc.items() if k != "scope"})
+    from app.proposals.tally import TallyError
+    with pytest.raises(TallyError, match="scope"):
+        compute_document({**doc, "scope": ["3栋"]})
