@@ -15,6 +15,7 @@ from app.audit.services import removal
 from app.compounds.models import Building, Unit
 from app.core.errors import ServiceError
 from app.core.i18n import lazy_gettext as _l
+from app.core.sanitize import clean_text
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalScope
 
@@ -32,7 +33,7 @@ def may_be_scoped(kind: str | None, matter: int | None) -> bool:
 
 def split_entries(text: str | None) -> list[str]:
     """'3栋、5-2-1201' → ['3栋', '5-2-1201']."""
-    return [part for part in _SEPARATORS.split(text or "") if part]
+    return [part[:40] for part in _SEPARATORS.split(clean_text(text or "")) if part]
 
 
 def _resolve(compound_id: int, entries: list[str]) -> tuple[list[int], list[int]]:
