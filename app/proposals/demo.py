@@ -1,7 +1,8 @@
 """Demo proposals for 锦华苑, so a newcomer can log in and vote at once: one owners' decision
-that passed and one that failed on quorum (both closed, with results), one owners' decision
-open for voting, one council resolution, one resident consultation, and one proposal in
-consultation that residents are discussing (each walked past consultation has its summary).
+that passed (the lift of building 3, voted by that building's owners: a 列支范围) and one that
+failed on quorum (both closed, with results), one owners' decision open for voting, one
+council resolution, one resident consultation, and one proposal in consultation that
+residents are discussing (each walked past consultation has its summary).
 Everything goes through the services, so the timeline and the audit log read as they would in
 real use."""
 import io
@@ -122,7 +123,8 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
         title="使用专项维修资金更换3栋两部电梯",
         body="3栋两部电梯已运行18年，年检多次整改。拟使用专项维修资金约68万元更换。\n\n"
              "- 预算：68万元（以招标结果为准）\n- 工期：约45天，分两部依次施工",
-        ballot_text="是否同意使用专项维修资金更换3栋两部电梯", voting_method="线上投票与纸质票")
+        ballot_text="是否同意使用专项维修资金更换3栋两部电梯", voting_method="线上投票与纸质票",
+        scope=["3栋"])  # 列支范围: 3栋's maintenance fund pays, 3栋's owners decide
     opens = _walk_to_notice(passed, people, now - timedelta(days=120), days=10)
     _paper_votes(passed, people, 0.82, 0.78, opens + timedelta(hours=2), rng, scan)
     _publish(passed, people)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 from app.compounds.models import Holding, Residency, RoleGrant, Unit
 from app.extensions import db
 from app.proposals.models import ElectorateMember, ElectorateUnit, Proposal
+from app.proposals.scopes import unit_filter
 from app.proposals.tally import DEVELOPER
 
 
@@ -32,10 +33,16 @@ def snapshot(proposal: Proposal) -> int:
 
 def _snapshot_owners(proposal: Proposal) -> int:
     """One member per owner-party (units summed), all developer-held units as one member
-    (建筑物区分所有权司法解释 第九条); a unit with no known owner votes alone (on paper)."""
+    (建筑物区分所有权司法解释 第九条); a unit with no known owner votes alone (on paper).
+    A scoped decision freezes only the units in its scope, and the grouping applies inside
+    it: an owner with units inside and outside counts once with the inside area, and the
+    developer's units outside the scope are not in the electorate at all."""
+    stmt = select(Unit).where(Unit.compound_id == proposal.compound_id)
+    in_scope = unit_filter(proposal)
+    if in_scope is not None:
+        stmt = stmt.where(in_scope)
     units = db.session.scalars(
-        select(Unit).where(Unit.compound_id == proposal.compound_id)
-        .options(joinedload(Unit.building)).order_by(Unit.id)).all()
+        stmt.options(joinedload(Unit.building)).order_by(Unit.id)).all()
     holdings = {h.id: h for h in db.session.scalars(
         select(Holding).where(Holding.compound_id == proposal.compound_id))}
     groups: dict[str, list[Unit]] = defaultdict(list)

@@ -66,6 +66,8 @@ def _summary(ws, compound, proposal, stored, closed: bool) -> None:
     ws.append([_("表决类型"), str(KIND_LABELS[proposal.kind])])
     if proposal.matter:
         ws.append([_("事项（《民法典》第二百七十八条）"), matter_label(proposal.matter)])
+    if proposal.scope_label:
+        ws.append([_("列支范围"), proposal.scope_label])
     ws.append([_("阶段"), str(STATE_LABELS[proposal.state])])
     ws.append([])
     if stored is None or not closed:

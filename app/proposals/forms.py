@@ -19,6 +19,7 @@ from app.core.forms import Form
 from app.core.i18n import lazy_gettext as _l
 from app.core.ids import IdField
 from app.proposals.labels import COUNCIL_BODY_LABELS, KIND_LABELS, MATTER_LABELS, matter_label
+from app.proposals.scopes import entries_text, split_entries
 from app.proposals.tally import SPECIAL_MATTERS
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]  # what browsers send
@@ -48,6 +49,9 @@ class ProposalForm(Form):
                       validators=[InputRequired(_l("请选择表决类型。"))])
     matter = SelectField(_l("业主共同决定的事项（《民法典》第二百七十八条）"), coerce=int,
                          choices=_matter_choices(), default=0)
+    scope = StringField(_l("列支范围（仅第五至八项；不填则全体业主表决）"), filters=[_strip],
+                        validators=[Optional(), Length(max=500, message=_l(
+                            "列支范围不能超过 500 个字。"))])
     council_body = RadioField(_l("由谁表决（仅议事会决议）"), default="council",
                               choices=list(COUNCIL_BODY_LABELS.items()))
     ballot_type = RadioField(_l("选票形式"), default="simple", choices=[
@@ -76,6 +80,7 @@ class ProposalForm(Form):
             "ballot_text": self.ballot_text.data or "",
             "voting_method": self.voting_method.data or "", "options": options or [],
             "seats": (self.seats.data or 0) if self.ballot_type.data == "election" else None,
+            "scope": split_entries(self.scope.data),
         }
 
 
@@ -93,7 +98,8 @@ def proposal_form_data(proposal) -> SimpleNamespace:
         options="\n".join(o.label for o in proposal.options), is_secret=proposal.is_secret,
         allows_changes=proposal.allows_changes,
         shows_split_while_open=proposal.shows_split_while_open,
-        ballot_text=proposal.ballot_text, voting_method=proposal.voting_method)
+        ballot_text=proposal.ballot_text, voting_method=proposal.voting_method,
+        scope=entries_text(proposal) if proposal.scope_label else "")
 
 
 class ActionForm(Form):

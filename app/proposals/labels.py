@@ -129,6 +129,7 @@ AUDIT_OBJECTS = {
     "proposal_attachments": _l("议案附件"),
     "proposal_events": _l("议案进展"),
     "proposal_options": _l("表决选项"),
+    "proposal_scopes": _l("列支范围（楼栋或房屋）"),
     "proposal_results": _l("表决结果"),
     "electorate_members": _l("有表决权的成员"),
     "electorate_units": _l("有表决权的房屋"),

@@ -54,6 +54,9 @@ class Proposal(db.Model):
     shows_split_while_open: Mapped[bool] = mapped_column(Boolean, default=False)
     is_temporary_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
     silent_majority: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 列支范围 of a scoped decision ("3栋、5栋2单元1201"), kept in step with its ProposalScope
+    # rows and written again when the notice is published, after which neither can change.
+    scope_label: Mapped[str | None] = mapped_column(Text)
     # The compound's rules as they stood when the proposal entered the stage they govern
     # (the consultation; the notice, which announces the procedure): a later change of the
     # rules never moves a proposal already past that point.
@@ -99,6 +102,25 @@ class ProposalOption(db.Model):
     label: Mapped[str] = mapped_column(String(200))
     proposal: Mapped[Proposal] = relationship(back_populates="options", lazy="raise")
     __table_args__ = (db.UniqueConstraint("proposal_id", "position"),)
+
+
+class ProposalScope(db.Model):
+    """One building or one unit of a scoped owners' decision (列支范围, matters 5–8): the
+    electorate, totals and thresholds are those of the units it covers (住宅专项维修资金管理办法
+    第二十二条). Exactly one of building_id and unit_id is set."""
+
+    __tablename__ = "proposal_scopes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    __table_args__ = (
+        db.UniqueConstraint("proposal_id", "building_id"),
+        db.UniqueConstraint("proposal_id", "unit_id"),
+        CheckConstraint("(building_id IS NULL AND unit_id IS NOT NULL)"
+                        " OR (building_id IS NOT NULL AND unit_id IS NULL)",
+                        name="scope_building_or_unit"),
+    )
 
 
 class ProposalEvent(db.Model):
@@ -309,6 +331,6 @@ class ProposalAttachment(db.Model):
 
 
 # The rows that decide a vote: `flask audit verify` reports any of them no entry vouches for.
-require_coverage(Proposal, ProposalOption, Ballot, SecretParticipation, SealedVote,
+require_coverage(Proposal, ProposalOption, ProposalScope, Ballot, SecretParticipation, SealedVote,
                  ProxyAuthorisation, ProposalResult)
 require_coverage(ElectorateMember, ElectorateUnit, SecretVote, SecretTotal, scope="proposal_id")

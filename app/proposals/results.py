@@ -102,8 +102,11 @@ def compute(proposal: Proposal) -> dict:
     else:
         owners, ballots = _open_inputs(proposal)
     if proposal.kind == "owners":
-        return owners_verdict(owners, ballots, proposal.matter, choices=choices,
-                              silent_majority=proposal.silent_majority)
+        result = owners_verdict(owners, ballots, proposal.matter, choices=choices,
+                                silent_majority=proposal.silent_majority)
+        if proposal.scope_label:  # named as the export and `flask tally compute` name it
+            result["scope"] = proposal.scope_label
+        return result
     if proposal.kind == "council":
         return tally_council(owners.keys(), ballots,
                              two_thirds=proposal.council_two_thirds).as_dict()
@@ -184,8 +187,10 @@ def export_document(proposal: Proposal) -> dict:
         return {"proposal": proposal.id, "matter": proposal.matter,
                 "units": _units_part(proposal),
                 **election_results.export_part(proposal, by_id, current_choices(proposal))}
+    # A scoped decision lists only the units in its scope; "scope" names it (descriptive).
+    scoped = {"scope": proposal.scope_label} if proposal.scope_label else {}
     return {
-        "kind": "owners", "proposal": proposal.id, "matter": proposal.matter,
+        "kind": "owners", "proposal": proposal.id, "matter": proposal.matter, **scoped,
         "silent_majority": proposal.silent_majority, **_choices_part(proposal),
         "units": _units_part(proposal),
         **_votes_part(proposal, by_id, "owner", with_area=True),

@@ -15,7 +15,7 @@ from app.core.time import china_time, utcnow
 from app.extensions import db
 from app.meetings.queries import require_vote_decision
 from app.notifications.services import follow
-from app.proposals import elections, electorate, reminders, results, sealing, summary
+from app.proposals import elections, electorate, reminders, results, scopes, sealing, summary
 from app.proposals.lifecycle import PROPOSERS, apply, check, proposal_compound
 from app.proposals.models import (
     ElectorateMember,
@@ -42,8 +42,11 @@ def create(actor, compound: Compound, *, title: str, body: str, kind: str,
            origin: str | None = None, origin_issue_id: int | None = None,
            council_body: str | None = None, is_secret: bool = False,
            allows_changes: bool = False, shows_split_while_open: bool = False,
-           ballot_text: str = "", voting_method: str = "", seats: int | None = None) -> Proposal:
-    """A new draft proposal, raised by the party cell, the council or the owners' committee."""
+           ballot_text: str = "", voting_method: str = "", seats: int | None = None,
+           scope: list[str] | None = None) -> Proposal:
+    """A new draft proposal, raised by the party cell, the council or the owners' committee.
+    `seats`: an election's; `scope`: the buildings and units of a scoped decision
+    (app.proposals.scopes)."""
     if not has_role(actor, compound, *PROPOSERS):
         raise PermissionDenied(_l("只有党支部、议事会或业委会可以提出议案。"))
     proposal = Proposal(compound_id=compound.id, created_by_id=actor.id, state="draft",
@@ -58,10 +61,13 @@ def create(actor, compound: Compound, *, title: str, body: str, kind: str,
     db.session.add(proposal)
     db.session.flush()
     _set_options(proposal, options)
+    scope_rows, _ = scopes.set_scope(proposal, scope)
     follow(actor, compound.id, "proposal", proposal.id, audited=False)
-    record(actor, compound, "proposal.create", proposal,
-           {"kind": kind, "matter": matter, "seats": proposal.seats},
-           also=list(proposal.options), actor_role=primary_role(actor, compound))
+    data = {"kind": kind, "matter": matter, "seats": proposal.seats}
+    if proposal.scope_label:
+        data["scope"] = proposal.scope_label
+    record(actor, compound, "proposal.create", proposal, data,
+           also=list(proposal.options) + scope_rows, actor_role=primary_role(actor, compound))
     return proposal
 
 
@@ -74,11 +80,16 @@ def update_draft(actor, proposal: Proposal, **fields) -> Proposal:
     if proposal.state not in EDITABLE:
         raise ServiceError(_l("议案已进入流程，不能再修改。"), status=409)
     options = fields.pop("options", None)
+    scope = fields.pop("scope", None)
     _fill(proposal, **fields)
     proposal.updated_at = utcnow()
     removed = _set_options(proposal, options)
-    record(actor, compound, "proposal.edit", proposal, {"fields": sorted(fields)},
-           also=list(proposal.options), removed=removed,
+    scope_rows, scope_removed = scopes.set_scope(proposal, scope)
+    data = {"fields": sorted(fields)}
+    if scope_rows or scope_removed:
+        data["scope"] = proposal.scope_label
+    record(actor, compound, "proposal.edit", proposal, data,
+           also=list(proposal.options) + scope_rows, removed=removed + scope_removed,
            actor_role=primary_role(actor, compound))
     return proposal
 
@@ -244,7 +255,10 @@ def publish_notice(actor, proposal: Proposal, *, opens_at: datetime, closes_at: 
     proposal.parking_counts_in_area = compound.parking_counts_in_area
     # An election's candidate list is published with its notice and fixed from then on.
     candidates = elections.publish_list(proposal) if elections.is_election(proposal) else []
+    # The notice names the scope as it stands now; only a draft could change it.
+    proposal.scope_label = scopes.label_for(proposal)
     data = {
+        **({"scope": proposal.scope_label} if proposal.scope_label else {}),
         "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat(),
         "notice_days": days, "matter": proposal.matter, "ballot_text": proposal.ballot_text,
         "silent_majority": proposal.silent_majority,

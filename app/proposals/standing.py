@@ -60,6 +60,11 @@ REASONS = {
 }
 
 
+def _scope_reason(scope: str):
+    return _l("这项表决只由%(scope)s的业主投票，您的房屋不在其中（或在投票开始后才登记）；"
+              "您可以阅读议案、参与讨论。", scope=scope)
+
+
 def _council_reason(body: str | None):
     return _l("只有%(body)s成员参加这项决议。", body=COUNCIL_BODY_LABELS[body or "council"])
 
@@ -242,7 +247,8 @@ def _reason(proposal: Proposal, seats: _Seats | None, held: frozenset):
         if seats and seats.co_owned:
             return REASONS["co_owner"]
         if "owner" in held:
-            return REASONS["owner_late"]
+            return _scope_reason(proposal.scope_label) if proposal.scope_label \
+                else REASONS["owner_late"]
         if "resident" in held:
             return REASONS["not_owner"]
         return REASONS["staff_owners" if held & {"staff", "admin"} else "outsider_owners"]

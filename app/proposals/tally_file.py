@@ -3,11 +3,13 @@ JSON can recount the result with `flask tally compute FILE.json` and get the sam
 
 Kinds: "owners" (units with areas and owner keys), "council" (member keys), "consultation"
 (voter keys), "election" (units as for owners, the "seats" and "candidates", and per ballot the
-candidates it marks as "choices", or "invalid": true). A choose-one ballot lists its "choices"
-(opt1, opt2, ..., abstain); otherwise yes/no/abstain. A secret ballot has no voter→choice link:
-it lists the "participants" and, separately, the anonymous "votes" (receipt and choice, or for an
-election the candidates marked; no weight) and the "totals" per choice or candidate (votes and,
-for owners, area), which the votes and the participants are checked against."""
+candidates it marks as "choices", or "invalid": true). An owners' decision scoped to some
+buildings or units (列支范围) lists only the units in its scope and names it in a descriptive
+"scope" text. A choose-one ballot lists its "choices" (opt1, opt2, ..., abstain); otherwise
+yes/no/abstain. A secret ballot has no voter→choice link: it lists the "participants" and,
+separately, the anonymous "votes" (receipt and choice, or for an election the candidates marked;
+no weight) and the "totals" per choice or candidate (votes and, for owners, area), which the
+votes and the participants are checked against."""
 from app.proposals.election_tally import INVALID, check_race, decide_election, tally_election
 from app.proposals.tally import (
     ABSTAIN,
@@ -187,6 +189,12 @@ def _owners_document(doc: dict) -> dict:
         raise TallyError("'silent_majority' must be true or false")
     out = owners_verdict(owners_in, ballots, matter, choices=choices, silent_majority=silent)
     out["developer_units"] = _developer_units(owners)
+    scope = doc.get("scope")
+    if scope is not None:
+        # Descriptive only (列支范围): the file's units are already those of the scope.
+        if not isinstance(scope, str):
+            raise TallyError("'scope' must be a text naming the buildings or units")
+        out["scope"] = scope
     return out
 
 

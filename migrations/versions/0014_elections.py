@@ -2,7 +2,7 @@
 ballots list their marks, so the choice columns widen
 
 Revision ID: 0014_elections
-Revises: 0011_implementation_notices
+Revises: 0013_proposal_scopes
 Create Date: 2026-12-05 19:32:14
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014_elections'
-down_revision = '0011_implementation_notices'
+down_revision = '0013_proposal_scopes'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.proposals import ballots, services, summary
 from app.proposals.demo import seed_proposals
-from app.proposals.models import ProposalEvent
+from app.proposals.models import ElectorateMember, ElectorateUnit, ProposalEvent
 
 
 def test_demo_proposals_cover_each_kind_and_leave_a_ballot_for_the_demo_owner(app):
@@ -38,3 +38,25 @@ def test_demo_proposals_cover_each_kind_and_leave_a_ballot_for_the_demo_owner(ap
         assert receipt and verify().ok
         latest = db.session.scalar(select(func.max(ProposalEvent.created_at)))
         assert latest <= utcnow()  # the demo's history lies in the past
+
+
+def test_demo_lift_vote_is_scoped_to_building_3(app):
+    with app.test_request_context():
+        result = seed_demo()
+        passed = seed_proposals(result.compound)[0]
+        db.session.commit()
+        assert passed.title == "使用专项维修资金更换3栋两部电梯"
+        assert passed.scope_label == "3栋"
+        units = db.session.scalars(select(ElectorateUnit.unit_number).where(
+            ElectorateUnit.proposal_id == passed.id)).all()
+        assert units and all(n.startswith("3-") for n in units)
+        owner = db.session.scalar(select(User).where(User.mobile == "19900010001"))
+        # Three homes, one in building 3: one owner with the inside area only.
+        label = db.session.scalar(select(ElectorateMember.units_label).where(
+            ElectorateMember.proposal_id == passed.id,
+            ElectorateMember.designated_mobile == owner.mobile))
+        assert label == "3-2-502"
+        final = services.final_result(passed).result
+        assert final["passed"] and final["scope"] == "3栋"
+        assert final["total_owners"] == len(db.session.scalars(select(
+            ElectorateMember.id).where(ElectorateMember.proposal_id == passed.id)).all())
