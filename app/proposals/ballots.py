@@ -34,6 +34,7 @@ from app.proposals.models import (
     ProposalOption,
     SecretParticipation,
 )
+from app.proposals.survey_models import SurveyQuestion
 from app.proposals.tally import ABSTAIN, SIMPLE_CHOICES
 
 ALREADY_VOTED = _l("这一票已经投过了，不能重复投票。")
@@ -69,13 +70,15 @@ class OpenVote(NamedTuple):
 _proposals = Proposal.__table__
 _members = ElectorateMember.__table__
 _options = ProposalOption.__table__
+_questions = SurveyQuestion.__table__
 _OPEN_VOTE = (
     select(_proposals.c.id, _proposals.c.compound_id, _proposals.c.kind, _proposals.c.state,
            _proposals.c.voting_opens_at, _proposals.c.voting_closes_at, _proposals.c.is_secret,
            _proposals.c.allows_changes, _members.c.id.label("member_id"), _members.c.area,
            exists().where(_options.c.proposal_id == _proposals.c.id).label("has_options"),
            exists().where(_options.c.proposal_id == _proposals.c.id,
-                          _options.c.position == bindparam("position")).label("option_found"))
+                          _options.c.position == bindparam("position")).label("option_found"),
+           exists().where(_questions.c.proposal_id == _proposals.c.id).label("has_survey"))
     .select_from(_proposals.outerjoin(_members, and_(
         _members.c.id == bindparam("member_id"), _members.c.proposal_id == _proposals.c.id)))
     .where(_proposals.c.id == bindparam("proposal_id")))
@@ -110,6 +113,8 @@ def open_vote(proposal_id: int, member_id: int, choice: str, now: datetime,
         raise ServiceError(_l("投票已经截止。"), status=409)
     if row.member_id is None:
         raise PermissionDenied(_l("您不在本次表决的投票人名单中。"))
+    if row.has_survey:
+        raise ServiceError(_l("这项征集请填写问卷，不能只投一个选项。"), status=409)
     if row.has_options:
         valid = choice == ABSTAIN or row.option_found
     else:

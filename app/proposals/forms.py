@@ -27,6 +27,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _optional_id(value):
+    try:
+        return int(value) if value not in (None, "") else 0
+    except (TypeError, ValueError):
+        return 0
+
+
 def _matter_choices():
     choices = [(0, _l("请选择事项"))]
     for n in MATTER_LABELS:
@@ -47,6 +54,11 @@ class ProposalForm(Form):
                       validators=[InputRequired(_l("请选择表决类型。"))])
     matter = SelectField(_l("业主共同决定的事项（《民法典》第二百七十八条）"), coerce=int,
                          choices=_matter_choices(), default=0)
+    # Choices are the compound's closed surveys (views_attachments.render_form); the service
+    # checks the one chosen.
+    cites_survey_id = SelectField(_l("引用的物业服务满意度测评（仅选聘和解聘物业服务企业）"),
+                                  coerce=_optional_id, choices=[], validate_choice=False,
+                                  default=0)
     council_body = RadioField(_l("由谁表决（仅议事会决议）"), default="council",
                               choices=list(COUNCIL_BODY_LABELS.items()))
     ballot_type = RadioField(_l("选票形式"), default="simple", choices=[
@@ -72,6 +84,7 @@ class ProposalForm(Form):
             "shows_split_while_open": self.shows_split_while_open.data,
             "ballot_text": self.ballot_text.data or "",
             "voting_method": self.voting_method.data or "", "options": options or [],
+            "cites_survey_id": self.cites_survey_id.data or None,
         }
 
 
@@ -88,7 +101,8 @@ def proposal_form_data(proposal) -> SimpleNamespace:
         options="\n".join(o.label for o in proposal.options), is_secret=proposal.is_secret,
         allows_changes=proposal.allows_changes,
         shows_split_while_open=proposal.shows_split_while_open,
-        ballot_text=proposal.ballot_text, voting_method=proposal.voting_method)
+        ballot_text=proposal.ballot_text, voting_method=proposal.voting_method,
+        cites_survey_id=proposal.cites_survey_id or 0)
 
 
 class ActionForm(Form):
