@@ -59,6 +59,7 @@ def test_questions_are_edited_in_the_draft_and_frozen_after(app):
     assert verify().ok
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("secret", [False, True])
 def test_one_answer_per_person_and_bad_input_changes_nothing(app, secret):
     w = World(n_owners=3)
@@ -104,6 +105,7 @@ def test_a_survey_is_answered_with_its_questionnaire_not_one_choice(app):
     assert refused.value.status == 409
 
 
+@pytest.mark.both_databases
 def test_anonymous_answers_are_sealed_then_opened_shuffled_with_nothing_tying_them(app):
     w = World(n_owners=4)
     p = make_survey(w, secret=True)
@@ -130,6 +132,7 @@ def test_anonymous_answers_are_sealed_then_opened_shuffled_with_nothing_tying_th
     assert verify().ok
 
 
+@pytest.mark.both_databases
 def test_close_refuses_when_sealed_answers_do_not_match_participations(app):
     w = World(n_owners=2)
     p = make_survey(w, secret=True)
@@ -144,6 +147,7 @@ def test_close_refuses_when_sealed_answers_do_not_match_participations(app):
     assert p.state == "voting" and _count(SurveyResult, p) == 0
 
 
+@pytest.mark.both_databases
 def test_results_maths_is_exact(app):
     w = World(n_owners=7)
     p = make_survey(w)
