@@ -24,6 +24,7 @@ from app.meetings.demo import hold_deliberation
 from app.proposals import ballots, discussion, services, summary
 from app.proposals.models import ElectorateMember, Proposal
 from app.proposals.periods import earliest_voting_start
+from app.proposals.survey_demo import seed_satisfaction
 
 # Demo people who should find their own ballot still open.
 LEAVE_FOR_VISITORS = ("19900010001", "19900010002", "19900010003", "19900010005")
@@ -135,8 +136,12 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
                    now=failed.result_published_at + timedelta(days=1))
     made.append(failed)
 
+    # The yearly satisfaction survey the renewal below cites (its own random stream, so the
+    # other demo figures stay as they were).
+    survey = seed_satisfaction(compound, people, now - timedelta(days=75), random.Random(2027),
+                               _walk_to_notice)
     open_vote = services.create(
-        people["committee"], compound, kind="owners", matter=4,
+        people["committee"], compound, kind="owners", matter=4, cites_survey_id=survey.id,
         title="续聘锦华物业服务有限公司（2027—2029年）",
         body="现物业服务合同将于年底到期。业委会经满意度调查和比选，提请续聘三年，"
              "物业费标准不变。", ballot_text="是否同意续聘锦华物业服务有限公司，合同期三年",

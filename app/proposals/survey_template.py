@@ -18,7 +18,7 @@ BODY = ("本测评每年开展一次，采用无记名方式，请如实评价�
 def questions() -> list[dict]:
     """The template's questions, in order (Chinese: the source wording of the survey)."""
     rows = [{"kind": "rating", "prompt": "您对本小区物业服务的总体满意度"}]
-    rows += [{"kind": "rating", "prompt": f"{item}服务满意度"} for item in RATING_ITEMS]
+    rows += [{"kind": "rating", "prompt": f"{item}满意度"} for item in RATING_ITEMS]
     rows.append({"kind": "single", "prompt": "物业服务合同到期后，您的意见是",
                  "options": RENEWAL_OPTIONS})
     rows.append({"kind": "text", "prompt": "您对物业服务的建议", "required": False})
