@@ -166,6 +166,17 @@ def answered(proposal: Proposal, user) -> bool:
         .where(model.proposal_id == proposal.id, ElectorateMember.user_id == user.id)) > 0
 
 
+def running(proposal: Proposal, user) -> tuple[int, bool]:
+    """While open: how many have answered, and whether this person has, in one statement."""
+    model = SurveyParticipation if proposal.is_secret else SurveyResponse
+    mine = select(func.count(model.id)).join(
+        ElectorateMember, ElectorateMember.id == model.member_id).where(
+        model.proposal_id == proposal.id, ElectorateMember.user_id == user.id).scalar_subquery()
+    count, own = db.session.execute(select(func.count(model.id), mine).where(
+        model.proposal_id == proposal.id)).one()
+    return count, own > 0
+
+
 def close(proposal: Proposal) -> tuple[list, list, list]:
     """At the close of voting, in its transaction: open an anonymous survey's sealed answer
     sets (refusing, with nothing changed, if they do not match the participations or do not

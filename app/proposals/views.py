@@ -23,6 +23,7 @@ from app.proposals import (
     services,
     stages,
     standing,
+    survey_template,
     views_discussion,
     views_survey,
 )
@@ -64,7 +65,9 @@ def index(compound_id: int):
                            standings=standing.standings(proposals, current_user, compound),
                            verdicts=standing.verdicts(proposals),
                            total=total, page=page, page_size=pages.PAGE_SIZE,
-                           can_create=has_role(current_user, compound, *PROPOSERS))
+                           can_create=has_role(current_user, compound, *PROPOSERS),
+                           can_survey=has_role(current_user, compound,
+                                               *survey_template.TEMPLATE_ROLES))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -40,7 +40,10 @@ def survey_context(proposal: Proposal) -> dict:
     """What the proposal page shows of a survey: its panel (a consultation with questions)
     and the figures of the survey a matter-4 proposal cites. One statement at most each."""
     has = proposal.kind == "consultation" and survey_questions.has_questions(proposal.id)
-    return {"has_survey": has, "cited_survey": survey_results.cited(proposal)}
+    running = survey_answers.running(proposal, current_user) \
+        if has and proposal.state == "voting" else None
+    return {"has_survey": has, "survey_running": running,
+            "cited_survey": survey_results.cited(proposal)}
 
 
 def _to(endpoint: str, compound, proposal, **kw):

@@ -207,3 +207,18 @@ def test_two_concurrent_answers_by_one_person_store_one(app, secret):
         from app.proposals.survey_models import SealedSurveyAnswer
         assert db.session.scalar(select(func.count(SealedSurveyAnswer.id))) == 1
     assert verify().ok
+
+
+def test_the_proposal_page_shows_the_survey_running_count_not_a_ballot_turnout(
+        app, client, login_as):
+    w = World(n_owners=2)
+    p = open_now(w, make_survey(w))
+    survey_answers.answer(p.id, w.owners[0], raw(p), now=p.voting_opens_at
+                          + timedelta(minutes=1))
+    db.session.commit()
+    login_as(w.owners[0])
+    shown = client.get(url(p)).get_data(as_text=True)
+    assert "已有 1 人填写" in shown and "您已填写" in shown and 'id="turnout"' not in shown
+    login_as(w.owners[1])
+    shown = client.get(url(p)).get_data(as_text=True)
+    assert "已有 1 人填写" in shown and "您已填写" not in shown
