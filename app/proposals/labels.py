@@ -1,6 +1,7 @@
 """Display names of the proposal domain's codes, in one place for pages and exports."""
 from app.core.i18n import lazy_gettext as _l
 from app.core.ids import parse_id
+from app.proposals.labels_survey import SURVEY_ACTIONS, SURVEY_OBJECTS
 
 KIND_LABELS = {
     "owners": _l("业主共同决定"),
@@ -110,6 +111,7 @@ AUDIT_ACTIONS = {
     "proxy.revoke": _l("撤销委托"),
     "ballot.cast": _l("投票"),
     "proposal.summary": _l("填写征求意见情况"),
+    **SURVEY_ACTIONS,
 }
 
 AUDIT_OBJECTS = {
@@ -128,6 +130,7 @@ AUDIT_OBJECTS = {
     "secret_votes": _l("无记名选票"),
     "secret_totals": _l("无记名投票合计"),
     "consultation_summaries": _l("征求意见情况"),
+    **SURVEY_OBJECTS,
 }
 
 NOTIFICATION_KINDS = {

@@ -55,7 +55,8 @@ def moderate(actor, proposal: Proposal, text_id: int, decision: str, reason: str
     text.moderated_by_id = actor.id
     text.moderated_at = now or utcnow()
     db.session.flush()
-    record(actor, compound, f"survey.text_{decision}", text,
+    action = "survey.text_publish" if decision == "publish" else "survey.text_hide"
+    record(actor, compound, action, text,
            {"proposal": proposal.id, "reason": text.reason},
            actor_role=primary_role(actor, compound))
     return text
