@@ -113,7 +113,7 @@ def open_vote(proposal_id: int, member_id: int, choice: str, now: datetime,
         raise ServiceError(_l("投票已经截止。"), status=409)
     if row.member_id is None:
         raise PermissionDenied(_l("您不在本次表决的投票人名单中。"))
-    if row.has_survey:
+    if row.has_survey and row.kind == "consultation":
         raise ServiceError(_l("这项征集请填写问卷，不能只投一个选项。"), status=409)
     if row.has_options:
         valid = choice == ABSTAIN or row.option_found

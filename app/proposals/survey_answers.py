@@ -182,7 +182,8 @@ def close(proposal: Proposal) -> tuple[list, list, list]:
     sets (refusing, with nothing changed, if they do not match the participations or do not
     open), copy the free text out to moderation, and freeze the figures. Returns the rows
     written, the sets written and the rows removed, for the close's audit entry."""
-    qs = questions(proposal.id)
+    # Questions left on a draft whose kind later changed are not a survey.
+    qs = questions(proposal.id) if proposal.kind == "consultation" else []
     if not qs:
         return [], [], []
     sets, removed = [], []

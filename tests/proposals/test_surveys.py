@@ -187,3 +187,23 @@ def test_named_answers_are_one_row_per_member(app):
     assert member.user_id == w.owners[0].id
     a, b, c, d = qids(p)
     assert row.answers == {str(a): 0, str(b): [0, 2], str(c): 4, str(d): "多放几张长椅"}
+
+
+def test_questions_left_on_a_draft_that_became_an_owners_decision_are_ignored(app):
+    from app.proposals import ballots
+    from tests.proposals.helpers import to_deliberation
+
+    w = World(n_owners=2)
+    p = services.create(w.party, w.compound, title="问卷", body="", kind="consultation")
+    survey_questions.add_question(w.party, p, kind="rating", prompt="满意度")
+    services.update_draft(w.party, p, title="改为业主表决", body="", kind="owners", matter=5,
+                          council_body=None, is_secret=False, allows_changes=False,
+                          shows_split_while_open=False, ballot_text="", voting_method="")
+    to_deliberation(p, w.party, w.party_deputy)
+    db.session.commit()
+    moment = w.to_voting(p)
+    member = ballots.members_for_voter(p, w.owners[0])[0]
+    assert ballots.cast_in_person(p.id, member.id, w.owners[0], "yes", now=moment)
+    db.session.commit()
+    _close(p)
+    assert survey_results.result_of(p.id) is None and p.state == "objection"
