@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.models import User
 from app.audit.services import record, removal
 from app.core.db import insert_unless_exists
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
@@ -164,6 +165,18 @@ def answered(proposal: Proposal, user) -> bool:
     return db.session.scalar(
         select(func.count(model.id)).join(ElectorateMember, ElectorateMember.id == model.member_id)
         .where(model.proposal_id == proposal.id, ElectorateMember.user_id == user.id)) > 0
+
+
+def named_answers(proposal: Proposal) -> list:
+    """(name, answers, when) of a named survey, for staff; an anonymous one has none."""
+    if proposal.is_secret:
+        return []
+    return db.session.execute(
+        select(User.display_name, SurveyResponse.answers, SurveyResponse.answered_at)
+        .join(ElectorateMember, ElectorateMember.id == SurveyResponse.member_id)
+        .join(User, User.id == ElectorateMember.user_id)
+        .where(SurveyResponse.proposal_id == proposal.id)
+        .order_by(SurveyResponse.answered_at)).all()
 
 
 def running(proposal: Proposal, user) -> tuple[int, bool]:

@@ -6,15 +6,12 @@ from datetime import datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from app.accounts.models import User
 from app.compounds.access import has_role, require_role
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.time import CHINA
-from app.extensions import db
 from app.proposals import (
     survey_answers,
     survey_questions,
@@ -29,8 +26,7 @@ from app.proposals.forms_survey import (
     QuestionForm,
     SatisfactionForm,
 )
-from app.proposals.models import ElectorateMember, Proposal
-from app.proposals.survey_models import SurveyResponse
+from app.proposals.models import Proposal
 from app.proposals.web import advance_on_access, bp, is_closed, load
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -172,14 +168,8 @@ def survey_responses(compound_id: int, proposal_id: int):
     compound, proposal = load(compound_id, proposal_id)
     if not has_role(current_user, compound, "staff"):
         abort(403)
-    rows = [] if proposal.is_secret else db.session.execute(
-        select(User.display_name, SurveyResponse.answers, SurveyResponse.answered_at)
-        .join(ElectorateMember, ElectorateMember.id == SurveyResponse.member_id)
-        .join(User, User.id == ElectorateMember.user_id)
-        .where(SurveyResponse.proposal_id == proposal.id)
-        .order_by(SurveyResponse.answered_at)).all()
     return render_template("proposals/survey_responses.html", compound=compound,
-                           proposal=proposal, rows=rows,
+                           proposal=proposal, rows=survey_answers.named_answers(proposal),
                            questions=survey_questions.questions(proposal.id))
 
 

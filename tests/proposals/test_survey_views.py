@@ -222,3 +222,24 @@ def test_the_proposal_page_shows_the_survey_running_count_not_a_ballot_turnout(
     login_as(w.owners[1])
     shown = client.get(url(p)).get_data(as_text=True)
     assert "已有 1 人填写" in shown and "您已填写" not in shown
+
+
+def test_named_answers_are_read_by_name_by_staff_only(app, client, login_as):
+    w = World(n_owners=2)
+    p = open_now(w, make_survey(w))
+    survey_answers.answer(p.id, w.owners[0], raw(p, text="多放长椅"),
+                          now=p.voting_opens_at + timedelta(minutes=1))
+    db.session.commit()
+    login_as(w.staff)
+    page = client.get(url(p, "survey/responses")).get_data(as_text=True)
+    assert w.owners[0].display_name in page and "多放长椅" in page
+    for who in (w.owners[1], w.party):
+        login_as(who)
+        assert client.get(url(p, "survey/responses")).status_code == 403
+    anonymous = open_now(w, make_survey(w, secret=True, title="匿名问卷"))
+    survey_answers.answer(anonymous.id, w.owners[0], raw(anonymous),
+                          now=anonymous.voting_opens_at + timedelta(minutes=1))
+    db.session.commit()
+    login_as(w.staff)
+    page = client.get(url(anonymous, "survey/responses")).get_data(as_text=True)
+    assert w.owners[0].display_name not in page and "无法按姓名查看" in page
