@@ -1,7 +1,8 @@
 """Demo proposals for 锦华苑, so a newcomer can log in and vote at once: one owners' decision
 that passed and one that failed on quorum (both closed, with results), one owners' decision
-open for voting, one council resolution, one resident consultation, and one proposal in
-consultation that residents are discussing (each walked past consultation has its summary).
+open for voting (citing the yearly satisfaction survey, app.proposals.survey_demo), one
+council resolution, one resident consultation, and one proposal in consultation that residents
+are discussing (each walked past consultation has its summary).
 Everything goes through the services, so the timeline and the audit log read as they would in
 real use."""
 import io
@@ -140,6 +141,7 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
     # other demo figures stay as they were).
     survey = seed_satisfaction(compound, people, now - timedelta(days=75), random.Random(2027),
                                _walk_to_notice)
+    made.append(survey)
     open_vote = services.create(
         people["committee"], compound, kind="owners", matter=4, cites_survey_id=survey.id,
         title="续聘锦华物业服务有限公司（2027—2029年）",

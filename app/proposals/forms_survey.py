@@ -41,7 +41,10 @@ class ModerationForm(Form):
 
     def text_number(self) -> int | None:
         value = (self.text_id.data or "").strip()
-        return int(value) if value.isdigit() and len(value) <= 19 else None
+        # Text ids are random 62-bit numbers: anything past a BIGINT is no id.
+        if not (value.isascii() and value.isdigit() and len(value) <= 19):
+            return None
+        return int(value) if int(value) < 2**63 else None
 
 
 class SatisfactionForm(Form):

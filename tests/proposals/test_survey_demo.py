@@ -17,7 +17,7 @@ def test_demo_has_a_closed_satisfaction_survey_cited_by_the_renewal(app):
         result = seed_demo()
         made = seed_proposals(result.compound)
         db.session.commit()
-        renewal = made[2]
+        renewal = made[3]
         assert renewal.matter == 4 and renewal.cites_survey_id is not None
         survey = db.session.get(Proposal, renewal.cites_survey_id)
         assert survey.title.startswith("物业服务满意度测评") and survey.is_secret
