@@ -243,3 +243,17 @@ def test_named_answers_are_read_by_name_by_staff_only(app, client, login_as):
     login_as(w.staff)
     page = client.get(url(anonymous, "survey/responses")).get_data(as_text=True)
     assert w.owners[0].display_name not in page and "无法按姓名查看" in page
+
+
+def test_a_resident_who_answered_stands_as_having_taken_part(app):
+    from app.proposals import standing
+
+    w = World(n_owners=2)
+    p = open_now(w, make_survey(w, secret=True))
+    assert standing.standing(p, w.owners[0]).kind == "to_vote"
+    at = p.voting_opens_at + timedelta(minutes=1)
+    survey_answers.answer(p.id, w.owners[0], raw(p), now=at)
+    db.session.commit()
+    mine = standing.standing(p, w.owners[0])
+    assert mine.kind == "voted" and mine.voted_at == at
+    assert standing.standing(p, w.owners[1]).kind == "to_vote"
