@@ -71,3 +71,36 @@ def test_residents_answer_and_read_moderated_results(live_server, browser,
     assert "希望增加夜间照明" in body and "要隐藏" not in body and "与测评无关" not in body
     story.look(page, "results")
     ctx.close()
+
+
+@pytest.fixture
+def people(live_server):
+    with live_server.app.app_context():
+        w = World(n_owners=1)
+        return {"compound": w.compound.id, "staff": w.staff.id, "party": w.party.id}
+
+
+def test_staff_start_the_yearly_satisfaction_survey_from_the_template(
+        live_server, browser, browser_context_args, people):
+    story = BrowserStory(live_server, browser, browser_context_args, people,
+                         section="proposals", shot_prefix="survey-template")
+    ctx, page = story.as_("staff")
+    page.goto(f"{story.base}/")
+    click_and_wait(page, page.get_by_role("link", name="发起物业服务满意度测评"))
+    story.look(page, "template")
+    page.get_by_label("测评年度").fill("1999")
+    click_and_wait(page, page.get_by_role("button", name="创建测评草稿"))
+    expect(page.get_by_text("请填写 2000 到 2100 之间的年度。")).to_be_visible()
+    page.get_by_label("测评年度").fill("2026")
+    click_and_wait(page, page.get_by_role("button", name="创建测评草稿"))
+    expect(page.get_by_role("heading", name="物业服务满意度测评（2026年度）")).to_be_visible()
+    story.look(page, "draft")
+    click_and_wait(page, page.get_by_role("link", name="修改问卷题目"))
+    expect(page.get_by_text("物业服务合同到期后，您的意见是", exact=True)).to_be_visible()
+    page.get_by_role("radio", name="多选题").check()
+    page.get_by_label("题目", exact=True).fill("您最希望改进哪些方面")
+    page.get_by_label("选项（每行一个，仅单选题和多选题）").fill("停车\n门禁")
+    click_and_wait(page, page.get_by_role("button", name="添加", exact=True))
+    expect(page.get_by_text("题目已添加。")).to_be_visible()
+    story.look(page, "questions")
+    ctx.close()
