@@ -73,3 +73,12 @@ from app.proposals.models import (  # noqa: F401
 )
 from app.proposals.models_election import ElectionCandidate, NominationSupport  # noqa: F401
 from app.proposals.models_summary import ConsultationSummary  # noqa: F401
+from app.proposals.survey_models import (  # noqa: F401
+    SealedSurveyAnswer,
+    SurveyAnswerSet,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyResult,
+    SurveyText,
+)

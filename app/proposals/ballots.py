@@ -35,6 +35,7 @@ from app.proposals.models import (
     SecretParticipation,
 )
 from app.proposals.models_election import ElectionCandidate
+from app.proposals.survey_models import SurveyQuestion
 from app.proposals.tally import ABSTAIN, SIMPLE_CHOICES
 
 ALREADY_VOTED = _l("这一票已经投过了，不能重复投票。")
@@ -70,6 +71,7 @@ class OpenVote(NamedTuple):
 _proposals = Proposal.__table__
 _members = ElectorateMember.__table__
 _options = ProposalOption.__table__
+_questions = SurveyQuestion.__table__
 _OPEN_VOTE = (
     select(_proposals.c.id, _proposals.c.compound_id, _proposals.c.kind, _proposals.c.state,
            _proposals.c.voting_opens_at, _proposals.c.voting_closes_at, _proposals.c.is_secret,
@@ -77,7 +79,8 @@ _OPEN_VOTE = (
            _members.c.area,
            exists().where(_options.c.proposal_id == _proposals.c.id).label("has_options"),
            exists().where(_options.c.proposal_id == _proposals.c.id,
-                          _options.c.position == bindparam("position")).label("option_found"))
+                          _options.c.position == bindparam("position")).label("option_found"),
+           exists().where(_questions.c.proposal_id == _proposals.c.id).label("has_survey"))
     .select_from(_proposals.outerjoin(_members, and_(
         _members.c.id == bindparam("member_id"), _members.c.proposal_id == _proposals.c.id)))
     .where(_proposals.c.id == bindparam("proposal_id")))
@@ -117,6 +120,8 @@ def open_vote(proposal_id: int, member_id: int, choice: str, now: datetime,
         raise ServiceError(_l("投票已经截止。"), status=409)
     if row.member_id is None:
         raise PermissionDenied(_l("您不在本次表决的投票人名单中。"))
+    if row.has_survey and row.kind == "consultation":
+        raise ServiceError(_l("这项征集请填写问卷，不能只投一个选项。"), status=409)
     if row.seats is not None:  # an election: a set of listed candidates within the seats
         places = set(connection.execute(_BALLOT_PLACES, {"proposal_id": proposal_id}).scalars())
         elections.check_marks(choice, row.seats, places, paper=paper)

@@ -1,8 +1,9 @@
 """Demo proposals for 锦华苑, so a newcomer can log in and vote at once: one owners' decision
 that passed (the lift of building 3, voted by that building's owners: a 列支范围) and one that
-failed on quorum (both closed, with results), one owners' decision open for voting, one
-council resolution, one resident consultation, and one proposal in consultation that
-residents are discussing (each walked past consultation has its summary).
+failed on quorum (both closed, with results), one owners' decision open for voting (citing the
+yearly satisfaction survey, app.proposals.survey_demo), one council resolution, one resident
+consultation, one proposal in consultation that residents are discussing (each walked past
+consultation has its summary), and the committee's election (app.proposals.demo_election).
 Everything goes through the services, so the timeline and the audit log read as they would in
 real use."""
 import io
@@ -26,6 +27,7 @@ from app.proposals import ballots, discussion, services, summary
 from app.proposals.demo_election import seed_election
 from app.proposals.models import ElectorateMember, Proposal
 from app.proposals.periods import earliest_voting_start
+from app.proposals.survey_demo import seed_satisfaction
 
 # Demo people who should find their own ballot still open.
 LEAVE_FOR_VISITORS = ("19900010001", "19900010002", "19900010003", "19900010005")
@@ -148,8 +150,13 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
                    now=failed.result_published_at + timedelta(days=1))
     made.append(failed)
 
+    # The yearly satisfaction survey the renewal below cites (its own random stream, so the
+    # other demo figures stay as they were).
+    survey = seed_satisfaction(compound, people, now - timedelta(days=75), random.Random(2027),
+                               _walk_to_notice)
+    made.append(survey)
     open_vote = services.create(
-        people["committee"], compound, kind="owners", matter=4,
+        people["committee"], compound, kind="owners", matter=4, cites_survey_id=survey.id,
         title="续聘锦华物业服务有限公司（2027—2029年）",
         body="现物业服务合同将于年底到期。业委会经满意度调查和比选，提请续聘三年，"
              "物业费标准不变。", ballot_text="是否同意续聘锦华物业服务有限公司，合同期三年",

@@ -29,6 +29,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _optional_id(value):
+    try:
+        return int(value) if value not in (None, "") else 0
+    except (TypeError, ValueError):
+        return 0
+
+
 def _matter_choices():
     choices = [(0, _l("请选择事项"))]
     for n in MATTER_LABELS:
@@ -52,6 +59,11 @@ class ProposalForm(Form):
     scope = StringField(_l("列支范围（仅第五至八项；不填则全体业主表决）"), filters=[_strip],
                         validators=[Optional(), Length(max=500, message=_l(
                             "列支范围不能超过 500 个字。"))])
+    # Choices are the compound's closed surveys (views_attachments.render_form); the service
+    # checks the one chosen.
+    cites_survey_id = SelectField(_l("引用的物业服务满意度测评（仅选聘和解聘物业服务企业）"),
+                                  coerce=_optional_id, choices=[], validate_choice=False,
+                                  default=0)
     council_body = RadioField(_l("由谁表决（仅议事会决议）"), default="council",
                               choices=list(COUNCIL_BODY_LABELS.items()))
     ballot_type = RadioField(_l("选票形式"), default="simple", choices=[
@@ -81,6 +93,7 @@ class ProposalForm(Form):
             "voting_method": self.voting_method.data or "", "options": options or [],
             "seats": (self.seats.data or 0) if self.ballot_type.data == "election" else None,
             "scope": split_entries(self.scope.data),
+            "cites_survey_id": self.cites_survey_id.data or None,
         }
 
 
@@ -99,7 +112,8 @@ def proposal_form_data(proposal) -> SimpleNamespace:
         allows_changes=proposal.allows_changes,
         shows_split_while_open=proposal.shows_split_while_open,
         ballot_text=proposal.ballot_text, voting_method=proposal.voting_method,
-        scope=entries_text(proposal) if proposal.scope_label else "")
+        scope=entries_text(proposal) if proposal.scope_label else "",
+        cites_survey_id=proposal.cites_survey_id or 0)
 
 
 class ActionForm(Form):

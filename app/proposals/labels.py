@@ -3,6 +3,7 @@ from flask_babel import gettext
 
 from app.core.i18n import lazy_gettext as _l
 from app.core.ids import parse_id
+from app.proposals.labels_survey import SURVEY_ACTIONS, SURVEY_OBJECTS
 
 KIND_LABELS = {
     "owners": _l("业主共同决定"),
@@ -119,6 +120,7 @@ AUDIT_ACTIONS = {
     "election.statement": _l("填写候选人自我介绍"),
     "election.withdraw": _l("候选人退出选举"),
     "election.review": _l("党支部审议候选人"),
+    **SURVEY_ACTIONS,
 }
 
 AUDIT_OBJECTS = {
@@ -140,6 +142,7 @@ AUDIT_OBJECTS = {
     "consultation_summaries": _l("征求意见情况"),
     "election_candidates": _l("业委会委员候选人"),
     "nomination_supports": _l("联名推荐"),
+    **SURVEY_OBJECTS,
 }
 
 NOTIFICATION_KINDS = {

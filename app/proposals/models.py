@@ -76,6 +76,8 @@ class Proposal(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A matter-4 proposal may cite a closed satisfaction survey (app.proposals.survey_citation).
+    cites_survey_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
 
     options: Mapped[list["ProposalOption"]] = relationship(
         order_by="ProposalOption.position", back_populates="proposal", lazy="raise")

@@ -65,21 +65,37 @@ def _aad(proposal_id: int) -> bytes:
     return f"yishi-proposal-{proposal_id}".encode()
 
 
-def seal(proposal_id: int, choice: str, area: Decimal, receipt: str) -> tuple[str, bytes]:
-    """(key id, nonce + ciphertext) of one vote."""
-    plain = json.dumps({"c": choice, "a": format(area or 0, "f"), "r": receipt},
-                       separators=(",", ":")).encode()
-    if len(plain) > PADDED_LENGTH:
-        raise ValueError("sealed vote too long")
-    padded = plain + b" " * (PADDED_LENGTH - len(plain))
+def seal_payload(payload: dict, padded_length: int, aad: bytes) -> tuple[str, bytes]:
+    """(key id, nonce + ciphertext) of any small JSON payload, padded to `padded_length`
+    bytes so that every sealed row of one urn has the same size. `aad` binds it to its urn."""
+    plain = json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode()
+    if len(plain) > padded_length:
+        raise ValueError("sealed payload too long")
+    padded = plain + b" " * (padded_length - len(plain))
     key = _key()
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    return key_id(key), nonce + AESGCM(key).encrypt(nonce, padded, _aad(proposal_id))
+    return key_id(key), nonce + AESGCM(key).encrypt(nonce, padded, aad)
 
 
-def _unseal(proposal_id: int, blob: bytes, key: bytes) -> dict:
+def open_payloads(sealed: list[tuple[str, bytes]], aad: bytes) -> list[dict] | None:
+    """Every sealed payload opened with the configured key, or None if any does not open."""
+    key = _key()
+    try:
+        opened = [_unseal(bytes(blob), key, aad) for kid, blob in sealed if kid == key_id(key)]
+    except InvalidTag:
+        return None
+    return opened if len(opened) == len(sealed) else None
+
+
+def seal(proposal_id: int, choice: str, area: Decimal, receipt: str) -> tuple[str, bytes]:
+    """(key id, nonce + ciphertext) of one vote."""
+    return seal_payload({"c": choice, "a": format(area or 0, "f"), "r": receipt},
+                        PADDED_LENGTH, _aad(proposal_id))
+
+
+def _unseal(blob: bytes, key: bytes, aad: bytes) -> dict:
     nonce, body = blob[:_NONCE_BYTES], blob[_NONCE_BYTES:]
-    return json.loads(AESGCM(key).decrypt(nonce, body, _aad(proposal_id)).rstrip(b" "))
+    return json.loads(AESGCM(key).decrypt(nonce, body, aad).rstrip(b" "))
 
 
 def store_sealed(proposal_id: int, choice: str, area: Decimal, receipt: str) -> SealedVote:
@@ -109,7 +125,6 @@ def open_urn(proposal_id: int, counts_toward=None) -> tuple[list[SecretVote], li
     `counts_toward(choice)` names the totals a vote adds to, where that is not its choice: an
     election's ballot adds to each candidate it marks, so only per-candidate totals are kept,
     never one per combination of marks (which with its area could single out a voter)."""
-    key = _key()
     rows = db.session.scalars(select(SealedVote).where(
         SealedVote.proposal_id == proposal_id)).all()
     removed = [removal(row) for row in rows]
@@ -121,12 +136,8 @@ def open_urn(proposal_id: int, counts_toward=None) -> tuple[list[SecretVote], li
                                  proposal_id, len(sealed), participants)
         raise ServiceError(URN_MISMATCH, status=409)
     votes, totals = [], defaultdict(lambda: [0, 0])
-    try:
-        opened = [_unseal(proposal_id, bytes(blob), key) for kid, blob in sealed
-                  if kid == key_id(key)]
-    except InvalidTag:
-        opened = []
-    if len(opened) != len(sealed):
+    opened = open_payloads(sealed, _aad(proposal_id))
+    if opened is None:
         current_app.logger.error("proposal %s: sealed votes do not open with the configured "
                                  "key", proposal_id)
         raise ServiceError(URN_LOCKED, status=409)

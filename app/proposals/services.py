@@ -15,7 +15,17 @@ from app.core.time import china_time, utcnow
 from app.extensions import db
 from app.meetings.queries import require_vote_decision
 from app.notifications.services import follow
-from app.proposals import elections, electorate, reminders, results, scopes, sealing, summary
+from app.proposals import (
+    elections,
+    electorate,
+    reminders,
+    results,
+    scopes,
+    sealing,
+    summary,
+    survey_answers,
+    survey_results,
+)
 from app.proposals.lifecycle import PROPOSERS, apply, check, proposal_compound
 from app.proposals.models import (
     ElectorateMember,
@@ -43,11 +53,13 @@ def create(actor, compound: Compound, *, title: str, body: str, kind: str,
            council_body: str | None = None, is_secret: bool = False,
            allows_changes: bool = False, shows_split_while_open: bool = False,
            ballot_text: str = "", voting_method: str = "", seats: int | None = None,
-           scope: list[str] | None = None) -> Proposal:
-    """A new draft proposal, raised by the party cell, the council or the owners' committee.
+           scope: list[str] | None = None, cites_survey_id: int | None = None,
+           proposers: tuple = PROPOSERS) -> Proposal:
+    """A new draft proposal, raised by the party cell, the council or the owners' committee
+    (`proposers`: a template may allow others, e.g. staff for a satisfaction survey).
     `seats`: an election's; `scope`: the buildings and units of a scoped decision
-    (app.proposals.scopes)."""
-    if not has_role(actor, compound, *PROPOSERS):
+    (app.proposals.scopes); `cites_survey_id`: a closed satisfaction survey it cites."""
+    if not has_role(actor, compound, *proposers):
         raise PermissionDenied(_l("只有党支部、议事会或业委会可以提出议案。"))
     proposal = Proposal(compound_id=compound.id, created_by_id=actor.id, state="draft",
                         origin=origin or primary_role(actor, compound) or "council",
@@ -57,7 +69,7 @@ def create(actor, compound: Compound, *, title: str, body: str, kind: str,
     _fill(proposal, title=title, body=body, kind=kind, matter=matter, council_body=council_body,
           is_secret=is_secret, allows_changes=allows_changes,
           shows_split_while_open=shows_split_while_open, ballot_text=ballot_text,
-          voting_method=voting_method, seats=seats)
+          voting_method=voting_method, seats=seats, cites_survey_id=cites_survey_id)
     db.session.add(proposal)
     db.session.flush()
     _set_options(proposal, options)
@@ -96,7 +108,7 @@ def update_draft(actor, proposal: Proposal, **fields) -> Proposal:
 
 def _fill(proposal: Proposal, *, title, body, kind, matter, council_body, is_secret,
           allows_changes, shows_split_while_open, ballot_text, voting_method,
-          seats=None) -> None:
+          seats=None, cites_survey_id=None) -> None:
     title = clean_text(title, 120)
     if not title:
         raise ServiceError(_l("请填写议案标题。"), field="title")
@@ -127,6 +139,8 @@ def _fill(proposal: Proposal, *, title, body, kind, matter, council_body, is_sec
     proposal.shows_split_while_open = bool(shows_split_while_open)
     proposal.ballot_text = clean_text(ballot_text) or title
     proposal.voting_method = clean_text(voting_method)
+    proposal.cites_survey_id = survey_results.check_citation(
+        proposal.compound_id, kind, matter, cites_survey_id)
 
 
 def _set_options(proposal: Proposal, options: list[str] | None) -> list[dict]:
@@ -301,6 +315,8 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
     # totals are written and the sealed rows deleted (app.proposals.sealing).
     split = elections.counts_toward if elections.is_election(proposal) else None
     opened, unsealed = sealing.open_urn(proposal.id, split) if proposal.is_secret else ([], [])
+    # A survey's answers are opened and its figures frozen in the same transaction.
+    survey_rows, survey_sets, survey_removed = survey_answers.close(proposal)
     result = results.compute(proposal)
     window = objection_period(proposal, now)
     proposal.voting_closed_at = now
@@ -311,8 +327,8 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
     db.session.flush()
     urn = [(SecretVote, {"proposal_id": proposal.id}),
            (SecretTotal, {"proposal_id": proposal.id})] if proposal.is_secret else []
-    return apply(proposal, "close_voting", None, now=now, also=[row], sets=urn,
-                 removed=unsealed, data={
+    return apply(proposal, "close_voting", None, now=now, also=[row, *survey_rows],
+                 sets=urn + survey_sets, removed=unsealed + survey_removed, data={
                      "passed": result.get("passed"), "result": row.id,
                      "secret_votes": len(opened),
                      "objection_ends_at": proposal.objection_ends_at.isoformat()})

@@ -40,6 +40,7 @@ from app.proposals.models import (
     ProxyAuthorisation,
     SecretParticipation,
 )
+from app.proposals.survey_models import SurveyParticipation, SurveyResponse
 
 # States in which the electorate is frozen (voting opened at some point).
 VOTED_STATES = ("voting", "objection", "published", "implementation",
@@ -218,7 +219,12 @@ def _cast_at():
     secret = (select(SecretParticipation.cast_at)
               .where(SecretParticipation.member_id == ElectorateMember.id)
               .limit(1).correlate(ElectorateMember).scalar_subquery())
-    return func.coalesce(ballot, secret, type_=Ballot.cast_at.type)
+    # A survey is answered instead of a ballot (named: the response; anonymous: the public
+    # participation).
+    answered = [select(model.answered_at).where(model.member_id == ElectorateMember.id)
+                .limit(1).correlate(ElectorateMember).scalar_subquery()
+                for model in (SurveyResponse, SurveyParticipation)]
+    return func.coalesce(ballot, secret, *answered, type_=Ballot.cast_at.type)
 
 
 def _note_cast(seats: _Seats, member_id: int, cast_at: datetime | None) -> None:

@@ -17,7 +17,16 @@ from app.core.related import related
 from app.core.time import utcnow
 from app.issues import services as issue_services
 from app.meetings.queries import vote_decision_for
-from app.proposals import attachments, pages, services, stages, standing, views_discussion
+from app.proposals import (
+    attachments,
+    pages,
+    services,
+    stages,
+    standing,
+    survey_template,
+    views_discussion,
+    views_survey,
+)
 from app.proposals import views_election as _election_routes  # noqa: F401  (routes on bp)
 from app.proposals import views_result as _result_routes  # noqa: F401
 from app.proposals import views_staff as _staff_routes  # noqa: F401
@@ -57,7 +66,9 @@ def index(compound_id: int):
                            standings=standing.standings(proposals, current_user, compound),
                            verdicts=standing.verdicts(proposals),
                            total=total, page=page, page_size=pages.PAGE_SIZE,
-                           can_create=has_role(current_user, compound, *PROPOSERS))
+                           can_create=has_role(current_user, compound, *PROPOSERS),
+                           can_survey=has_role(current_user, compound,
+                                               *survey_template.TEMPLATE_ROLES))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -213,6 +224,7 @@ def render_show(compound, proposal, *, failed=None, action_form=None, notice_for
         "can_edit": proposal.state in services.EDITABLE
         and has_role(current_user, compound, *PROPOSERS),
         **turnout_context(proposal),
+        **views_survey.survey_context(proposal),
         "deliberation": vote_decision_for(proposal) if proposal.state == "deliberation"
         else None,
     }

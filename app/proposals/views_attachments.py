@@ -10,7 +10,7 @@ from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.uploads import absolute_path, max_bytes, read_document
-from app.proposals import attachments
+from app.proposals import attachments, survey_results
 from app.proposals.forms import ActionForm, AttachmentForm, ProposalForm, proposal_form_data
 from app.proposals.lifecycle import PROPOSERS
 from app.proposals.web import bp, load, load_for_voter
@@ -21,6 +21,7 @@ def render_form(compound, proposal, form=None, *, attachment_form=None, status=2
     if form is None:
         form = ProposalForm(formdata=None, obj=proposal_form_data(proposal))
     editable = proposal is not None and proposal.state in attachments.EDITABLE
+    form.cites_survey_id.choices = [(0, _("不引用"))] + survey_results.citable(compound.id)
     return render_template(
         "proposals/form.html", compound=compound, form=form, proposal=proposal,
         attachments=attachments.listed(proposal) if editable else [],

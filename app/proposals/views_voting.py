@@ -11,7 +11,15 @@ from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
 from app.core.ids import arg_page, parse_id
 from app.extensions import htmx
-from app.proposals import ballots, election_results, elections, pages, proxies, standing
+from app.proposals import (
+    ballots,
+    election_results,
+    elections,
+    pages,
+    proxies,
+    standing,
+    survey_questions,
+)
 from app.proposals.forms import VoteForm
 from app.proposals.labels import choice_items
 from app.proposals.web import (
@@ -47,6 +55,10 @@ def vote(compound_id: int, proposal_id: int):
             return redirect(url_for(".receipt", compound_id=compound_id,
                                     proposal_id=proposal_id))
     compound, proposal = load_for_voter(compound_id, proposal_id)
+    if proposal.kind == "consultation" and survey_questions.has_questions(proposal.id):
+        # A consultation with a questionnaire is answered there, not with one choice.
+        return redirect(url_for(".survey_answer", compound_id=compound_id,
+                                proposal_id=proposal_id))
     if request.method == "GET":
         advance_on_access(proposal)
     form.choice.choices = choice_items(proposal)

@@ -1,7 +1,7 @@
 """scoped owners' decisions (列支范围): proposal_scopes and the proposal's scope label
 
 Revision ID: 0013_proposal_scopes
-Revises: 0011_implementation_notices
+Revises: 0012_surveys
 Create Date: 2026-12-05 19:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0013_proposal_scopes'
-down_revision = '0011_implementation_notices'
+down_revision = '0012_surveys'
 branch_labels = None
 depends_on = None
 

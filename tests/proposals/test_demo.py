@@ -15,9 +15,9 @@ def test_demo_proposals_cover_each_kind_and_leave_a_ballot_for_the_demo_owner(ap
         result = seed_demo()
         made = seed_proposals(result.compound)
         db.session.commit()
-        passed, failed, open_vote, council, consultation, discussed, election = made
-        assert discussed.state == "consultation"
-        assert all(summary.get_summary(p) for p in made[:5])
+        passed, failed, survey, open_vote, council, consultation, discussed, election = made
+        assert discussed.state == "consultation" and survey.state == "published"
+        assert all(summary.get_summary(p) for p in made[:6])
         assert passed.state == "closed" and services.final_result(passed).result["passed"]
         failed_result = services.final_result(failed).result
         assert failed.state == "closed" and not failed_result["quorum_met"]

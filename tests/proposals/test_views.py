@@ -229,7 +229,7 @@ def test_a_member_of_another_compound_gets_403_on_every_proposals_route(app, cli
     values = {"compound_id": w.compound.id, "proposal_id": p.id, "objection_id": objection.id,
               "action": "withdraw", "sha": "0" * 64, "attachment_id": attachment.id,
               "authorisation_id": 1, "comment_id": comment.id, "candidate_id": 1,
-              "step": "support"}
+              "step": "support", "question_id": 1}
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("proposals."):

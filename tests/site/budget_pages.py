@@ -61,6 +61,7 @@ class DemoIds:
     report_target: int
     upload: int
     papers: dict[str, tuple[int, int]] = field(default_factory=dict)
+    survey: int = 0  # the closed satisfaction survey (a consultation with questions)
 
     @classmethod
     def find(cls, compound_id: int) -> "DemoIds":
@@ -128,6 +129,8 @@ class DemoIds:
                 CovenantVersion.covenant_id == covenant).order_by(CovenantVersion.id)),
             report_kind=report.target_type, report_target=report.target_id,
             upload=_first(select(RosterUpload.id).where(RosterUpload.compound_id == c)))
+        ids.survey = _first(select(Proposal.id).where(
+            in_c, Proposal.title.like("物业服务满意度测评%")).order_by(Proposal.id))
         ids.papers = {"notice": (notice, 1), "result": (passed, result_version),
                       "minutes": (meeting, minutes_version)}
         return ids
@@ -432,4 +435,18 @@ PAGES = [
          owner=200, staff=200, party=200, visitor=302),
     page(P + "/vote", _p("voting", "/vote"),
          owner=200, staff=200, party=200, visitor=302),
+    page(P + "/", _p("survey"), "survey",
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/survey", _p("survey", "/survey"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/survey/questions", _p("survey", "/survey/questions"),
+         owner=403, staff=200, party=200, visitor=302),
+    page(P + "/survey/results", _p("survey", "/survey/results"),
+         owner=200, staff=200, party=200, visitor=302),
+    page(P + "/survey/moderation", _p("survey", "/survey/moderation"),
+         owner=403, staff=200, party=200, visitor=302),
+    page(P + "/survey/responses", _p("survey", "/survey/responses"),
+         owner=403, staff=200, party=403, visitor=302),
+    page(C + "/proposals/survey/satisfaction", _c("/proposals/survey/satisfaction"),
+         owner=403, staff=200, party=200, visitor=302),
 ]
