@@ -12,7 +12,8 @@ from tests.proposals.helpers import World
 
 DEFAULTS = {"min_consultation_days": 7, "second_threshold": 10, "notice_days": 15,
             "temporary_notice_days": 7, "objection_days": 3, "council_notice_days": 3,
-            "committee_notice_days": 7, "residents_notice_days": 7, "confirm_days": 3}
+            "committee_notice_days": 7, "residents_notice_days": 7, "confirm_days": 3,
+            "candidate_nominators": 1}
 
 
 def _text(response) -> str:
@@ -81,7 +82,8 @@ def test_bounds_are_refused_in_plain_words_and_change_nothing(app, client, login
             ("objection_days", 0, "异议期须在 1 到 30 日之间"),
             ("min_consultation_days", 0, "征求意见期须在 1 到 90 日之间"),
             ("confirm_days", 0, "纪要确认期须在 1 到 60 日之间"),
-            ("second_threshold", 0, "附议户数须在 1 到 1000 之间")):
+            ("second_threshold", 0, "附议户数须在 1 到 1000 之间"),
+            ("candidate_nominators", 0, "所需业主人数须在 1 到 50 之间")):
         response = client.post(_url(w), data={**DEFAULTS, field: value})
         assert response.status_code == 400, field
         assert words in _text(response), field

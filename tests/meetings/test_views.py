@@ -226,7 +226,8 @@ def test_staff_set_the_notice_periods_on_the_compound_rules_page(client, login_a
     login_as(w.staff)
     data = {"min_consultation_days": 7, "second_threshold": 10, "notice_days": 15,
             "temporary_notice_days": 7, "objection_days": 3, "council_notice_days": 5,
-            "committee_notice_days": 10, "residents_notice_days": 7, "confirm_days": 2}
+            "committee_notice_days": 10, "residents_notice_days": 7, "confirm_days": 2,
+            "candidate_nominators": 1}
     assert client.post(url, data=data).status_code == 302
     from app.meetings.rules import confirm_days, notice_days
     assert notice_days(w.compound, "council") == 5 and confirm_days(w.compound) == 2
