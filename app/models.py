@@ -73,3 +73,13 @@ from app.proposals.models import (  # noqa: F401
 )
 from app.proposals.models_election import ElectionCandidate, NominationSupport  # noqa: F401
 from app.proposals.models_summary import ConsultationSummary  # noqa: F401
+from app.dispatch.models import (  # noqa: F401
+    Grid,
+    GridArea,
+    Organisation,
+    OrganisationHandler,
+    Ticket,
+    TicketCategory,
+    TicketEvent,
+    TicketPhoto,
+)

@@ -26,7 +26,7 @@ from app.notices.labels import STATUS_LABELS
 from app.notices.models import KINDS, Notice, NoticeRevision
 from app.notifications.services import notify
 from app.proposals.models import Proposal, ProposalResult
-from app.proposals.periods import period_after
+from app.core.periods import period_after
 
 # 社区工作者, 小区党支部 and 业委会 publish (DESIGN §4); admin passes every has_role check.
 PUBLISHERS = ("staff", "party_cell", "committee")

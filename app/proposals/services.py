@@ -28,7 +28,7 @@ from app.proposals.models import (
     SecretVote,
 )
 from app.proposals.models_election import MAX_SEATS
-from app.proposals.periods import earliest_voting_start
+from app.core.periods import earliest_voting_start
 from app.proposals.stages import (
     OBJECTION_KINDS,
     objection_period,
