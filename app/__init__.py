@@ -100,6 +100,9 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(board_bp)
     from app.board.announcements import set_up as board_set_up
     board_set_up()
+    from app.dispatch.services import set_up as dispatch_set_up
+
+    dispatch_set_up()  # an issue's 派单 makes its ticket
     attach_site(app)  # the compound's home, /c/<id>/
 
     from app.accounts.cli import register_cli as accounts_cli
