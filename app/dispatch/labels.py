@@ -61,3 +61,18 @@ AUDIT_OBJECTS = {
 NOTIFICATION_KINDS = {
     "ticket.*": _l("工单进展"),
 }
+
+
+def step_by(organisation_name: str | None, actor_role: str | None, action: str) -> str:
+    """Who took a step, without a person's name: the organisation for a handler's step, else
+    the capacity (the community, the subdistrict, the reporter, the system)."""
+    if organisation_name and action in ("take", "return", "finish", "redo"):
+        return organisation_name
+    if actor_role in ("reporter", "owner", "resident", "grid") or action in (
+            "report", "rate", "dissatisfy"):
+        return str(ACTOR_KIND_LABELS["reporter"])
+    if actor_role == "admin":
+        return str(ACTOR_KIND_LABELS["subdistrict"])
+    if actor_role is None or actor_role == "system":
+        return str(ACTOR_KIND_LABELS["system"])
+    return str(ACTOR_KIND_LABELS["staff"])

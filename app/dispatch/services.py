@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit.services import record
@@ -198,6 +199,47 @@ def save_category(actor, community: Community, *, name: str, working_days: int |
            {"name": name, "working_days": working_days, "is_active": is_active},
            actor_role="staff")
     return category
+
+
+def organisations_with_handlers(community_id: int) -> list[tuple[Organisation, list]]:
+    """The community's organisations, each with its active handlers (user loaded)."""
+    orgs = list(db.session.scalars(select(Organisation).where(
+        Organisation.community_id == community_id).order_by(Organisation.id)))
+    handlers = db.session.scalars(select(OrganisationHandler).where(
+        OrganisationHandler.organisation_id.in_([o.id for o in orgs] or [0]),
+        OrganisationHandler.revoked_at.is_(None)).options(joinedload(OrganisationHandler.user))
+        .order_by(OrganisationHandler.id)).all()
+    by_org: dict[int, list] = {}
+    for h in handlers:
+        by_org.setdefault(h.organisation_id, []).append(h)
+    return [(o, by_org.get(o.id, [])) for o in orgs]
+
+
+def community_places(community_id: int) -> tuple[list[Compound], list[tuple]]:
+    """The community's compounds, and (compound, building) for each of their buildings."""
+    rows = db.session.execute(select(Compound, Building).outerjoin(
+        Building, Building.compound_id == Compound.id).where(
+        Compound.community_id == community_id).order_by(Compound.id, Building.name)).all()
+    compounds = list(dict.fromkeys(c for c, _b in rows))
+    return compounds, [(c, b) for c, b in rows if b is not None]
+
+
+def grids_with_areas(community_id: int) -> list[tuple[Grid, list]]:
+    grids = list(db.session.scalars(select(Grid).where(Grid.community_id == community_id)
+                                    .options(joinedload(Grid.worker)).order_by(Grid.id)))
+    rows = db.session.execute(select(GridArea.grid_id, Compound.name, Building.name).join(
+        Compound, Compound.id == GridArea.compound_id).outerjoin(
+        Building, Building.id == GridArea.building_id).where(
+        GridArea.grid_id.in_([g.id for g in grids] or [0])).order_by(GridArea.id)).all()
+    by_grid: dict[int, list] = {}
+    for grid_id, compound, building in rows:
+        by_grid.setdefault(grid_id, []).append((compound, building))
+    return [(g, by_grid.get(g.id, [])) for g in grids]
+
+
+def categories_of(community_id: int) -> list[TicketCategory]:
+    return list(db.session.scalars(select(TicketCategory).where(
+        TicketCategory.community_id == community_id).order_by(TicketCategory.id)))
 
 
 # ---- making a ticket --------------------------------------------------------------------
@@ -435,6 +477,8 @@ def withdraw(actor, ticket: Ticket, reason: str, *, seen: str | None = None):
     return apply(ticket, "withdraw", actor, reason=reason, seen=seen)
 
 
+# The steps whose button takes a written reason (required where the table says so).
+REASON_STEPS = ("decline", "escalate", "return", "revisit", "withdraw")
 STEPS = {
     "accept": lambda a, t, f: accept(a, t, seen=f.get("seen")),
     "decline": lambda a, t, f: decline(a, t, f.get("reason", ""), seen=f.get("seen")),

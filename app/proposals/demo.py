@@ -17,6 +17,7 @@ from app.compounds import roles
 from app.compounds.access import forget_roles
 from app.compounds.demo import ACCOUNTS
 from app.compounds.models import Compound
+from app.core.periods import earliest_voting_start
 from app.core.time import utcnow
 from app.core.uploads import store
 from app.extensions import db
@@ -25,7 +26,6 @@ from app.meetings.demo import hold_deliberation
 from app.proposals import ballots, discussion, services, summary
 from app.proposals.demo_election import seed_election
 from app.proposals.models import ElectorateMember, Proposal
-from app.core.periods import earliest_voting_start
 
 # Demo people who should find their own ballot still open.
 LEAVE_FOR_VISITORS = ("19900010001", "19900010002", "19900010003", "19900010005")
