@@ -62,7 +62,12 @@ def capacity(user, ticket: Ticket) -> str | None:
             OrganisationHandler.organisation_id == (ticket.organisation_id or 0),
             OrganisationHandler.revoked_at.is_(None)),
         select(literal("grid")).where(Grid.id == (ticket.grid_id or 0),
-                                      Grid.worker_id == user.id))).scalars())
+                                      Grid.worker_id == user.id),
+        # or inside a grid they work (a ticket made before its grid was drawn)
+        select(literal("grid")).select_from(GridArea).join(Grid, Grid.id == GridArea.grid_id)
+        .where(Grid.worker_id == user.id, GridArea.compound_id == ticket.compound_id,
+               or_(GridArea.building_id.is_(None),
+                   GridArea.building_id == (ticket.building_id or 0))))).scalars())
     for kind in ("staff", "handler", "grid"):
         if kind in rows:
             return kind
