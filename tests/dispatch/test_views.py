@@ -169,3 +169,22 @@ def test_patrol_makes_a_ticket_with_photos(app, client, login_as, who):
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
     ticket = db.session.scalar(select(Ticket).where(Ticket.source == "patrol"))
     assert ticket.reporter_id == w.grid.id and ticket.grid_id == w.grid_row.id
+
+
+def test_to_do_items_for_staff_and_handler(app, client, login_as):
+    w = DispatchWorld()
+    reported = w.dispatched()
+    assigned = w.assigned()
+    login_as(w.staff)
+    page = client.get("/").get_data(as_text=True)
+    assert f"/dispatch/tickets/{reported.id}" in page and "受理工单" in page
+    assert f"/dispatch/community/{w.community.id}/tickets" in page
+    login_as(w.property)
+    page = client.get("/").get_data(as_text=True)
+    assert f"/dispatch/tickets/{assigned.id}" in page and "/dispatch/mine" in page
+    assert f"/dispatch/tickets/{reported.id}" not in page
+    login_as(w.city)  # a handler of no compound: the dispatch card only
+    page = client.get("/").get_data(as_text=True)
+    assert "/dispatch/mine" in page
+    login_as(w.grid)
+    assert f"/dispatch/grids/{w.grid_row.id}" in client.get("/").get_data(as_text=True)
