@@ -169,6 +169,8 @@ class Ticket(db.Model):
                         name="follow_up_source"),
         partial_unique("uq_tickets_open_issue", "issue_id",
                        where=f"issue_id IS NOT NULL AND state IN {sql_in(OPEN_STATES)}"),
+        partial_unique("uq_tickets_open_follow_up", "follow_up_id",
+                       where=f"follow_up_id IS NOT NULL AND state IN {sql_in(OPEN_STATES)}"),
         Index("ix_tickets_community_state", "community_id", "state"),
     )
 

@@ -5,7 +5,7 @@ Services take the actor, flush, never commit; every change is audited."""
 from datetime import UTC, datetime
 
 from flask_babel import gettext
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -13,15 +13,18 @@ from app.audit.services import record
 from app.compounds.access import has_role, primary_role
 from app.compounds.models import Building, Community, Compound, StaffAssignment
 from app.core import events
+from app.core.db import insert_unless_exists
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.periods import due_after_working_days
 from app.core.phones import normalize_mobile
 from app.core.sanitize import clean_text
+from app.core.schema import sql_in
 from app.core.time import utcnow
 from app.dispatch import lifecycle
 from app.dispatch.lifecycle import apply, handler_ids, ticket_compound
 from app.dispatch.models import (
+    OPEN_STATES,
     ORG_KINDS,
     RATINGS,
     RUNNING,
@@ -303,16 +306,22 @@ def set_up() -> None:
 
 
 def ticket_from_follow_up(actor, task) -> Ticket:
-    """A meeting's follow-up task handed to the community as a ticket, by its staff."""
+    """A meeting's follow-up task handed to the community as a ticket, by its staff: one
+    open ticket per task (a partial unique index decides, never a look-up first)."""
     compound = db.session.get(Compound, task.compound_id)
     if not has_role(actor, compound, "staff"):
         raise PermissionDenied(NOT_STAFF)
     now = utcnow()
-    ticket = Ticket(source="follow_up", follow_up_id=task.id, compound_id=compound.id,
-                    community_id=compound.community_id, grid_id=grid_for(compound.id, None),
-                    title=clean_text(task.title, TITLE_MAX), body=task.note or "",
-                    state="reported", reporter_id=actor.id, created_at=now, updated_at=now)
-    return _report(actor, compound, ticket)
+    values = {"source": "follow_up", "follow_up_id": task.id, "compound_id": compound.id,
+              "community_id": compound.community_id, "grid_id": grid_for(compound.id, None),
+              "title": clean_text(task.title, TITLE_MAX), "body": task.note or "",
+              "level": "community", "state": "reported", "reporter_id": actor.id,
+              "calendar_complete": True, "created_at": now, "updated_at": now}
+    new_id = insert_unless_exists(Ticket, values, ["follow_up_id"], where=text(
+        f"follow_up_id IS NOT NULL AND state IN {sql_in(OPEN_STATES)}"))
+    if new_id is None:
+        raise Conflict(_l("这项决定事项已有办理中的工单。"))
+    return _report(actor, compound, db.session.get(Ticket, new_id))
 
 
 def patrol(actor, grid: Grid, *, compound_id: int | None, building_id: int | None,

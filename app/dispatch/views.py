@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.compounds.access import has_role
 from app.compounds.models import Community
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
@@ -27,6 +28,7 @@ from app.dispatch.forms import (
 from app.dispatch.models import STATES, Grid, Organisation, TicketCategory, TicketPhoto
 from app.dispatch.photos import photos_from_request, send_photo
 from app.extensions import db
+from app.meetings.models import FollowUpTask
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 
@@ -252,6 +254,21 @@ def patrol(grid_id: int):
         show_error(form, exc)
         return _grid_page(grid, form, exc.status)
     flash(_("巡查发现的问题已上报。"), "success")
+    return redirect(url_for(".ticket", ticket_id=ticket.id))
+
+
+@bp.post("/tasks/<int:task_id>/ticket")
+@login_required
+def from_task(task_id: int):
+    """A meeting's follow-up task made a ticket, by the community's staff."""
+    task = db.session.get(FollowUpTask, task_id)
+    if task is None:
+        abort(404)
+    if not has_role(current_user, task.compound_id, "staff"):
+        abort(403)
+    with unit_of_work():
+        ticket = services.ticket_from_follow_up(current_user, task)
+    flash(_("已转为工单。"), "success")
     return redirect(url_for(".ticket", ticket_id=ticket.id))
 
 

@@ -156,6 +156,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_tickets_reporter_id'), ['reporter_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_state'), ['state'], unique=False)
         batch_op.create_index('uq_tickets_open_issue', ['issue_id'], unique=True, sqlite_where=sa.text("issue_id IS NOT NULL AND state IN ('reported', 'accepted', 'assigned', 'returned', 'taken', 'finished', 'unsatisfied', 'revisited')"), postgresql_where=sa.text("issue_id IS NOT NULL AND state IN ('reported', 'accepted', 'assigned', 'returned', 'taken', 'finished', 'unsatisfied', 'revisited')"))
+        batch_op.create_index('uq_tickets_open_follow_up', ['follow_up_id'], unique=True, sqlite_where=sa.text("follow_up_id IS NOT NULL AND state IN ('reported', 'accepted', 'assigned', 'returned', 'taken', 'finished', 'unsatisfied', 'revisited')"), postgresql_where=sa.text("follow_up_id IS NOT NULL AND state IN ('reported', 'accepted', 'assigned', 'returned', 'taken', 'finished', 'unsatisfied', 'revisited')"))
 
     op.create_table('ticket_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -209,6 +210,7 @@ def downgrade():
 
     op.drop_table('ticket_events')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('uq_tickets_open_follow_up', sqlite_where=sa.text("follow_up_id IS NOT NULL AND state IN ('reported', 'accepted', 'assigned', 'returned', 'taken', 'finished', 'unsatisfied', 'revisited')"), postgresql_where=sa.text("follow_up_id IS NOT NULL AND state IN ('reported', 'accepted', 'assigned', 'returned', 'taken', 'finished', 'unsatisfied', 'revisited')"))
         batch_op.drop_index('uq_tickets_open_issue', sqlite_where=sa.text("issue_id IS NOT NULL AND state IN ('reported', 'accepted', 'assigned', 'returned', 'taken', 'finished', 'unsatisfied', 'revisited')"), postgresql_where=sa.text("issue_id IS NOT NULL AND state IN ('reported', 'accepted', 'assigned', 'returned', 'taken', 'finished', 'unsatisfied', 'revisited')"))
         batch_op.drop_index(batch_op.f('ix_tickets_state'))
         batch_op.drop_index(batch_op.f('ix_tickets_reporter_id'))

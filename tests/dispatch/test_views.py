@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from app.dispatch.models import Ticket, TicketPhoto
 from app.extensions import db
+from app.meetings.models import FollowUpTask
 from tests.dispatch.helpers import DispatchWorld
 from tests.factories import make_user
 from tests.issues.helpers import jpeg_bytes
+from tests.meetings.helpers import MeetingWorld
 
 
 def _post(client, url, data=None, **kw):
@@ -95,7 +97,11 @@ def test_outsiders_get_403_on_every_dispatch_route(app, client, login_as):
     db.session.commit()
     handler_row = db.session.scalar(select(services_handler()).where(
         services_handler().user_id == w.property.id))
+    MeetingWorld().published()  # a follow-up task, of another community's compound
+    db.session.commit()
+    task = db.session.scalars(select(FollowUpTask)).one()
     ids = {"community_id": w.community.id, "ticket_id": ticket.id, "photo_id": photo.id,
+           "task_id": task.id,
            "organisation_id": w.property_org.id, "handler_id": handler_row.id,
            "grid_id": w.grid_row.id, "category_id": w.category.id, "size": "thumb",
            "name": "accept"}
