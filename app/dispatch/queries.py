@@ -203,8 +203,7 @@ def desk_links(user) -> dict:
     waiting = select(
         literal("handler"), func.count(Ticket.id),
         func.coalesce(func.sum(case((overdue_clause(now), 1), else_=0)), 0),
-        literal("")).where(Ticket.organisation_id.in_(orgs), Ticket.state.in_(RUNNING)) \
-        .having(func.count(Ticket.id) >= 0)
+        literal("")).where(Ticket.organisation_id.in_(orgs), Ticket.state.in_(RUNNING))
     member = select(literal("handler_of"), func.count(), literal(0), literal("")).where(
         OrganisationHandler.user_id == user.id, OrganisationHandler.revoked_at.is_(None))
     staff = select(literal("staff"), Community.id, literal(0), Community.name).join(

@@ -46,6 +46,9 @@ def render_show(compound, issue, *, comment_form=None, failed=None, action_form=
         "issues/show.html", thread=thread, page=page,
         per_page=queries.COMMENTS_PER_PAGE, events=events, ticket_steps=ticket_steps,
         ticket_step_labels=dispatch_labels.STEP_LABELS, ticket_step_by=dispatch_labels.step_by,
+        # The ticket page is the reporter's and staff's (a handler reaches it from their desk).
+        ticket_link=bool(ticket_steps) and (issue.author_id == current_user.id
+                                            or has_role(current_user, compound, "staff")),
         sees=queries.sees_who(current_user, compound),
         actions=lifecycle.allowed_actions(issue, current_user),
         action_form=action_form or ActionForm(formdata=None), failed=failed,

@@ -76,6 +76,10 @@ def test_issue_timeline_shows_the_organisation_not_the_person(app, client, login
     page = client.get(f"/c/{w.compound.id}/issues/{ticket.issue_id}").get_data(as_text=True)
     assert "工单：接单" in page and "锦华物业" in page and "已修好路灯。" in page
     assert w.property.display_name not in page
+    assert f"/dispatch/tickets/{ticket.id}" not in page  # not theirs to open
+    login_as(w.owners[0])  # the reporter
+    page = client.get(f"/c/{w.compound.id}/issues/{ticket.issue_id}").get_data(as_text=True)
+    assert f"/dispatch/tickets/{ticket.id}" in page
 
 
 def _dispatch_rules(app):
