@@ -1,12 +1,12 @@
 """The ticket's way through the services: the happy path with 不满意 → 回访 → 重办, every
 refused transition (table-driven), and what is kept."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.audit.verification import verify
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.dispatch import lifecycle, services
-from app.dispatch.models import Ticket, TicketEvent
+from app.dispatch.models import STATES, Ticket, TicketEvent
 from app.extensions import db
 from tests.dispatch.helpers import DispatchWorld
 
@@ -100,6 +100,8 @@ REFUSALS = [
     ("finished", "rate", "property", PermissionDenied),
     ("assigned", "withdraw", "property", PermissionDenied),
     ("assigned", "escalate", "property", PermissionDenied),
+    ("finished", "dissatisfy", "staff", PermissionDenied),
+    ("assigned", "dissatisfy", "owner", Conflict),
     # wrong state
     ("reported", "take", "property", PermissionDenied),  # no organisation yet: nobody's
     ("reported", "finish", "staff", PermissionDenied),
@@ -127,6 +129,8 @@ def _do(w, ticket, step, who):
         return services.assign(actor, ticket, w.property_org.id, w.category.id)
     if step == "rate":
         return services.rate(actor, ticket, "satisfied")
+    if step == "dissatisfy":
+        return services.rate(actor, ticket, "unsatisfied")
     if step == "finish":
         return services.finish(actor, ticket, "done")
     return services.STEPS[step](actor, ticket, {"reason": ""} if who in (
@@ -148,8 +152,32 @@ def test_refused_transitions_change_nothing(app, where, step, who, error):
 
 
 def test_every_transition_is_refused_somewhere():
-    covered = {step for _w, step, _p, _e in REFUSALS}
-    assert set(lifecycle.TRANSITIONS) - {"dissatisfy"} <= covered | {"dissatisfy"}
+    assert {step for _w, step, _p, _e in REFUSALS} == set(lifecycle.TRANSITIONS)
+
+
+def test_every_transition_is_refused_from_every_state_not_in_its_table(app):
+    """The whole table: each step, by someone who may take it, from each state it does not
+    leave from, is refused (409) and writes nothing."""
+    w = DispatchWorld()
+    ticket = w.assigned()
+    ticket_id = ticket.id
+    actors = {"staff": w.staff, lifecycle.HANDLER: w.property, lifecycle.REPORTER: w.owners[0]}
+    refused = 0
+    for state in STATES:
+        db.session.execute(update(Ticket).where(Ticket.id == ticket_id).values(state=state))
+        db.session.commit()
+        for name, transition in lifecycle.TRANSITIONS.items():
+            if state in transition.sources:
+                continue
+            ticket = db.session.get(Ticket, ticket_id)
+            before = len(_actions(ticket))
+            with pytest.raises(Conflict):
+                lifecycle.apply(ticket, name, actors[transition.roles[0]], reason="理由")
+            db.session.rollback()
+            assert (db.session.get(Ticket, ticket_id).state, len(_actions(ticket))) == (
+                state, before)
+            refused += 1
+    assert refused > 90
 
 
 def test_one_revisit_and_one_redo_only(app):
