@@ -216,3 +216,17 @@ def test_a_revoked_handler_can_no_longer_take(app):
     db.session.commit()
     with pytest.raises(PermissionDenied):
         services.take(w.city, ticket)
+
+
+def test_assigning_dates_the_ticket_in_working_days_across_a_holiday(app):
+    from datetime import datetime
+
+    from app.core.periods import CST
+    w = DispatchWorld()
+    ticket = w.dispatched()
+    services.accept(w.staff, ticket)
+    # Assigned Tuesday 29 September 2026, 3 working days (公共设施): Sep 30, then the
+    # National Day holiday (Oct 1-7) is skipped: Oct 8, Oct 9; due at 24:00 on Oct 9.
+    services.assign(w.staff, ticket, w.property_org.id, w.category.id,
+                    now=datetime(2026, 9, 29, 10, tzinfo=CST))
+    assert ticket.due_at == datetime(2026, 10, 10, tzinfo=CST)
