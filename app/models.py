@@ -30,6 +30,16 @@ from app.covenants.models import (  # noqa: F401
     CovenantSignature,
     CovenantVersion,
 )
+from app.dispatch.models import (  # noqa: F401
+    Grid,
+    GridArea,
+    Organisation,
+    OrganisationHandler,
+    Ticket,
+    TicketCategory,
+    TicketEvent,
+    TicketPhoto,
+)
 from app.issues import search_index  # noqa: F401  (FTS5 / pg_trgm DDL run by create_all)
 from app.issues.models import (  # noqa: F401
     Comment,

@@ -103,8 +103,9 @@ class Workflow:
     refused: Any
     fields: dict[str, Field] = field(default_factory=dict)
     default_fields: tuple[str, ...] = ()
-    # Special kinds of actor defined by the object: kind -> the user id it names.
-    people: dict[str, Callable[[Any], int | None]] = field(default_factory=dict)
+    # Special kinds of actor defined by the object: kind -> the user id it names (or the
+    # collection of ids, when several people act in that capacity).
+    people: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     event: Callable[[Any, Step], Any] | None = None  # the timeline row, or None
     notify: Callable[[Any, Step], None] | None = None
     audit_data: Callable[[Any, Step], dict] | None = None  # extra data on every entry
@@ -137,12 +138,19 @@ def _people_kinds(workflow: Workflow) -> set[str]:
     return {SYSTEM, *workflow.people}
 
 
+def _names(named, user_id: int) -> bool:
+    """Whether what a Workflow.people callable returned (an id, None, or ids) names the user."""
+    if named is None or isinstance(named, int):
+        return named == user_id
+    return user_id in named
+
+
 def may(workflow: Workflow, transition: Transition, obj, actor, compound=None) -> bool:
     """Whether `actor` (None: the system) may make `transition` on `obj`, whatever its state."""
     if actor is None:
         return SYSTEM in transition.roles
     for kind, person_of in workflow.people.items():
-        if kind in transition.roles and person_of(obj) == actor.id:
+        if kind in transition.roles and _names(person_of(obj), actor.id):
             return True
     roles = tuple(r for r in transition.roles if r not in _people_kinds(workflow))
     if not roles:
@@ -243,7 +251,7 @@ def _role(workflow: Workflow, transition: Transition, obj, actor, compound) -> s
     if role:
         return role
     for kind, person_of in workflow.people.items():
-        if kind in transition.roles and person_of(obj) == actor.id:
+        if kind in transition.roles and _names(person_of(obj), actor.id):
             return kind
     return role
 

@@ -6,6 +6,8 @@ from flask_login import current_user
 from app.compounds.access import has_role, roles_in
 from app.core.db import with_loaded
 from app.core.ids import arg_page
+from app.dispatch import labels as dispatch_labels
+from app.dispatch import queries as dispatch_queries
 from app.issues import lifecycle, queries
 from app.issues.comments import OFFICIAL_ROLES, REVISION_READERS
 from app.issues.forms import ActionForm, CommentForm, EmptyForm
@@ -36,9 +38,17 @@ def render_show(compound, issue, *, comment_form=None, failed=None, action_form=
     with_loaded(issue, Issue.author, Issue.building, Issue.photos)
     page = arg_page()
     thread = queries.thread(issue, compound, page)
+    events = queries.events(issue)
+    # A dispatched issue's ticket steps, by organisation, never by person (app.dispatch).
+    ticket_steps = (dispatch_queries.public_steps_of_issue(issue.id)
+                    if any(e.action == "dispatch" for e in events) else [])
     return render_template(
         "issues/show.html", thread=thread, page=page,
-        per_page=queries.COMMENTS_PER_PAGE, events=queries.events(issue),
+        per_page=queries.COMMENTS_PER_PAGE, events=events, ticket_steps=ticket_steps,
+        ticket_step_labels=dispatch_labels.STEP_LABELS, ticket_step_by=dispatch_labels.step_by,
+        # The ticket page is the reporter's and staff's (a handler reaches it from their desk).
+        ticket_link=bool(ticket_steps) and (issue.author_id == current_user.id
+                                            or has_role(current_user, compound, "staff")),
         sees=queries.sees_who(current_user, compound),
         actions=lifecycle.allowed_actions(issue, current_user),
         action_form=action_form or ActionForm(formdata=None), failed=failed,

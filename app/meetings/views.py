@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.services import find_by_mobile
-from app.compounds.access import has_role, require_member
+from app.compounds.access import has_role, is_staff, require_member
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
@@ -293,7 +293,8 @@ def task_list(compound_id: int):
     form.status.choices = list(tasks.TASK_STATUS_LABELS.items())
     return render_template("meetings/tasks.html", compound=compound,
                            tasks=tasks.all_tasks(compound), form=form, today=utcnow().date(),
-                           may_update=tasks.may_update(current_user, compound))
+                           may_update=tasks.may_update(current_user, compound),
+                           may_dispatch=is_staff(current_user, compound))
 
 
 @bp.post("/tasks/<int:task_id>")

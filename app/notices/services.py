@@ -18,6 +18,7 @@ from app.core import workflow
 from app.core.db import get_scoped
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
+from app.core.periods import period_after
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import iso_utc, utcnow
 from app.core.workflow import Field, Transition
@@ -26,7 +27,6 @@ from app.notices.labels import STATUS_LABELS
 from app.notices.models import KINDS, Notice, NoticeRevision
 from app.notifications.services import notify
 from app.proposals.models import Proposal, ProposalResult
-from app.proposals.periods import period_after
 
 # 社区工作者, 小区党支部 and 业委会 publish (DESIGN §4); admin passes every has_role check.
 PUBLISHERS = ("staff", "party_cell", "committee")

@@ -18,6 +18,7 @@ from app.compounds import roles
 from app.compounds.access import forget_roles
 from app.compounds.demo import ACCOUNTS
 from app.compounds.models import Compound
+from app.core.periods import earliest_voting_start
 from app.core.time import utcnow
 from app.core.uploads import store
 from app.extensions import db
@@ -26,7 +27,6 @@ from app.meetings.demo import hold_deliberation
 from app.proposals import ballots, discussion, services, summary
 from app.proposals.demo_election import seed_election
 from app.proposals.models import ElectorateMember, Proposal
-from app.proposals.periods import earliest_voting_start
 from app.proposals.survey_demo import seed_satisfaction
 
 # Demo people who should find their own ballot still open.

@@ -10,6 +10,7 @@ from app.compounds.models import Compound
 from app.core.errors import PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.i18n import lazy_ngettext
+from app.core.periods import earliest_voting_start
 from app.core.sanitize import clean_text, render_markdown
 from app.core.time import china_time, utcnow
 from app.extensions import db
@@ -38,7 +39,6 @@ from app.proposals.models import (
     SecretVote,
 )
 from app.proposals.models_election import MAX_SEATS
-from app.proposals.periods import earliest_voting_start
 from app.proposals.stages import (
     OBJECTION_KINDS,
     objection_period,

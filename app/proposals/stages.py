@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 
 from app.core.i18n import lazy_gettext as _l
 from app.core.i18n import lazy_ngettext
+from app.core.periods import Period, is_rest_day, local_date, period_after
 from app.core.time import cn_date
 from app.proposals.models import Proposal
-from app.proposals.periods import Period, is_rest_day, local_date, period_after
 
 # The opinion each advance records, and what the timeline calls it.
 OPINION_ACTIONS = {"approve_review": _l("审议意见"), "publish_notice": _l("商议意见")}

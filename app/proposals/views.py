@@ -13,6 +13,7 @@ from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.ids import arg_id, arg_page
+from app.core.periods import CST, earliest_voting_start, period_after
 from app.core.related import related
 from app.core.time import utcnow
 from app.issues import services as issue_services
@@ -34,7 +35,6 @@ from app.proposals import views_voting as _voting_routes  # noqa: F401
 from app.proposals.forms import ActionForm, NoticeForm, ProposalForm, proposal_form_data
 from app.proposals.labels import ACTION_LABELS
 from app.proposals.lifecycle import PROPOSERS, TRANSITIONS, WORKFLOW, allowed_actions
-from app.proposals.periods import CST, earliest_voting_start, period_after
 from app.proposals.views_attachments import render_form
 from app.proposals.web import (
     DRAFT_READERS,

@@ -6,6 +6,7 @@ from flask import Flask
 from app.compounds.demo import SeedResult, account_table, seed_demo
 from app.core.db import unit_of_work
 from app.covenants.demo import seed_covenants
+from app.dispatch.demo import seed_dispatch
 from app.issues.demo import seed_issues
 from app.meetings.demo import seed_meetings
 from app.notices.demo import seed_notices
@@ -13,7 +14,8 @@ from app.proposals.demo import seed_proposals
 
 # After the compound and its people: proposals first (issues, covenants, meetings and notices
 # refer to them).
-DOMAIN_SEEDS = (seed_proposals, seed_issues, seed_covenants, seed_meetings, seed_notices)
+DOMAIN_SEEDS = (seed_proposals, seed_issues, seed_covenants, seed_meetings, seed_notices,
+                seed_dispatch)
 
 
 def seed_everything(*, if_empty: bool = False) -> SeedResult:

@@ -4,6 +4,7 @@ from app.accounts import labels as accounts
 from app.audit.labels import register as register_audit
 from app.compounds import labels as compounds
 from app.covenants import labels as covenants
+from app.dispatch import labels as dispatch
 from app.issues import labels as issues
 from app.meetings import labels as meetings
 from app.moderation import labels as moderation
@@ -13,7 +14,7 @@ from app.notifications.labels import register as register_kinds
 from app.proposals import labels as proposals
 
 DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
-           covenants, notices)
+           covenants, notices, dispatch)
 
 
 def install() -> None:

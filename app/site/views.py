@@ -16,6 +16,7 @@ from app.compounds.access import require_member, roles_by_compound, roles_in
 from app.compounds.models import Community, Compound
 from app.core.redirects import safe_next
 from app.core.time import utcnow
+from app.dispatch import queries as dispatch_queries
 from app.extensions import db
 from app.meetings import todo as meetings_todo
 from app.meetings.tasks import open_tasks
@@ -50,7 +51,8 @@ def home():
     compounds = list(db.session.scalars(_COMPOUNDS, {"ids": list(roles)})) if roles else []
     return render_template("site/home.html", compounds=compounds,
                            compound_names={c.id: c.name for c in compounds},
-                           todo=todo_for(current_user, roles).items)
+                           todo=todo_for(current_user, roles).items,
+                           desk=dispatch_queries.desk_links(current_user))
 
 
 @bp.get("/start")

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.compounds.demo import demo_compound
-from app.compounds.models import Building, RosterUpload
+from app.compounds.models import Building, Compound, RosterUpload
 from app.core.paper_links import paper_token
 from app.covenants.models import Covenant, CovenantVersion
+from app.dispatch.models import Grid, Ticket, TicketPhoto
 from app.extensions import db
 from app.issues.models import Comment, Issue, IssuePhoto
 from app.meetings.models import Meeting, Minutes, MinutesRevision
@@ -24,7 +25,9 @@ from app.proposals.models import Ballot, Proposal, ProposalAttachment, ProposalR
 # seed-demo's accounts (app.compounds.demo.ACCOUNTS)
 MOBILES = {"owner": "19900010001", "staff": "19900000002", "party": "19900000003",
            "committee": "19900010005", "council": "19900010003", "property": "19900000004",
-           "tenant": "19900000006", "admin": "19900000001"}
+           "tenant": "19900000006", "admin": "19900000001", "grid": "19900000005",
+           "city": "19900000008",  # app.dispatch.demo's 城管 handler
+           "reporter": "19900020001"}  # the author of the demo's first dispatched issue
 WHO = ("visitor", *MOBILES)
 
 
@@ -62,6 +65,9 @@ class DemoIds:
     upload: int
     papers: dict[str, tuple[int, int]] = field(default_factory=dict)
     survey: int = 0  # the closed satisfaction survey (a consultation with questions)
+    # app.dispatch.demo: community, grid, the issue's ticket (revisited, with an after-photo),
+    # the patrol ticket, that photo
+    dispatch: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def find(cls, compound_id: int) -> "DemoIds":
@@ -133,6 +139,15 @@ class DemoIds:
             in_c, Proposal.title.like("物业服务满意度测评%")).order_by(Proposal.id))
         ids.papers = {"notice": (notice, 1), "result": (passed, result_version),
                       "minutes": (meeting, minutes_version)}
+        ticket = _first(select(Ticket.id).where(Ticket.compound_id == c,
+                                                Ticket.source == "issue").order_by(Ticket.id))
+        ids.dispatch = {
+            "community": _first(select(Compound.community_id).where(Compound.id == c)),
+            "grid": _first(select(Grid.id).where(Grid.worker_id == users["grid"])),
+            "ticket": ticket,
+            "patrol": _first(select(Ticket.id).where(Ticket.compound_id == c,
+                                                     Ticket.source == "patrol")),
+            "photo": _first(select(TicketPhoto.id).where(TicketPhoto.ticket_id == ticket))}
         return ids
 
     def paper(self, kind: str) -> str:
@@ -220,7 +235,34 @@ def _n(rest: str = "") -> Callable[[DemoIds], str]:
     return lambda d: f"/c/{d.c}/notices/{d.notice}{rest}"
 
 
+def _d(make: Callable[[dict], str]) -> Callable[[DemoIds], str]:
+    return lambda d: make(d.dispatch)
+
+
 PAGES = [
+    page("/dispatch/community/<int:community_id>/tickets",
+         _d(lambda x: f"/dispatch/community/{x['community']}/tickets"),
+         staff=200, admin=200, owner=403, city=403, grid=403, visitor=302),
+    page("/dispatch/community/<int:community_id>/tickets",
+         _d(lambda x: f"/dispatch/community/{x['community']}/tickets?state=assigned&overdue=1"),
+         "filtered", staff=200),
+    page("/dispatch/community/<int:community_id>/settings",
+         _d(lambda x: f"/dispatch/community/{x['community']}/settings"),
+         staff=200, owner=403, property=403, visitor=302),
+    page("/dispatch/mine", lambda d: "/dispatch/mine",
+         property=200, city=200, owner=403, staff=403, visitor=302),
+    page("/dispatch/grids/<int:grid_id>", _d(lambda x: f"/dispatch/grids/{x['grid']}"),
+         grid=200, owner=403, property=403, visitor=302),
+    page("/dispatch/tickets/<int:ticket_id>", _d(lambda x: f"/dispatch/tickets/{x['ticket']}"),
+         staff=200, property=200, grid=200, reporter=200, city=403, owner=403, visitor=302),
+    page("/dispatch/tickets/<int:ticket_id>", _d(lambda x: f"/dispatch/tickets/{x['patrol']}"),
+         "patrol, to accept", staff=200, grid=200, property=403),
+    page("/dispatch/tickets/<int:ticket_id>/photos/<int:photo_id>",
+         _d(lambda x: f"/dispatch/tickets/{x['ticket']}/photos/{x['photo']}"),
+         staff=200, reporter=200, owner=403, visitor=302),
+    page("/dispatch/tickets/<int:ticket_id>/photos/<int:photo_id>/<any(thumb):size>",
+         _d(lambda x: f"/dispatch/tickets/{x['ticket']}/photos/{x['photo']}/thumb"),
+         property=200, owner=403, visitor=302),
     page("/", lambda d: "/",
          owner=200, staff=200, party=200, visitor=200),
     page("/favicon.ico", lambda d: "/favicon.ico",
