@@ -22,7 +22,7 @@ AREA_SOURCES = ("registered", "surveyed", "contract")  # 登记 / 实测 / 合�
 RELATIONS = ("owner", "family", "tenant")
 # Roles granted explicitly per compound. resident/owner come from verified residencies.
 GRANTED_ROLES = ("party_member", "party_cell", "council", "committee", "property", "grid")
-ALL_ROLES = ("resident", "owner") + GRANTED_ROLES + ("staff", "admin")
+ALL_ROLES = ("resident", "owner") + GRANTED_ROLES + ("staff", "subdistrict", "admin")
 ACTIVE = "revoked_at IS NULL"
 
 

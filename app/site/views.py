@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.compounds.access import require_member, roles_by_compound, roles_in
+from app.compounds.levels import levels_of
 from app.compounds.models import Community, Compound
 from app.core.redirects import safe_next
 from app.core.time import utcnow
@@ -50,7 +51,8 @@ def home():
     compounds = list(db.session.scalars(_COMPOUNDS, {"ids": list(roles)})) if roles else []
     return render_template("site/home.html", compounds=compounds,
                            compound_names={c.id: c.name for c in compounds},
-                           todo=todo_for(current_user, roles).items)
+                           todo=todo_for(current_user, roles).items,
+                           desks=levels_of(current_user))
 
 
 @bp.get("/start")
