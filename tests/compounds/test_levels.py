@@ -287,3 +287,75 @@ def test_admin_forms_need_the_csrf_token(admin, client, login_as):
                            data={"new-name": "玉林街道", "new-csrf_token": token})
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(Subdistrict.id))) == 1
+
+
+# --- subdistrict staff on the demo compound's pages ---------------------------------------------
+
+# Pages a resident opens that subdistrict staff may not: the members themselves, and what only
+# a resident or an author does.
+NOT_FOR_READERS = {"/members", "/issues/new", "/comments/<int:comment_id>/edit"}
+
+
+def _every_table_count() -> dict[str, int]:
+    return {table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
+@pytest.mark.both_databases
+def test_subdistrict_staff_read_the_demo_compound_and_change_nothing(app, client, login_as):
+    from tests.site.budget_pages import PAGES, DemoIds, add_rows_the_demo_lacks
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    from app.accounts.models import User
+    from app.compounds.demo import SECOND_COMPOUND, demo_compound
+
+    compound_id = demo_compound().id
+    add_rows_the_demo_lacks(compound_id)
+    ids = DemoIds.find(compound_id)
+    chen = db.session.scalar(select(User).where(User.mobile == "19900000007"))
+    second = db.session.scalar(select(Compound).where(Compound.name == SECOND_COMPOUND))
+    elsewhere = make_compound("别的街道的小区")
+    db.session.commit()
+    login_as(chen)
+    checked = 0
+    for page in PAGES:
+        if not page.rule.startswith("/c/<int:compound_id>"):
+            continue
+        path = page.path(ids)
+        expected = 403 if any(page.rule.endswith(s) for s in NOT_FOR_READERS) \
+            else page.statuses["owner"]
+        assert client.get(path, headers=page.headers).status_code == expected, path
+        # Another subdistrict's compound: nothing at all.
+        other = path.replace(f"/c/{ids.c}/", f"/c/{elsewhere.id}/", 1)
+        assert client.get(other, headers=page.headers).status_code in (403, 404), other
+        checked += 1
+    assert checked >= 60
+    assert client.get(f"/c/{second.id}/").status_code == 200  # the subdistrict's other compound
+    assert client.get(f"/c/{elsewhere.id}/").status_code == 403
+
+    # Every action of the compound, posted by subdistrict staff, changes no row: only following
+    # an issue (a subscription to its news, for oneself) is open to them.
+    values = {"compound_id": ids.c, "proposal_id": ids.voting, "issue_id": ids.issue,
+              "meeting_id": ids.meeting, "notice_id": ids.notice, "covenant_id": ids.covenant,
+              "version_id": ids.version, "comment_id": ids.issue_comment,
+              "building_id": ids.building, "upload_id": ids.upload, "kind": "issue",
+              "target_id": ids.issue}
+    before = _every_table_count()
+    seq = db.session.scalar(select(func.max(AuditEntry.seq)))
+    posted = 0
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or not rule.rule.startswith("/c/<int:compound_id>"):
+            continue
+        args = {a: values.get(a, 1) for a in rule.arguments}
+        path = rule.build(args, append_unknown=False)[1]
+        response = client.post(path, data={
+            "body": "街道看看", "reason": "街道看看", "choice": "yes", "title": "x",
+            "mobile": chen.mobile, "role": "council", "relation": "owner", "code": "x"})
+        assert response.status_code < 500, path  # what matters: no row changes (below)
+        posted += 1
+    assert posted >= 50
+    after = _every_table_count()
+    changed = {t: after[t] - before[t] for t in before if before[t] != after[t]}
+    assert changed == {"follows": 1, "audit_entries": 1}, changed
+    assert db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.seq > seq)).all() == ["follow.add"]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.compounds.demo import demo_compound
-from app.compounds.models import Building, RosterUpload
+from app.compounds.models import Building, Community, Compound, RosterUpload
 from app.core.paper_links import paper_token
 from app.covenants.models import Covenant, CovenantVersion
 from app.extensions import db
@@ -24,7 +24,7 @@ from app.proposals.models import Ballot, Proposal, ProposalAttachment, ProposalR
 # seed-demo's accounts (app.compounds.demo.ACCOUNTS)
 MOBILES = {"owner": "19900010001", "staff": "19900000002", "party": "19900000003",
            "committee": "19900010005", "council": "19900010003", "property": "19900000004",
-           "tenant": "19900000006", "admin": "19900000001"}
+           "tenant": "19900000006", "admin": "19900000001", "subdistrict": "19900000007"}
 WHO = ("visitor", *MOBILES)
 
 
@@ -61,6 +61,8 @@ class DemoIds:
     report_target: int
     upload: int
     papers: dict[str, tuple[int, int]] = field(default_factory=dict)
+    community: int = 0  # the compound's community and subdistrict
+    subdistrict: int = 0
 
     @classmethod
     def find(cls, compound_id: int) -> "DemoIds":
@@ -130,6 +132,9 @@ class DemoIds:
             upload=_first(select(RosterUpload.id).where(RosterUpload.compound_id == c)))
         ids.papers = {"notice": (notice, 1), "result": (passed, result_version),
                       "minutes": (meeting, minutes_version)}
+        ids.community, ids.subdistrict = db.session.execute(
+            select(Community.id, Community.subdistrict_id).join(
+                Compound, Compound.community_id == Community.id).where(Compound.id == c)).one()
         return ids
 
     def paper(self, kind: str) -> str:
@@ -163,7 +168,6 @@ def add_rows_the_demo_lacks(compound_id: int) -> None:
 
     from PIL import Image
 
-    from app.compounds.models import Compound
     from app.issues import comments, photos
     from app.issues import services as issue_services
     from app.notices import services as notice_services
@@ -219,7 +223,18 @@ def _n(rest: str = "") -> Callable[[DemoIds], str]:
 
 PAGES = [
     page("/", lambda d: "/",
-         owner=200, staff=200, party=200, visitor=200),
+         owner=200, staff=200, party=200, visitor=200, subdistrict=200, admin=200),
+    page("/admin/", lambda d: "/admin/",
+         admin=200, staff=403, subdistrict=403, owner=403, visitor=302),
+    page("/admin/subdistricts/<int:subdistrict_id>",
+         lambda d: f"/admin/subdistricts/{d.subdistrict}",
+         admin=200, staff=403, subdistrict=403, owner=403, visitor=302),
+    page("/admin/communities/<int:community_id>", lambda d: f"/admin/communities/{d.community}",
+         admin=200, staff=403, subdistrict=403, owner=403, visitor=302),
+    page("/subdistrict/<int:subdistrict_id>/", lambda d: f"/subdistrict/{d.subdistrict}/",
+         admin=200, subdistrict=200, staff=403, owner=403, visitor=302),
+    page("/community/<int:community_id>/", lambda d: f"/community/{d.community}/",
+         admin=200, subdistrict=200, staff=200, owner=403, visitor=302),
     page("/favicon.ico", lambda d: "/favicon.ico",
          owner=200, staff=200, party=200, visitor=200),
     page("/login", lambda d: "/login",
@@ -265,7 +280,7 @@ PAGES = [
     page("/v/<kind>/<int:item_id>/<int:version>/<token>", lambda d: d.paper("minutes"), "minutes",
          owner=200, staff=200, party=200, visitor=200),
     page(C + "/", _c("/"),
-         owner=200, staff=200, party=200, visitor=302),
+         owner=200, staff=200, party=200, visitor=302, subdistrict=200),
     page(C + "/audit", _c("/audit"),
          owner=200, staff=200, party=200, visitor=302),
     page(C + "/claims", _c("/claims"),
