@@ -1,6 +1,8 @@
 """Levels above a compound: the admin creates and renames subdistricts, communities and
 compounds and assigns staff (audited, duplicates refused by constraints, nothing deleted);
 subdistrict staff read their subdistrict's compounds and act in none."""
+import itertools
+
 import pytest
 from sqlalchemy import func, select
 
@@ -346,13 +348,17 @@ def test_subdistrict_staff_read_the_demo_compound_and_change_nothing(app, client
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or not rule.rule.startswith("/c/<int:compound_id>"):
             continue
-        args = {a: values.get(a, 1) for a in rule.arguments}
-        path = rule.build(args, append_unknown=False)[1]
-        response = client.post(path, data={
-            "body": "街道看看", "reason": "街道看看", "choice": "yes", "title": "x",
-            "mobile": chen.mobile, "role": "council", "relation": "owner", "code": "x"})
-        assert response.status_code < 500, path  # what matters: no row changes (below)
-        posted += 1
+        # Each value of an <any(...)> part (e.g. every workflow step), real ids elsewhere.
+        choices = {a: sorted(getattr(rule._converters.get(a), "items", ())) or [values.get(a, 1)]
+                   for a in rule.arguments}
+        for combination in itertools.product(*choices.values()):
+            path = rule.build(dict(zip(choices, combination, strict=True)),
+                              append_unknown=False)[1]
+            response = client.post(path, data={
+                "body": "街道看看", "reason": "街道看看", "choice": "yes", "title": "x",
+                "mobile": chen.mobile, "role": "council", "relation": "owner", "code": "x"})
+            assert response.status_code < 500, path  # what matters: no row changes (below)
+            posted += 1
     assert posted >= 50
     after = _every_table_count()
     changed = {t: after[t] - before[t] for t in before if before[t] != after[t]}
