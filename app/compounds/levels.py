@@ -78,6 +78,8 @@ def create_subdistrict(admin: User, name: str) -> Subdistrict:
 
 def rename_subdistrict(admin: User, subdistrict: Subdistrict, name: str) -> Subdistrict:
     _admin_only(admin)
+    if _name(name) == subdistrict.name:
+        return subdistrict  # nothing to change, nothing to record
     old, subdistrict.name = subdistrict.name, _name(name)
     _flush_unique(subdistrict, _l("已经有同名的街道。"))
     record(admin, None, "subdistrict.renamed", subdistrict, {"from": old, "to": subdistrict.name},
@@ -96,6 +98,8 @@ def create_community(admin: User, subdistrict: Subdistrict, name: str) -> Commun
 
 def rename_community(admin: User, community: Community, name: str) -> Community:
     _admin_only(admin)
+    if _name(name) == community.name:
+        return community  # nothing to change, nothing to record
     old, community.name = community.name, _name(name)
     _flush_unique(community, _l("这个街道已经有同名的社区。"))
     record(admin, None, "community.renamed", community, {"from": old, "to": community.name},
@@ -115,6 +119,8 @@ def create_compound(admin: User, community: Community, name: str) -> Compound:
 
 def rename_compound(admin: User, compound: Compound, name: str) -> Compound:
     _admin_only(admin)
+    if _name(name) == compound.name:
+        return compound  # nothing to change, nothing to record
     old, compound.name = compound.name, _name(name)
     _flush_unique(compound, _l("这个社区已经有同名的小区。"))
     record(admin, compound, "compound.renamed", compound, {"from": old, "to": compound.name},

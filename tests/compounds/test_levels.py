@@ -45,6 +45,7 @@ def test_admin_creates_and_renames_each_level_audited(admin):
     levels.rename_subdistrict(admin, sub, "玉林新街道")
     levels.rename_community(admin, community, "玉林社区")
     levels.rename_compound(admin, compound, "锦华新苑")
+    levels.rename_compound(admin, compound, " 锦华新苑 ")  # the same name: no entry
     db.session.commit()
     for action in ("subdistrict.created", "community.created", "compound.created",
                    "subdistrict.renamed", "community.renamed", "compound.renamed"):
