@@ -320,6 +320,7 @@ def test_subdistrict_staff_read_the_demo_compound_and_change_nothing(app, client
     elsewhere = make_compound("别的街道的小区")
     db.session.commit()
     login_as(chen)
+    untouched = _every_table_count()
     checked = 0
     for page in PAGES:
         if not page.rule.startswith("/c/<int:compound_id>"):
@@ -333,6 +334,7 @@ def test_subdistrict_staff_read_the_demo_compound_and_change_nothing(app, client
         assert client.get(other, headers=page.headers).status_code in (403, 404), other
         checked += 1
     assert checked >= 60
+    assert _every_table_count() == untouched  # reading leaves no trace (no notice read marks)
     assert client.get(f"/c/{second.id}/").status_code == 200  # the subdistrict's other compound
     assert client.get(f"/c/{elsewhere.id}/").status_code == 403
 
