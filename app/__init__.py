@@ -75,6 +75,7 @@ def create_app(config=None) -> Flask:
     from app.accounts.views import bp as accounts_bp
     from app.audit.views import bp as audit_bp
     from app.board.views import bp as board_bp
+    from app.compounds.level_views import bp as levels_bp
     from app.compounds.views import bp as compounds_bp
     from app.covenants.views import bp as covenants_bp
     from app.dispatch.views import bp as dispatch_bp
@@ -90,6 +91,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(compounds_bp)
+    app.register_blueprint(levels_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(issues_bp)

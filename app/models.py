@@ -19,6 +19,7 @@ from app.compounds.models import (  # noqa: F401
     RosterUpload,
     StaffAssignment,
     Subdistrict,
+    SubdistrictAssignment,
     Unit,
     UnitClaim,
 )

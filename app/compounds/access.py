@@ -3,11 +3,22 @@ from flask import abort, g, has_app_context
 from flask_login import current_user
 from sqlalchemy import bindparam, literal, select, union_all
 
-from app.compounds.models import Compound, Residency, RoleGrant, StaffAssignment
+from app.compounds.models import (
+    Community,
+    Compound,
+    Residency,
+    RoleGrant,
+    StaffAssignment,
+    SubdistrictAssignment,
+)
 from app.extensions import db
 
 # Roles that may act on a compound's rosters and verification (社区).
 STAFF_ROLES = {"staff", "admin"}
+# Roles that open a compound's pages and nothing more: subdistrict staff (街道) read the
+# compounds of their subdistrict but take no part in them (least privilege, 个人信息保护法
+# 第六条): no comment, report, objection, vote, and no staff page.
+READ_ONLY_ROLES = frozenset({"subdistrict"})
 
 
 def roles_in(user, compound: Compound | int) -> frozenset[str]:
@@ -22,14 +33,20 @@ def roles_in(user, compound: Compound | int) -> frozenset[str]:
     return cache[key]
 
 
-# Staff assignment (to the compound's community), residencies and role grants in one round
-# trip; built once (every page of a compound asks), executed as Core.
+# Staff assignment (to the compound's community or its subdistrict), residencies and role
+# grants in one round trip; built once (every page of a compound asks), executed as Core.
 _ROLE_ROWS = union_all(
     select(literal("staff").label("role")).where(
         StaffAssignment.user_id == bindparam("user_id"),
         StaffAssignment.community_id == select(Compound.community_id).where(
             Compound.id == bindparam("compound_id")).scalar_subquery(),
         StaffAssignment.revoked_at.is_(None)),
+    select(literal("subdistrict").label("role")).where(
+        SubdistrictAssignment.user_id == bindparam("user_id"),
+        SubdistrictAssignment.subdistrict_id == select(Community.subdistrict_id).join(
+            Compound, Compound.community_id == Community.id).where(
+            Compound.id == bindparam("compound_id")).scalar_subquery(),
+        SubdistrictAssignment.revoked_at.is_(None)),
     select(Residency.relation.label("role")).where(
         Residency.user_id == bindparam("user_id"),
         Residency.compound_id == bindparam("compound_id"),
@@ -68,8 +85,16 @@ def has_role(user, compound: Compound, *roles: str) -> bool:
     return bool(held & (set(roles) | {"admin"}))
 
 
-def is_member(user, compound: Compound | int) -> bool:
+def may_read(user, compound: Compound | int) -> bool:
+    """Whether the person may open the compound's pages: any role there, read-only ones
+    included."""
     return bool(roles_in(user, compound))
+
+
+def is_member(user, compound: Compound | int) -> bool:
+    """Whether the person takes part in the compound (comments, reports, objections...): a
+    role other than a read-only one."""
+    return bool(roles_in(user, compound) - READ_ONLY_ROLES)
 
 
 def is_staff(user, compound: Compound) -> bool:
@@ -92,7 +117,17 @@ def get_compound_or_404(compound_id: int) -> Compound:
 
 
 def require_member(compound_id: int) -> Compound:
-    """404 for a compound that doesn't exist, 403 for one the user isn't part of."""
+    """404 for a compound that doesn't exist, 403 for one the user may not read (subdistrict
+    staff may read it: what they may do is checked by each action)."""
+    compound = get_compound_or_404(compound_id)
+    if not may_read(current_user, compound):
+        abort(403)
+    return compound
+
+
+def require_participant(compound_id: int) -> Compound:
+    """As require_member, but read-only roles get 403 too: pages that show the members
+    themselves (names, badges) are for those who take part."""
     compound = get_compound_or_404(compound_id)
     if not is_member(current_user, compound):
         abort(403)
@@ -112,6 +147,11 @@ _ROLES_BY_COMPOUND = union_all(
     select(Compound.id, literal("staff")).join(
         StaffAssignment, StaffAssignment.community_id == Compound.community_id)
     .where(StaffAssignment.user_id == bindparam("user_id"), StaffAssignment.revoked_at.is_(None)),
+    select(Compound.id, literal("subdistrict")).join(
+        Community, Community.id == Compound.community_id).join(
+        SubdistrictAssignment, SubdistrictAssignment.subdistrict_id == Community.subdistrict_id)
+    .where(SubdistrictAssignment.user_id == bindparam("user_id"),
+           SubdistrictAssignment.revoked_at.is_(None)),
     select(Residency.compound_id, Residency.relation).where(
         Residency.user_id == bindparam("user_id"), Residency.revoked_at.is_(None)),
     select(RoleGrant.compound_id, RoleGrant.role).where(
@@ -120,7 +160,8 @@ _ROLES_BY_COMPOUND = union_all(
 
 def roles_by_compound(user) -> dict[int, frozenset[str]]:
     """{compound id: roles} for every compound the person can see (where they live or hold a
-    role, every compound of a staff member's communities, all of them for an admin), in one
+    role, every compound of a staff member's communities or subdistricts, all of them for an
+    admin), in one
     statement; fills the request's roles_in() cache on the way."""
     if user is None or not getattr(user, "is_authenticated", False):
         return {}

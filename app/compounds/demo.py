@@ -10,7 +10,7 @@ from app.accounts.models import User
 from app.accounts.recovery import prove
 from app.accounts.services import create_admin, register_user
 from app.audit.services import record
-from app.compounds import claims, roles
+from app.compounds import claims, levels, roles
 from app.compounds.access import forget_roles
 from app.compounds.letters import issue_codes
 from app.compounds.models import Building, Community, Compound, InviteCode, Subdistrict, Unit
@@ -21,6 +21,14 @@ from app.extensions import db
 SUBDISTRICT = "玉林街道"
 COMMUNITY = "玉林东路社区"
 COMPOUND = "锦华苑"
+# A second, small community of the same subdistrict: what the subdistrict's staff see beside it.
+SECOND_COMMUNITY = "玉林西路社区"
+SECOND_COMPOUND = "芳邻小区"
+SECOND_ROSTER = (  # 楼栋, 单元, 房号, 面积
+    ("1", "1", "101", "72.40"), ("1", "1", "102", "72.40"), ("1", "1", "201", "72.40"),
+    ("1", "1", "202", "72.40"), ("2", "1", "101", "95.10"), ("2", "1", "201", "95.10"))
+SECOND_OWNERS = (("冯丽", "19900021001"), ("蒋涛", "19900021002"), ("韩雪", "19900021003"),
+                 ("杨帆", "19900021004"), ("朱琳", "19900021005"), ("秦海", "19900021006"))
 ROSTER_FILE = Path(__file__).parent / "data" / "jinhua_roster.csv"
 # One password for every demo account: long enough, not in the common-password list, ASCII so
 # that it can be typed in a password field (input methods are off there).
@@ -36,6 +44,7 @@ class DemoAccount:
     units: tuple[str, ...] = ()  # 楼栋-单元-房号 the account is verified for
     relation: str = "owner"
     party_member: bool = False  # declares membership; the party cell confirms it
+    subdistrict_staff: bool = False  # assigned to the subdistrict (reads its compounds)
 
 
 # Council, committee, party member and owner are owners on the roster (same mobile).
@@ -54,6 +63,7 @@ ACCOUNTS = (
     DemoAccount("业主（三套房）owner", "19900010001", "陈志强",
                 units=("1-1-1201", "3-2-502", "5-1-301")),
     DemoAccount("租户 tenant", "19900000006", "孙磊", units=("1-2-302",), relation="tenant"),
+    DemoAccount("街道工作人员 subdistrict", "19900000007", "街道 陈科长", subdistrict_staff=True),
 )
 
 
@@ -83,6 +93,8 @@ def seed_demo(*, if_empty: bool = False) -> SeedResult:
     admin = create_admin(admin_spec.mobile, admin_spec.name, DEMO_PASSWORD)
     prove(admin, "demo_seed")
     compound, community = _structure(admin)
+    subdistrict = db.session.get(Subdistrict, community.subdistrict_id)
+    _second_community(admin, subdistrict)
     staff = register_user(staff_spec.mobile, staff_spec.name, DEMO_PASSWORD, consented=True)
     prove(staff, "demo_seed")
     assign_staff(admin, community, staff)
@@ -97,6 +109,8 @@ def seed_demo(*, if_empty: bool = False) -> SeedResult:
         prove(user, "demo_seed")
         if spec.grant:
             roles.grant_role(staff, compound, user, spec.grant)
+        if spec.subdistrict_staff:
+            levels.assign_subdistrict_staff(admin, subdistrict, user)
         for number in spec.units:  # with the unit's letter, as a resident would
             claims.claim_by_code(user, code_for(compound, number), spec.relation)
     secretary = next(u for spec, u in users.items() if spec.grant == "party_cell")
@@ -121,6 +135,21 @@ def _structure(admin: User) -> tuple[Compound, Community]:
            {"subdistrict": SUBDISTRICT, "community": COMMUNITY, "compound": COMPOUND},
            also=[subdistrict, community], actor_role="admin")
     return compound, community
+
+
+def _second_community(admin: User, subdistrict: Subdistrict) -> Compound:
+    """玉林西路社区 with 芳邻小区, a few units and no residents yet, made as an admin would."""
+    community = levels.create_community(admin, subdistrict, SECOND_COMMUNITY)
+    compound = levels.create_compound(admin, community, SECOND_COMPOUND)
+    header = "楼栋,单元,房号,面积,面积来源,业主姓名,业主手机,开发商持有"
+    lines = [header] + [",".join((*row, "登记", name, mobile, "否"))
+                        for row, (name, mobile) in zip(SECOND_ROSTER, SECOND_OWNERS, strict=True)]
+    staged = stage_upload(admin, compound, "fangling_roster.csv",
+                          ("\n".join(lines) + "\n").encode("utf-8"))
+    if staged.upload is None:
+        raise RuntimeError("the second demo roster has problems")
+    apply_upload(admin, compound, staged.upload.id)
+    return compound
 
 
 def _roster(staff: User, compound: Compound) -> None:

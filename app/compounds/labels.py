@@ -6,7 +6,15 @@ from app.core.i18n import lazy_gettext as _l
 # registries of app.audit.labels and app.notifications.labels by app.site.labels).
 AUDIT_ACTIONS = {
     "compound.created": _l("创建小区"),
+    "compound.renamed": _l("小区改名"),
+    "subdistrict.created": _l("创建街道"),
+    "subdistrict.renamed": _l("街道改名"),
+    "community.created": _l("创建社区"),
+    "community.renamed": _l("社区改名"),
     "staff.assigned": _l("指派社区工作者"),
+    "staff.revoked": _l("撤销社区工作者任命"),
+    "subdistrict_staff.assigned": _l("指派街道工作人员"),
+    "subdistrict_staff.revoked": _l("撤销街道工作人员任命"),
     "roster.uploaded": _l("上传房屋名册"),
     "roster.imported": _l("导入房屋名册"),
     "roster.units_created": _l("新增房屋"),
@@ -29,6 +37,7 @@ AUDIT_ACTIONS = {
 AUDIT_OBJECTS = {
     "compounds": _l("小区"),
     "staff_assignments": _l("社区工作者任命"),
+    "subdistrict_assignments": _l("街道工作人员任命"),
     "buildings": _l("楼栋"),
     "units": _l("房屋"),
     "holdings": _l("产权"),

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.accounts.recovery import is_proven
 from app.compounds import claims as claim_services
 from app.compounds import roles as role_services
-from app.compounds.access import is_staff, require_member, roles_in
+from app.compounds.access import is_staff, require_member, require_participant, roles_in
 from app.compounds.forms import RELATION_CHOICES, ActionForm, ClaimCodeForm, RequestClaimForm
 from app.compounds.models import Compound
 from app.compounds.services import (
@@ -46,8 +46,9 @@ TEMPLATE_GLOBALS = {
 @routes.route("/<int:compound_id>/members", methods=["GET"])
 @login_required
 def members(compound_id: int):
-    """The compound's members, with their badges (phones masked except for staff)."""
-    compound = require_member(compound_id)
+    """The compound's members, with their badges (phones masked except for staff); not for
+    subdistrict staff, who read the compound's business, not its people."""
+    compound = require_participant(compound_id)
     page = arg_page()
     people = members_of(compound, page)
     return render_template(

@@ -22,7 +22,7 @@ AREA_SOURCES = ("registered", "surveyed", "contract")  # 登记 / 实测 / 合�
 RELATIONS = ("owner", "family", "tenant")
 # Roles granted explicitly per compound. resident/owner come from verified residencies.
 GRANTED_ROLES = ("party_member", "party_cell", "council", "committee", "property", "grid")
-ALL_ROLES = ("resident", "owner") + GRANTED_ROLES + ("staff", "admin")
+ALL_ROLES = ("resident", "owner") + GRANTED_ROLES + ("staff", "subdistrict", "admin")
 ACTIVE = "revoked_at IS NULL"
 
 
@@ -255,11 +255,31 @@ class StaffAssignment(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     community: Mapped[Community] = relationship(lazy="raise")
     __table_args__ = (
         _active_unique("uq_staff_assignments_active", "community_id", "user_id"),
+    )
+
+
+class SubdistrictAssignment(db.Model):
+    """Subdistrict staff (街道工作人员): read the compounds of their subdistrict, act in none
+    (个人信息保护法 第六条, least privilege). Revoking keeps the row, setting revoked_at."""
+
+    __tablename__ = "subdistrict_assignments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subdistrict_id: Mapped[int] = mapped_column(ForeignKey("subdistricts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
+    subdistrict: Mapped[Subdistrict] = relationship(lazy="raise")
+    __table_args__ = (
+        _active_unique("uq_subdistrict_assignments_active", "subdistrict_id", "user_id"),
     )
 
 

@@ -34,6 +34,7 @@ ROLE_LABELS = {
     "property": _l("物业"),
     "grid": _l("网格员"),
     "staff": _l("社区工作者"),
+    "subdistrict": _l("街道工作人员"),
     "admin": _l("系统管理员"),
 }
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.compounds.access import get_compound_or_404, has_role, is_member, require_member
+from app.compounds.access import get_compound_or_404, has_role, may_read, require_member
 from app.compounds.models import Compound
 from app.compounds.roles import ROLE_LABELS
 from app.core.db import with_loaded, write_transaction
@@ -104,9 +104,10 @@ def load_for_voter(compound_id: int, proposal_id: int) -> tuple[Compound, Propos
 
 
 def may_enter_vote(compound: Compound | int, proposal_id: int) -> bool:
-    """A member of the compound, or a proxy holding a live authorisation for this proposal."""
+    """A member of the compound (or a reader, as subdistrict staff are: the ballot itself
+    checks the electorate), or a proxy holding a live authorisation for this proposal."""
     compound_id = getattr(compound, "id", compound)
-    return (is_member(current_user, compound_id)
+    return (may_read(current_user, compound_id)
             or pages.holds_live_proxy(compound_id, proposal_id, current_user))
 
 

@@ -1,8 +1,12 @@
 """The places of a compound a person sees on its home page, by role."""
 from flask import current_app, url_for
 
-from app.compounds.models import Compound
+from app.compounds.access import READ_ONLY_ROLES
+from app.compounds.models import ALL_ROLES, Compound
 from app.core.i18n import lazy_gettext as _l
+
+# Who takes part in the compound (subdistrict staff only read it).
+PARTICIPANTS = set(ALL_ROLES) - READ_ONLY_ROLES
 
 # (endpoint, label, roles that see it); an endpoint not built (yet) is not linked.
 COMPOUND_LINKS = (
@@ -11,7 +15,7 @@ COMPOUND_LINKS = (
     ("proposals.index", _l("议案与表决"), None),
     ("meetings.index", _l("会议与纪要"), None),
     ("covenants.index", _l("居民公约与管理规约"), None),
-    ("compounds.members", _l("小区成员"), None),
+    ("compounds.members", _l("小区成员"), PARTICIPANTS),
     ("compounds.rules", _l("议事规则设置"), None),
     ("moderation.queue", _l("举报处理"), {"staff", "admin", "party_cell"}),
     ("compounds.claims_queue", _l("房屋认证审核"), {"staff", "admin"}),

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.compounds.access import require_member, roles_by_compound, roles_in
+from app.compounds.levels import levels_of
 from app.compounds.models import Community, Compound
 from app.core.redirects import safe_next
 from app.core.time import utcnow
@@ -52,7 +53,8 @@ def home():
     return render_template("site/home.html", compounds=compounds,
                            compound_names={c.id: c.name for c in compounds},
                            todo=todo_for(current_user, roles).items,
-                           desk=dispatch_queries.desk_links(current_user))
+                           desk=dispatch_queries.desk_links(current_user),
+                           desks=levels_of(current_user))
 
 
 @bp.get("/start")

@@ -22,6 +22,7 @@ EXPECTED_ROLES = {
     "19900010002": {"party_member", "owner", "resident"},
     "19900010001": {"owner", "resident"},
     "19900000006": {"resident"},
+    "19900000007": {"subdistrict"},  # reads the subdistrict's compounds, acts in none
 }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.compounds.demo import demo_compound
-from app.compounds.models import Building, Compound, RosterUpload
+from app.compounds.models import Building, Community, Compound, RosterUpload
 from app.core.paper_links import paper_token
 from app.covenants.models import Covenant, CovenantVersion
 from app.dispatch.models import Grid, Ticket, TicketPhoto
@@ -26,6 +26,7 @@ from app.proposals.models import Ballot, Proposal, ProposalAttachment, ProposalR
 MOBILES = {"owner": "19900010001", "staff": "19900000002", "party": "19900000003",
            "committee": "19900010005", "council": "19900010003", "property": "19900000004",
            "tenant": "19900000006", "admin": "19900000001", "grid": "19900000005",
+           "subdistrict": "19900000007",
            "city": "19900000008",  # app.dispatch.demo's 城管 handler
            "reporter": "19900020001"}  # the author of the demo's first dispatched issue
 WHO = ("visitor", *MOBILES)
@@ -68,6 +69,8 @@ class DemoIds:
     # app.dispatch.demo: community, grid, the issue's ticket (revisited, with an after-photo),
     # the patrol ticket, that photo
     dispatch: dict[str, int] = field(default_factory=dict)
+    community: int = 0  # the compound's community and subdistrict
+    subdistrict: int = 0
 
     @classmethod
     def find(cls, compound_id: int) -> "DemoIds":
@@ -148,6 +151,9 @@ class DemoIds:
             "patrol": _first(select(Ticket.id).where(Ticket.compound_id == c,
                                                      Ticket.source == "patrol")),
             "photo": _first(select(TicketPhoto.id).where(TicketPhoto.ticket_id == ticket))}
+        ids.community, ids.subdistrict = db.session.execute(
+            select(Community.id, Community.subdistrict_id).join(
+                Compound, Compound.community_id == Community.id).where(Compound.id == c)).one()
         return ids
 
     def paper(self, kind: str) -> str:
@@ -181,7 +187,6 @@ def add_rows_the_demo_lacks(compound_id: int) -> None:
 
     from PIL import Image
 
-    from app.compounds.models import Compound
     from app.issues import comments, photos
     from app.issues import services as issue_services
     from app.notices import services as notice_services
@@ -264,7 +269,18 @@ PAGES = [
          _d(lambda x: f"/dispatch/tickets/{x['ticket']}/photos/{x['photo']}/thumb"),
          property=200, owner=403, visitor=302),
     page("/", lambda d: "/",
-         owner=200, staff=200, party=200, visitor=200),
+         owner=200, staff=200, party=200, visitor=200, subdistrict=200, admin=200),
+    page("/admin/", lambda d: "/admin/",
+         admin=200, staff=403, subdistrict=403, owner=403, visitor=302),
+    page("/admin/subdistricts/<int:subdistrict_id>",
+         lambda d: f"/admin/subdistricts/{d.subdistrict}",
+         admin=200, staff=403, subdistrict=403, owner=403, visitor=302),
+    page("/admin/communities/<int:community_id>", lambda d: f"/admin/communities/{d.community}",
+         admin=200, staff=403, subdistrict=403, owner=403, visitor=302),
+    page("/subdistrict/<int:subdistrict_id>/", lambda d: f"/subdistrict/{d.subdistrict}/",
+         admin=200, subdistrict=200, staff=403, owner=403, visitor=302),
+    page("/community/<int:community_id>/", lambda d: f"/community/{d.community}/",
+         admin=200, subdistrict=200, staff=200, owner=403, visitor=302),
     page("/favicon.ico", lambda d: "/favicon.ico",
          owner=200, staff=200, party=200, visitor=200),
     page("/login", lambda d: "/login",
@@ -310,7 +326,7 @@ PAGES = [
     page("/v/<kind>/<int:item_id>/<int:version>/<token>", lambda d: d.paper("minutes"), "minutes",
          owner=200, staff=200, party=200, visitor=200),
     page(C + "/", _c("/"),
-         owner=200, staff=200, party=200, visitor=302),
+         owner=200, staff=200, party=200, visitor=302, subdistrict=200),
     page(C + "/audit", _c("/audit"),
          owner=200, staff=200, party=200, visitor=302),
     page(C + "/claims", _c("/claims"),
