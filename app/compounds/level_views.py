@@ -327,7 +327,7 @@ def community_desk(community_id: int):
 
 
 def _report_month() -> str | None:
-    key = request.args.get("month") or desk.month_key(utcnow())
+    key = request.args.get("month") or desk.last_months(utcnow(), 2)[0]  # last month
     return key if desk.parse_month(key) else None
 
 

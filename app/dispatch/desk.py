@@ -411,9 +411,11 @@ def charts(months: list[Month]) -> dict:
 
 
 def board(community_ids, compound_ids: list[int], user, now: datetime) -> dict:
-    """Everything the desk shows, in a fixed number of statements (four)."""
+    """Everything the desk shows, in a fixed number of statements (four). The headline
+    month is the last complete one; the current month so far is shown beside it."""
     months = monthly(community_ids, last_months(now))
     waiting, waiting_total = issues_waiting(community_ids)
     return {"counts": counts(community_ids, now), "months": months, "month": months[-1],
+            "last_month": months[-2],
             "charts": charts(months), "waiting": waiting, "waiting_total": waiting_total,
             "todo": staff_todo(compound_ids, user, now)}
