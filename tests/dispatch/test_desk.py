@@ -278,3 +278,14 @@ def test_issues_waiting_for_acceptance_and_staff_todo(app, client, login_as):
     assert "待受理的诉求（1 条）" in page
     now = datetime.now(timezone.utc) + timedelta(days=1)
     assert desk.staff_todo([w.compound.id], w.staff, now) == []
+
+
+def test_the_subdistrict_desk_lists_escalated_tickets(app, client, login_as):
+    w = DeskWorld()
+    up = w.ticket("T11", w.c, "accepted", cn(11, 25))
+    up.level = "subdistrict"
+    db.session.commit()
+    assert [row[0] for row in desk.escalated(w.subdistrict.id)] == [up.id]
+    login_as(w.sub_staff)
+    page = client.get(f"/subdistrict/{w.subdistrict.id}/").get_data(as_text=True)
+    assert "呼叫至街道的工单（1 张）" in page and f"/dispatch/tickets/{up.id}" in page
