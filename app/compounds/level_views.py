@@ -2,7 +2,18 @@
 communities and compounds and to assign staff to them, and the desks of subdistrict staff
 (/subdistrict/<id>/) and community staff (/community/<id>/) listing their compounds. Registered
 by create_app as the `levels` blueprint."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,6 +24,8 @@ from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
+from app.core.time import utcnow
+from app.dispatch import desk, report
 
 bp = Blueprint("levels", __name__)
 NEW_SUBDISTRICT = _l("新街道的名称")
@@ -272,23 +285,86 @@ def revoke_community_staff(community_id: int, assignment_id: int):
 
 # --- the desks ---------------------------------------------------------------------------------
 
+def _desk_names() -> dict:
+    from app.dispatch.lifecycle import STATE_LABELS
+    return {"month_label": desk.month_label, "month_key": desk.month_key,
+            "state_labels": STATE_LABELS}
+
+
 @bp.get("/subdistrict/<int:subdistrict_id>/")
 @login_required
 def subdistrict_desk(subdistrict_id: int):
-    """The subdistrict's communities and their compounds, for its staff (and admins)."""
+    """The subdistrict's figures over its communities, its escalated tickets, and its
+    communities and their compounds, for its staff (and admins)."""
     subdistrict = levels.get_subdistrict(subdistrict_id)
     if not levels.may_see_subdistrict(current_user, subdistrict.id):
         abort(403)
+    communities = levels.compounds_by_community(subdistrict)
+    now = utcnow()
+    board = desk.board([c.id for c, _cs in communities],
+                       [x.id for _c, cs in communities for x in cs], current_user, now)
     return render_template("levels/subdistrict.html", subdistrict=subdistrict,
-                           communities=levels.compounds_by_community(subdistrict))
+                           communities=communities, board=board, now=now,
+                           escalated=desk.escalated(subdistrict.id), **_desk_names())
 
 
 @bp.get("/community/<int:community_id>/")
 @login_required
 def community_desk(community_id: int):
-    """The community's compounds, for its staff, its subdistrict's staff and admins."""
+    """The community's figures and its compounds, for its staff, its subdistrict's staff and
+    admins."""
     community = levels.get_community(community_id)
     if not levels.may_see_community(current_user, community):
         abort(403)
-    return render_template("levels/community.html", community=community,
-                           compounds=levels.compounds_of(community))
+    compounds = levels.compounds_of(community)
+    now = utcnow()
+    # Only the community's own staff (and admins) open its ticket list.
+    lists = current_user.is_admin or community.id in report.own_communities(current_user)
+    return render_template("levels/community.html", community=community, compounds=compounds,
+                           board=desk.board([community.id], [c.id for c in compounds],
+                                            current_user, now), now=now, lists=lists,
+                           **_desk_names())
+
+
+def _report_month() -> str | None:
+    key = request.args.get("month") or desk.last_months(utcnow(), 2)[0]  # last month
+    return key if desk.parse_month(key) else None
+
+
+def _send_report(place: str, key: str, community_ids, unmasked):
+    data = report.workbook(place=place, key=key, community_ids=community_ids,
+                           unmasked=unmasked, now=utcnow())
+    return send_file(io.BytesIO(data), mimetype=report.XLSX_MIME, as_attachment=True,
+                     download_name=f"{place}-{key}.xlsx")
+
+
+@bp.get("/community/<int:community_id>/report.xlsx")
+@login_required
+def community_report(community_id: int):
+    """The community's monthly report (?month=2026-11), for the desk's viewers; names are
+    shown in full to the community's own staff and admins only."""
+    community = levels.get_community(community_id)
+    if not levels.may_see_community(current_user, community):
+        abort(403)
+    key = _report_month()
+    if key is None:
+        flash(_("月份的写法是“2026-11”。"), "error")
+        return redirect(url_for("levels.community_desk", community_id=community.id))
+    unmasked = None if current_user.is_admin else report.own_communities(current_user)
+    return _send_report(community.name, key, [community.id], unmasked)
+
+
+@bp.get("/subdistrict/<int:subdistrict_id>/report.xlsx")
+@login_required
+def subdistrict_report(subdistrict_id: int):
+    """The subdistrict's monthly report over its communities."""
+    subdistrict = levels.get_subdistrict(subdistrict_id)
+    if not levels.may_see_subdistrict(current_user, subdistrict.id):
+        abort(403)
+    key = _report_month()
+    if key is None:
+        flash(_("月份的写法是“2026-11”。"), "error")
+        return redirect(url_for("levels.subdistrict_desk", subdistrict_id=subdistrict.id))
+    unmasked = None if current_user.is_admin else report.own_communities(current_user)
+    return _send_report(subdistrict.name, key, desk.community_ids_of(subdistrict.id),
+                        unmasked)

@@ -75,13 +75,16 @@ def capacity(user, ticket: Ticket) -> str | None:
 
 
 def community_tickets(community_id: int, *, state: str = "", overdue: bool = False,
-                      page: int = 1) -> tuple[list[Ticket], int]:
+                      page: int = 1, filters: dict | None = None) -> tuple[list[Ticket], int]:
     now = utcnow()
     cond = [Ticket.community_id == community_id]
     if state:
         cond.append(Ticket.state == state)
     if overdue:
         cond.append(overdue_clause(now))
+    if filters:
+        from app.dispatch.desk import filter_conditions
+        cond.extend(filter_conditions(filters))
     return _page(cond, page)
 
 

@@ -13,7 +13,7 @@ from app.core.errors import ServiceError
 from app.core.forms import show_error
 from app.core.ids import arg_page
 from app.core.time import utcnow
-from app.dispatch import labels, lifecycle, queries, services
+from app.dispatch import desk, labels, lifecycle, queries, services
 from app.dispatch.forms import (
     AssignForm,
     CategoryForm,
@@ -81,11 +81,12 @@ def community(community_id: int):
     state = state if state in STATES else ""
     overdue = request.args.get("overdue") == "1"
     page = arg_page()
+    filters = desk.list_filters(request.args)
     tickets, total = queries.community_tickets(community.id, state=state, overdue=overdue,
-                                               page=page)
+                                               page=page, filters=filters)
     return render_template("dispatch/community.html", community=community, tickets=tickets,
                            total=total, page=page, page_size=queries.PAGE_SIZE, state=state,
-                           overdue=overdue, now=utcnow(), states=STATES)
+                           overdue=overdue, now=utcnow(), states=STATES, filters=filters)
 
 
 def _settings_page(community, status=200, **forms):
