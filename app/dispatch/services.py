@@ -399,6 +399,7 @@ def assign(actor, ticket: Ticket, organisation_id: int | None, category_id: int 
     """交办: to an organisation, due after the category's time limit in working days
     (holidays and adjusted working weekends respected: app.core.periods)."""
     now = now or utcnow()
+    lifecycle.require(ticket, "assign", actor)
     lifecycle.workflow.check(lifecycle.WORKFLOW, ticket, "assign", actor, now=now)
     org = next((o for o in assignable_organisations(ticket) if o.id == organisation_id), None)
     if org is None:
@@ -502,9 +503,22 @@ STEPS = {
 
 # ---- overdue ------------------------------------------------------------------------------
 
+def overdue_recipients(ticket: Ticket) -> set[int]:
+    """The assignee (or, before one of them takes it, the organisation's handlers) and the
+    level above: for a community-level ticket its community's staff, who assigned it, and
+    its subdistrict's staff; for a subdistrict-level one the subdistrict's staff and the
+    admins."""
+    people = {ticket.assignee_id} if ticket.assignee_id else set(
+        handler_ids(ticket.organisation_id))
+    people |= set(lifecycle.subdistrict_staff_ids(ticket.community_id))
+    if ticket.level == "subdistrict":
+        return people | set(lifecycle.admin_ids())
+    return people | set(lifecycle.staff_ids(ticket.community_id))
+
+
 def flag_overdue(now: datetime | None = None) -> int:
     """`flask dispatch overdue`: each running ticket past its due date is flagged once to its
-    organisation's handlers and to the level above (the community's staff). The conditional
+    assignee and to the level above (overdue_recipients). The conditional
     UPDATE on overdue_notified_at makes a second run, or two at once, send nothing twice."""
     now = now or utcnow()
     due = db.session.scalars(select(Ticket).where(
@@ -527,8 +541,7 @@ def flag_overdue(now: datetime | None = None) -> int:
         record(None, ticket_compound(ticket), "ticket.overdue", ticket,
                {"due_at": ticket.due_at.isoformat()}, also=[event], actor_role="system")
         message = gettext("工单“%(title)s”已超过办理时限", title=ticket.title)
-        notify(handler_ids(ticket.organisation_id) | set(lifecycle.staff_ids(
-            ticket.community_id)), ticket.compound_id, "ticket.overdue", message,
-            lifecycle.ticket_path(ticket))
+        notify(overdue_recipients(ticket), ticket.compound_id, "ticket.overdue", message,
+               lifecycle.ticket_path(ticket))
         sent += 1
     return sent

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.compounds.access import has_role
-from app.compounds.models import Community
+from app.compounds.levels import may_see_subdistrict
+from app.compounds.models import Community, Subdistrict
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
@@ -86,6 +87,24 @@ def community(community_id: int):
     return render_template("dispatch/community.html", community=community, tickets=tickets,
                            total=total, page=page, page_size=queries.PAGE_SIZE, state=state,
                            overdue=overdue, now=utcnow(), states=STATES)
+
+
+# ---- the subdistrict's desk: the tickets escalated to it ----------------------------------------
+
+@bp.get("/subdistrict/<int:subdistrict_id>/tickets")
+@login_required
+def subdistrict(subdistrict_id: int):
+    subdistrict = db.session.get(Subdistrict, subdistrict_id)
+    if subdistrict is None:
+        abort(404)
+    if not may_see_subdistrict(current_user, subdistrict.id):
+        abort(403)
+    overdue = request.args.get("overdue") == "1"
+    page = arg_page()
+    tickets, total = queries.subdistrict_tickets(subdistrict.id, overdue=overdue, page=page)
+    return render_template("dispatch/subdistrict.html", subdistrict=subdistrict,
+                           tickets=tickets, total=total, page=page,
+                           page_size=queries.PAGE_SIZE, overdue=overdue, now=utcnow())
 
 
 def _settings_page(community, status=200, **forms):
