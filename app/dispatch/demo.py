@@ -16,7 +16,7 @@ from app.accounts.services import register_user
 from app.compounds import levels
 from app.compounds.access import forget_roles
 from app.compounds.demo import DEMO_PASSWORD, SECOND_COMMUNITY, SECOND_COMPOUND, DemoAccount
-from app.compounds.models import Community, Compound
+from app.compounds.models import Community, Compound, Subdistrict
 from app.core.time import utcnow
 from app.dispatch import services
 from app.dispatch.models import Ticket
@@ -30,7 +30,9 @@ ACCOUNTS = (
     DemoAccount("西路社区工作者 staff", "19900000009", "社区 何静"),
     DemoAccount("西路网格员 grid", "19900000010", "网格员 吴强"),
     DemoAccount("芳邻物业经办人 handler", "19900000011", "物业 郑师傅"),
+    DemoAccount("街道城建科经办人 handler", "19900000012", "城建科 林工"),
 )
+SUBDISTRICT_STAFF = "19900000007"  # app.compounds.demo's 街道 陈科长
 CATEGORIES = (("公共设施", 5), ("物业服务", 3), ("环境卫生", 2), ("安全隐患", 1),
               ("停车交通", 5), ("其他", 10))
 
@@ -60,7 +62,7 @@ def seed_dispatch(compound: Compound) -> None:
     community = db.session.get(Community, compound.community_id)
     staff, prop, grid_worker = (_user(m) for m in ("19900000002", "19900000004",
                                                    "19900000005"))
-    city, west_staff, west_grid, west_prop = (_register(spec) for spec in ACCOUNTS)
+    city, west_staff, west_grid, west_prop, clerk = (_register(spec) for spec in ACCOUNTS)
     estate = services.create_organisation(staff, community, name="锦华苑物业服务中心",
                                           kind="property")
     squad = services.create_organisation(staff, community, name="城管执法中队",
@@ -103,7 +105,14 @@ def seed_dispatch(compound: Compound) -> None:
     east.report("小区围墙破损", "withdraw")
     east.report("小区外市政路面塌陷", "escalate")
     east.report("南门路灯不亮", "overdue", estate, prop)
-    _west(west_staff, west_grid, west_prop)
+    west_escalated, west_category = _west(west_staff, west_grid, west_prop)
+    # The subdistrict's own office takes the escalated ticket of 玉林西路社区; 锦华苑's waits.
+    street = _user(SUBDISTRICT_STAFF)
+    office = services.create_subdistrict_organisation(
+        street, db.session.get(Subdistrict, community.subdistrict_id), name="玉林街道城建科",
+        kind="subdistrict_office")
+    services.add_handler(street, office, clerk.mobile)
+    services.assign(street, west_escalated, office.id, west_category.id)
 
 
 class _Desk:
@@ -157,7 +166,7 @@ def _handle(ticket: Ticket, until: str, handler, reporter, staff) -> None:
         services.rate(reporter, ticket, "basic")
 
 
-def _west(staff: User, worker: User, handler: User) -> None:
+def _west(staff: User, worker: User, handler: User) -> tuple[Ticket, object]:
     """玉林西路社区 (芳邻小区): its staff member, grid, property company and a few tickets."""
     compound = db.session.scalar(select(Compound).join(Community).where(
         Compound.name == SECOND_COMPOUND, Community.name == SECOND_COMMUNITY))
@@ -174,4 +183,4 @@ def _west(staff: User, worker: User, handler: User) -> None:
     west.report("1 栋电梯异响", "finish", org, handler)
     west.report("2 栋屋顶漏水", "unsatisfied", org, handler)
     west.report("小区化粪池外溢", "redo", org, handler)
-    west.report("路口信号灯故障", "escalate")
+    return west.report("路口信号灯故障", "escalate"), category

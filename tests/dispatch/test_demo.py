@@ -23,6 +23,7 @@ def test_demo_has_a_ticket_in_every_state(app):
         assert any(t.rating_first == "unsatisfied" and t.rating_second for t in archived)
         escalated = [t for t in tickets if t.level == "subdistrict"]
         assert len({t.community_id for t in escalated}) == 2  # both communities
+        assert {t.state for t in escalated} == {"accepted", "assigned"}
         assert any(queries.is_overdue(t) and t.overdue_notified_at for t in tickets)
         assert len({t.community_id for t in tickets}) == 2
         assert verify().ok

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.audit.verification import verify
 from app.compounds import levels
 from app.compounds.models import Community, Subdistrict
-from app.core.errors import PermissionDenied
+from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.time import utcnow
 from app.dispatch import lifecycle, services
 from app.dispatch.models import Ticket, TicketEvent
@@ -174,9 +174,8 @@ def test_subdistrict_staff_get_403_elsewhere_in_dispatch(app, client, login_as):
     for who, ticket in ((w.street, low), (w.far_street, high)):
         login_as(who)
         for rule, method in rules:
-            if rule == "/dispatch/subdistrict/<int:subdistrict_id>/tickets" \
-                    and who is w.street:
-                continue  # their own desk
+            if rule.startswith("/dispatch/subdistrict/") and who is w.street:
+                continue  # their own desk and offices
             if rule == "/dispatch/tasks/<int:task_id>/ticket":
                 continue  # no task here: 404 before anyone is asked
             url = _fill(rule, {**base, "ticket_id": ticket.id})
@@ -188,3 +187,49 @@ def test_subdistrict_staff_get_403_elsewhere_in_dispatch(app, client, login_as):
                 assert response.status_code == 403, (who.display_name, method, url)
     assert db.session.get(Ticket, high.id).state == "accepted"
     assert db.session.get(Ticket, low.id).state == "finished"
+
+
+def test_subdistrict_staff_keep_their_own_offices(app, client, login_as):
+    w = LevelWorld()
+    office = services.create_subdistrict_organisation(w.street, w.subdistrict, name="城建科",
+                                                      kind="subdistrict_office")
+    db.session.commit()
+    with pytest.raises(Conflict):
+        services.create_subdistrict_organisation(w.street, w.subdistrict, name="城建科",
+                                                 kind="subdistrict_office")
+    db.session.rollback()
+    for who in (w.staff, w.far_street):
+        with pytest.raises(PermissionDenied):
+            services.create_subdistrict_organisation(who, w.subdistrict, name="别的科",
+                                                     kind="subdistrict_office")
+        with pytest.raises(PermissionDenied):
+            services.add_handler(who, office, w.city.mobile)
+    with pytest.raises(PermissionDenied):  # nor a community's organisation
+        services.add_handler(w.street, w.property_org, w.city.mobile)
+    clerk = make_user(name="城建科小刘")
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = False
+    login_as(w.street)
+    settings = f"/dispatch/subdistrict/{w.subdistrict.id}/settings"
+    response = client.post(f"/dispatch/organisations/{office.id}/handlers",
+                           data={"mobile": clerk.mobile}, follow_redirects=True)
+    assert response.status_code == 200 and settings in response.request.url
+    page = response.get_data(as_text=True)
+    assert "城建科" in page and "城建科小刘" in page
+    response = client.post(f"/dispatch/subdistrict/{w.subdistrict.id}/organisations",
+                           data={"name": "城建科", "kind": "subdistrict_office"})
+    assert response.status_code == 409 and "本街道已有同名的单位" in response.get_data(
+        as_text=True)
+    login_as(w.staff)
+    assert client.get(settings).status_code == 403
+    # An escalated ticket goes to the office; a community-level one cannot.
+    low = w.dispatched()
+    services.accept(w.staff, low)
+    with pytest.raises(ServiceError):
+        services.assign(w.staff, low, office.id, w.category.id)
+    high = w.escalated()
+    services.assign(w.street, high, office.id, w.category.id)
+    services.take(clerk, high)
+    db.session.commit()
+    assert (high.state, high.assignee_id) == ("taken", clerk.id)
+    assert verify().ok
