@@ -229,6 +229,9 @@ def overdue_then_escalated(story, live_server):
     _press(page, "交办")
     story.look(page, "street-assigned")
     expect(page.get_by_text("交办给：城管中队").last).to_be_visible()
+    page.goto(escalated)
+    click_and_wait(page, page.get_by_role("link", name="街道承办单位"))
+    story.look(page, "street-offices")
     response = page.goto(f"{live_server.url}/subdistrict/{ids['subdistrict']}/")
     assert response.status == 200
     story.look(page, "street-desk")
