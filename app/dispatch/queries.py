@@ -59,13 +59,14 @@ def capacity(user, ticket: Ticket) -> str | None:
         return None
     if user.is_admin:
         return "staff"
+    # The subdistrict's staff see a ticket once it is escalated to them, not before.
+    above = [select(literal("subdistrict")).select_from(SubdistrictAssignment).join(
+        Community, Community.subdistrict_id == SubdistrictAssignment.subdistrict_id)
+        .where(SubdistrictAssignment.user_id == user.id, Community.id == ticket.community_id,
+               SubdistrictAssignment.revoked_at.is_(None))] \
+        if ticket.level == "subdistrict" else []
     rows = set(db.session.execute(union_all(
-        select(literal("subdistrict")).select_from(SubdistrictAssignment).join(
-            Community, Community.subdistrict_id == SubdistrictAssignment.subdistrict_id)
-        .where(SubdistrictAssignment.user_id == user.id,
-               Community.id == ticket.community_id,
-               SubdistrictAssignment.revoked_at.is_(None),
-               literal(ticket.level == "subdistrict")),
+        *above,
         select(literal("staff")).where(
             StaffAssignment.user_id == user.id,
             StaffAssignment.community_id == ticket.community_id,

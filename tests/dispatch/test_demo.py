@@ -1,6 +1,7 @@
 """The demo's dispatch: a ticket in every state, in both communities of the subdistrict, one
 escalated, one overdue and flagged, one archived after a redo with both ratings; the accounts
 it adds are printed with the others."""
+import pytest
 from sqlalchemy import select
 
 from app.audit.verification import verify
@@ -12,6 +13,7 @@ from app.extensions import db
 from app.site.demo import seed_everything
 
 
+@pytest.mark.both_databases
 def test_demo_has_a_ticket_in_every_state(app):
     with app.test_request_context():
         result = seed_everything()

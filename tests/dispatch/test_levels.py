@@ -76,6 +76,7 @@ def test_the_level_decides_who_acts(app):
     assert verify().ok
 
 
+@pytest.mark.both_databases
 def test_admins_still_act_and_subdistrict_staff_not_below(app):
     w = LevelWorld()
     ticket = w.escalated()
@@ -125,6 +126,7 @@ def test_escalation_tells_the_subdistrict(app):
     assert _notes(w.street, "ticket.todo") == 1 and _notes(w.far_street, "ticket.todo") == 0
 
 
+@pytest.mark.both_databases
 def test_subdistrict_staff_list_page_home_and_to_do(app, client, login_as):
     w = LevelWorld()
     high = w.escalated()
@@ -189,6 +191,7 @@ def test_subdistrict_staff_get_403_elsewhere_in_dispatch(app, client, login_as):
     assert db.session.get(Ticket, low.id).state == "finished"
 
 
+@pytest.mark.both_databases
 def test_subdistrict_staff_keep_their_own_offices(app, client, login_as):
     w = LevelWorld()
     office = services.create_subdistrict_organisation(w.street, w.subdistrict, name="城建科",
