@@ -104,7 +104,7 @@ def is_staff(user, compound: Compound) -> bool:
 def primary_role(user, compound: Compound) -> str | None:
     """The capacity in which someone acts, for the audit trail (most official first)."""
     order = ("admin", "staff", "party_cell", "committee", "council", "property", "grid",
-             "owner", "party_member", "resident")
+             "owner", "party_member", "resident", "subdistrict")
     held = roles_in(user, compound)
     return next((r for r in order if r in held), None)
 

@@ -10,7 +10,8 @@ dispatch_cli = AppGroup("dispatch", help="Dispatch housekeeping.")
 
 @dispatch_cli.command("overdue")
 def overdue_command() -> None:
-    """Flag every running ticket past its due date, once, to its handlers and the staff."""
+    """Flag every running ticket past its due date, once, to its assignee and the level
+    above."""
     from app.dispatch.services import flag_overdue
 
     with unit_of_work():

@@ -71,7 +71,7 @@ def step_by(organisation_name: str | None, actor_role: str | None, action: str) 
     if actor_role in ("reporter", "owner", "resident", "grid") or action in (
             "report", "rate", "dissatisfy"):
         return str(ACTOR_KIND_LABELS["reporter"])
-    if actor_role == "admin":
+    if actor_role in ("admin", "subdistrict"):
         return str(ACTOR_KIND_LABELS["subdistrict"])
     if actor_role is None or actor_role == "system":
         return str(ACTOR_KIND_LABELS["system"])

@@ -4,18 +4,20 @@
 engine (app.core.workflow): who may, the conditional UPDATE, the history row, the audit entry
 and the notifications, in the caller's transaction.
 
-Who acts: community staff (the compound's "staff" role) accept, decline, assign, revisit,
-escalate and withdraw; the handlers of the assignee organisation take, return, finish and
-redo; the reporter rates. At the subdistrict level the staff steps belong to subdistrict
-staff, who have no accounts yet: until they do, only admins act there (lifecycle.may_act)."""
+Who acts: the staff of the level the ticket is at accept, decline, assign, revisit and
+withdraw: community staff (the compound's "staff" role) at the community level, the staff of
+its subdistrict (the read-only "subdistrict" role, which acts on dispatch only) once it is
+escalated, admins at either (may_act). Community staff escalate; the handlers of the
+assignee organisation take, return, finish and redo; the reporter rates."""
 from datetime import datetime
 
 from flask import g, has_request_context
 from flask_babel import gettext
 from sqlalchemy import select
 
-from app.compounds.access import has_role
-from app.compounds.models import Compound, StaffAssignment
+from app.accounts.models import User
+from app.compounds.access import has_role, roles_in
+from app.compounds.models import Community, Compound, StaffAssignment, SubdistrictAssignment
 from app.core import workflow
 from app.core.errors import PermissionDenied
 from app.core.i18n import lazy_gettext as _l
@@ -26,6 +28,8 @@ from app.extensions import db
 from app.notifications.services import notify
 
 STAFF = ("staff",)
+# The level's steps: the engine lets either staff through; may_act picks the ticket's level.
+LEVEL = ("staff", "subdistrict")
 HANDLER = "handler"
 REPORTER = "reporter"
 # Steps that belong to the level the ticket is at (community staff, or the subdistrict).
@@ -36,19 +40,19 @@ PUBLIC_REASONS = ("decline", "withdraw", "finish", "redo")
 PRIVATE_STEPS = ("return", "overdue")
 
 TRANSITIONS = {t.name: t for t in [
-    Transition("accept", ("reported",), "accepted", STAFF),
-    Transition("decline", ("reported",), "declined", STAFF, required=("reason",)),
-    Transition("assign", ("accepted", "returned"), "assigned", STAFF),
+    Transition("accept", ("reported",), "accepted", LEVEL),
+    Transition("decline", ("reported",), "declined", LEVEL, required=("reason",)),
+    Transition("assign", ("accepted", "returned"), "assigned", LEVEL),
     Transition("escalate", ("accepted", "returned"), "accepted", STAFF, required=("reason",)),
     Transition("take", ("assigned",), "taken", (HANDLER,)),
     Transition("return", ("assigned",), "returned", (HANDLER,), required=("reason",)),
     Transition("finish", ("taken",), "finished", (HANDLER,), required=("reason",)),
     Transition("rate", ("finished",), "archived", (REPORTER,)),
     Transition("dissatisfy", ("finished",), "unsatisfied", (REPORTER,)),
-    Transition("revisit", ("unsatisfied",), "revisited", STAFF, required=("reason",)),
+    Transition("revisit", ("unsatisfied",), "revisited", LEVEL, required=("reason",)),
     Transition("redo", ("revisited",), "taken", (HANDLER,)),
     Transition("withdraw", ("reported", "accepted", "assigned", "returned", "taken"),
-               "withdrawn", STAFF, required=("reason",)),
+               "withdrawn", LEVEL, required=("reason",)),
 ]}
 # Steps with a form of their own on the ticket page (not a plain button).
 OWN_FORMS = ("assign", "rate", "dissatisfy", "finish")
@@ -78,6 +82,32 @@ def staff_ids(community_id: int) -> list[int]:
         StaffAssignment.community_id == community_id, StaffAssignment.revoked_at.is_(None))))
 
 
+def subdistrict_of(community_id: int) -> int:
+    cache = g.setdefault("_dispatch_subdistricts", {}) if has_request_context() else {}
+    if community_id not in cache:
+        cache[community_id] = db.session.scalar(select(Community.subdistrict_id).where(
+            Community.id == community_id))
+    return cache[community_id]
+
+
+def subdistrict_staff_ids(community_id: int) -> list[int]:
+    """The active staff of the subdistrict the community belongs to."""
+    return list(db.session.scalars(select(SubdistrictAssignment.user_id).join(
+        Community, Community.subdistrict_id == SubdistrictAssignment.subdistrict_id).where(
+        Community.id == community_id, SubdistrictAssignment.revoked_at.is_(None))))
+
+
+def admin_ids() -> list[int]:
+    return list(db.session.scalars(select(User.id).where(User.is_admin.is_(True))))
+
+
+def level_staff_ids(ticket: Ticket) -> list[int]:
+    """Who works the ticket's level: its community's staff, or its subdistrict's."""
+    if ticket.level == "subdistrict":
+        return subdistrict_staff_ids(ticket.community_id)
+    return staff_ids(ticket.community_id)
+
+
 def ticket_compound(ticket: Ticket) -> Compound:
     return db.session.get(Compound, ticket.compound_id)
 
@@ -103,8 +133,8 @@ def _notify(ticket: Ticket, step: workflow.Step) -> None:
     if step.name in ("assign", "revisit"):
         notify(handler_ids(ticket.organisation_id) - {actor_id}, ticket.compound_id,
                "ticket.todo", message, path)
-    if step.name in ("return", "dissatisfy", "finish"):
-        notify([u for u in staff_ids(ticket.community_id) if u != actor_id], ticket.compound_id,
+    if step.name in ("return", "dissatisfy", "finish", "escalate"):
+        notify([u for u in level_staff_ids(ticket) if u != actor_id], ticket.compound_id,
                "ticket.todo", message, path)
     if step.name not in PRIVATE_STEPS and ticket.reporter_id != actor_id:
         notify([ticket.reporter_id], ticket.compound_id, "ticket.step", message, path)
@@ -126,14 +156,26 @@ WORKFLOW = workflow.Workflow(
     event=_event, notify=_notify, audit_data=_audit)
 
 SUBDISTRICT_ONLY = _l("工单已呼叫至街道，由街道处理。")
+COMMUNITY_ONLY = _l("只有本社区的社区工作者可以进行这项操作。")
 
 
 def may_act(ticket: Ticket, name: str, actor) -> bool:
-    """At the subdistrict level the level's steps are not community staff's: admins act
-    there until subdistrict staff have accounts."""
-    if name in LEVEL_STEPS and ticket.level == "subdistrict" and actor is not None:
-        return bool(getattr(actor, "is_admin", False))
-    return True
+    """The level's steps belong to the staff of the level the ticket is at: community staff
+    at the community level (read-only once it is escalated), the staff of its subdistrict
+    at the subdistrict level (their read-only role acts here and nowhere else); admins at
+    both. Escalating is community staff's."""
+    if actor is None or getattr(actor, "is_admin", False):
+        return True
+    if name not in LEVEL_STEPS:
+        return True
+    held = roles_in(actor, ticket.compound_id)
+    if ticket.level == "subdistrict":
+        return name != "escalate" and "subdistrict" in held
+    return "staff" in held
+
+
+def _refusal(ticket: Ticket):
+    return SUBDISTRICT_ONLY if ticket.level == "subdistrict" else COMMUNITY_ONLY
 
 
 def allowed_actions(ticket: Ticket, user) -> list[str]:
@@ -142,12 +184,16 @@ def allowed_actions(ticket: Ticket, user) -> list[str]:
             if may_act(ticket, name, user)]
 
 
+def require(ticket: Ticket, name: str, actor) -> None:
+    if not may_act(ticket, name, actor):
+        raise PermissionDenied(_refusal(ticket))
+
+
 def apply(ticket: Ticket, name: str, actor, *, reason: str = "", seen: str | None = None,
           values: dict | None = None, where=(), data: dict | None = None, also=(),
           conflict=None, now: datetime | None = None) -> workflow.Step:
     """Move `ticket` along `name`, or refuse and change nothing."""
-    if not may_act(ticket, name, actor):
-        raise PermissionDenied(SUBDISTRICT_ONLY)
+    require(ticket, name, actor)
     workflow.expect(WORKFLOW, ticket, seen)
     return workflow.apply(WORKFLOW, ticket, name, actor, fields={"reason": reason},
                           values=values, where=where, data=data, also=also,

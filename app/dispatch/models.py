@@ -54,6 +54,7 @@ class Organisation(db.Model):
         CheckConstraint("(community_id IS NULL) <> (subdistrict_id IS NULL)",
                         name="one_owner"),
         db.UniqueConstraint("community_id", "name"),
+        db.UniqueConstraint("subdistrict_id", "name"),
     )
 
 

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
-from app.compounds.models import Community, Compound, StaffAssignment
+from app.compounds.models import (
+    Community,
+    Compound,
+    StaffAssignment,
+    Subdistrict,
+    SubdistrictAssignment,
+)
 from app.core.time import utcnow
 from app.dispatch.models import (
     RUNNING,
@@ -46,13 +52,21 @@ def load_ticket(ticket_id: int) -> Ticket | None:
 
 def capacity(user, ticket: Ticket) -> str | None:
     """How `user` sees this ticket, in one statement: "staff" (of its community, or an
-    admin), "handler" (of its organisation), "grid" (its grid's worker), "reporter", or None
-    (403). PIPL least privilege: nobody else reads it."""
+    admin), "subdistrict" (staff of its subdistrict, once it is escalated there), "handler"
+    (of its organisation), "grid" (its grid's worker), "reporter", or None (403). PIPL least
+    privilege: nobody else reads it."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if user.is_admin:
         return "staff"
+    # The subdistrict's staff see a ticket once it is escalated to them, not before.
+    above = [select(literal("subdistrict")).select_from(SubdistrictAssignment).join(
+        Community, Community.subdistrict_id == SubdistrictAssignment.subdistrict_id)
+        .where(SubdistrictAssignment.user_id == user.id, Community.id == ticket.community_id,
+               SubdistrictAssignment.revoked_at.is_(None))] \
+        if ticket.level == "subdistrict" else []
     rows = set(db.session.execute(union_all(
+        *above,
         select(literal("staff")).where(
             StaffAssignment.user_id == user.id,
             StaffAssignment.community_id == ticket.community_id,
@@ -68,7 +82,7 @@ def capacity(user, ticket: Ticket) -> str | None:
         .where(Grid.worker_id == user.id, GridArea.compound_id == ticket.compound_id,
                or_(GridArea.building_id.is_(None),
                    GridArea.building_id == (ticket.building_id or 0))))).scalars())
-    for kind in ("staff", "handler", "grid"):
+    for kind in ("staff", "subdistrict", "handler", "grid"):
         if kind in rows:
             return kind
     return "reporter" if ticket.reporter_id == user.id else None
@@ -85,6 +99,16 @@ def community_tickets(community_id: int, *, state: str = "", overdue: bool = Fal
     if filters:
         from app.dispatch.desk import filter_conditions
         cond.extend(filter_conditions(filters))
+    return _page(cond, page)
+
+
+def subdistrict_tickets(subdistrict_id: int, *, overdue: bool = False,
+                        page: int = 1) -> tuple[list[Ticket], int]:
+    """The tickets escalated to the subdistrict, from every community of it."""
+    cond = [Ticket.level == "subdistrict", Ticket.community_id.in_(
+        select(Community.id).where(Community.subdistrict_id == subdistrict_id))]
+    if overdue:
+        cond.append(overdue_clause(utcnow()))
     return _page(cond, page)
 
 
@@ -196,7 +220,8 @@ def public_steps_of_issue(issue_id: int) -> list[PublicStep]:
 
 def desk_links(user) -> dict:
     """What the home page links for dispatch, in one statement: the communities the person
-    staffs, whether they handle an organisation's tickets (and how many wait or are overdue),
+    staffs, the subdistricts whose escalated tickets they work (with how many are overdue),
+    whether they handle an organisation's tickets (and how many wait or are overdue),
     the grids they work."""
     if user is None or not getattr(user, "is_authenticated", False):
         return {}
@@ -214,12 +239,21 @@ def desk_links(user) -> dict:
         StaffAssignment.user_id == user.id, StaffAssignment.revoked_at.is_(None))
     grids = select(literal("grid"), Grid.id, literal(0), Grid.name).where(
         Grid.worker_id == user.id)
-    out = {"communities": [], "grids": [], "handler": None}
+    # Subdistrict staff: their subdistricts, each with how many escalated tickets run late.
+    late = select(func.count(Ticket.id)).join(Community, Community.id == Ticket.community_id)\
+        .where(Community.subdistrict_id == Subdistrict.id, Ticket.level == "subdistrict",
+               overdue_clause(now)).scalar_subquery()
+    subdistricts = select(literal("subdistrict"), Subdistrict.id, late, Subdistrict.name).join(
+        SubdistrictAssignment, SubdistrictAssignment.subdistrict_id == Subdistrict.id).where(
+        SubdistrictAssignment.user_id == user.id, SubdistrictAssignment.revoked_at.is_(None))
+    out = {"communities": [], "grids": [], "handler": None, "subdistricts": []}
     handles = False
-    rows = db.session.execute(union_all(waiting, member, staff, grids)).all()
+    rows = db.session.execute(union_all(waiting, member, staff, grids, subdistricts)).all()
     for kind, ref, number, name in rows:
         if kind == "staff":
             out["communities"].append((ref, name))
+        elif kind == "subdistrict":
+            out["subdistricts"].append((ref, name, number))
         elif kind == "grid":
             out["grids"].append((ref, name))
         elif kind == "handler_of":

@@ -6,12 +6,20 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit.services import record
 from app.compounds.access import has_role, primary_role
-from app.compounds.models import Building, Community, Compound, StaffAssignment
+from app.compounds.models import (
+    Building,
+    Community,
+    Compound,
+    StaffAssignment,
+    Subdistrict,
+    SubdistrictAssignment,
+)
 from app.core import events
 from app.core.db import insert_unless_exists
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
@@ -45,6 +53,7 @@ TITLE_MAX = 120
 BODY_MAX = 4000
 MAX_PHOTOS = 6
 NOT_STAFF = _l("只有本社区的社区工作者可以进行这项操作。")
+NOT_SUBDISTRICT_STAFF = _l("只有本街道的工作人员可以进行这项操作。")
 
 
 # ---- who is who -------------------------------------------------------------------------
@@ -63,6 +72,34 @@ def is_community_staff(user, community_id: int) -> bool:
 def require_community_staff(user, community_id: int) -> None:
     if not is_community_staff(user, community_id):
         raise PermissionDenied(NOT_STAFF)
+
+
+def is_subdistrict_staff(user, subdistrict_id: int) -> bool:
+    """Staff of this subdistrict (or an admin)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    return db.session.scalar(select(SubdistrictAssignment.id).where(
+        SubdistrictAssignment.user_id == user.id,
+        SubdistrictAssignment.subdistrict_id == subdistrict_id,
+        SubdistrictAssignment.revoked_at.is_(None)).limit(1)) is not None
+
+
+def require_keeper(user, org: Organisation) -> None:
+    """The organisation's keepers: its community's staff, or its subdistrict's."""
+    if org.community_id is not None:
+        require_community_staff(user, org.community_id)
+    elif not is_subdistrict_staff(user, org.subdistrict_id):
+        raise PermissionDenied(NOT_SUBDISTRICT_STAFF)
+
+
+def _keeper_log(org: Organisation) -> tuple[Compound | None, str]:
+    """Where an organisation's changes are logged and in which capacity: its community's
+    first compound by its staff, or the subdistrict-wide log by the subdistrict's."""
+    if org.community_id is not None:
+        return _community_compound(org.community_id), "staff"
+    return None, "subdistrict"
 
 
 def user_by_mobile(mobile: str | None, field: str) -> User:
@@ -98,9 +135,34 @@ def create_organisation(actor, community: Community, *, name: str, kind: str) ->
     return org
 
 
+def create_subdistrict_organisation(actor, subdistrict: Subdistrict, *, name: str,
+                                    kind: str) -> Organisation:
+    """One of the subdistrict's own offices (or a unit it works with), kept by its staff:
+    assignable to the tickets escalated to it. The unique constraint refuses a second of the
+    same name, two submitted at once included."""
+    if not is_subdistrict_staff(actor, subdistrict.id):
+        raise PermissionDenied(NOT_SUBDISTRICT_STAFF)
+    name = clean_text(name, NAME_MAX)
+    if not name:
+        raise ServiceError(_l("请填写单位名称。"), field="name")
+    if kind not in ORG_KINDS:
+        raise ServiceError(_l("请选择单位类别。"), field="kind")
+    org = Organisation(name=name, kind=kind, subdistrict_id=subdistrict.id, created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(org)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("本街道已有同名的单位。"), field="name") from None
+    record(actor, None, "dispatch.organisation_create", org,
+           {"name": name, "kind": kind, "subdistrict_id": subdistrict.id},
+           actor_role="subdistrict")
+    return org
+
+
 def add_handler(actor, org: Organisation, mobile: str) -> OrganisationHandler:
     """A handler account of the organisation: it sees and works only this one's tickets."""
-    require_community_staff(actor, org.community_id)
+    require_keeper(actor, org)
     user = user_by_mobile(mobile, "mobile")
     if db.session.scalar(select(OrganisationHandler.id).where(
             OrganisationHandler.organisation_id == org.id, OrganisationHandler.user_id == user.id,
@@ -109,13 +171,14 @@ def add_handler(actor, org: Organisation, mobile: str) -> OrganisationHandler:
     row = OrganisationHandler(organisation_id=org.id, user_id=user.id, granted_by_id=actor.id,
                               granted_at=utcnow())
     db.session.add(row)
-    record(actor, _community_compound(org.community_id), "dispatch.handler_add", row,
-           {"organisation_id": org.id, "user_id": user.id}, actor_role="staff")
+    compound, role = _keeper_log(org)
+    record(actor, compound, "dispatch.handler_add", row,
+           {"organisation_id": org.id, "user_id": user.id}, actor_role=role)
     return row
 
 
 def revoke_handler(actor, org: Organisation, handler_id: int) -> None:
-    require_community_staff(actor, org.community_id)
+    require_keeper(actor, org)
     now = utcnow()
     row = db.session.get(OrganisationHandler, handler_id)
     if row is None or row.organisation_id != org.id:
@@ -127,8 +190,9 @@ def revoke_handler(actor, org: Organisation, handler_id: int) -> None:
     if moved != 1:
         raise Conflict(_l("这位经办人已被移除。"))
     db.session.refresh(row)
-    record(actor, _community_compound(org.community_id), "dispatch.handler_revoke", row,
-           {"organisation_id": org.id, "user_id": row.user_id}, actor_role="staff")
+    compound, role = _keeper_log(org)
+    record(actor, compound, "dispatch.handler_revoke", row,
+           {"organisation_id": org.id, "user_id": row.user_id}, actor_role=role)
 
 
 def _areas(community: Community, compound_ids, building_ids) -> list[tuple[int, int | None]]:
@@ -204,10 +268,15 @@ def save_category(actor, community: Community, *, name: str, working_days: int |
     return category
 
 
-def organisations_with_handlers(community_id: int) -> list[tuple[Organisation, list]]:
-    """The community's organisations, each with its active handlers (user loaded)."""
-    orgs = list(db.session.scalars(select(Organisation).where(
-        Organisation.community_id == community_id).order_by(Organisation.id)))
+def organisations_with_handlers(community_id: int | None = None, *,
+                                subdistrict_id: int | None = None
+                                ) -> list[tuple[Organisation, list]]:
+    """The community's (or the subdistrict's own) organisations, each with its active
+    handlers (user loaded)."""
+    owner = (Organisation.community_id == community_id if subdistrict_id is None
+             else Organisation.subdistrict_id == subdistrict_id)
+    orgs = list(db.session.scalars(select(Organisation).where(owner)
+                                   .order_by(Organisation.id)))
     handlers = db.session.scalars(select(OrganisationHandler).where(
         OrganisationHandler.organisation_id.in_([o.id for o in orgs] or [0]),
         OrganisationHandler.revoked_at.is_(None)).options(joinedload(OrganisationHandler.user))
@@ -399,6 +468,7 @@ def assign(actor, ticket: Ticket, organisation_id: int | None, category_id: int 
     """交办: to an organisation, due after the category's time limit in working days
     (holidays and adjusted working weekends respected: app.core.periods)."""
     now = now or utcnow()
+    lifecycle.require(ticket, "assign", actor)
     lifecycle.workflow.check(lifecycle.WORKFLOW, ticket, "assign", actor, now=now)
     org = next((o for o in assignable_organisations(ticket) if o.id == organisation_id), None)
     if org is None:
@@ -502,9 +572,22 @@ STEPS = {
 
 # ---- overdue ------------------------------------------------------------------------------
 
+def overdue_recipients(ticket: Ticket) -> set[int]:
+    """The assignee (or, before one of them takes it, the organisation's handlers) and the
+    level above: for a community-level ticket its community's staff, who assigned it, and
+    its subdistrict's staff; for a subdistrict-level one the subdistrict's staff and the
+    admins."""
+    people = {ticket.assignee_id} if ticket.assignee_id else set(
+        handler_ids(ticket.organisation_id))
+    people |= set(lifecycle.subdistrict_staff_ids(ticket.community_id))
+    if ticket.level == "subdistrict":
+        return people | set(lifecycle.admin_ids())
+    return people | set(lifecycle.staff_ids(ticket.community_id))
+
+
 def flag_overdue(now: datetime | None = None) -> int:
     """`flask dispatch overdue`: each running ticket past its due date is flagged once to its
-    organisation's handlers and to the level above (the community's staff). The conditional
+    assignee and to the level above (overdue_recipients). The conditional
     UPDATE on overdue_notified_at makes a second run, or two at once, send nothing twice."""
     now = now or utcnow()
     due = db.session.scalars(select(Ticket).where(
@@ -527,8 +610,7 @@ def flag_overdue(now: datetime | None = None) -> int:
         record(None, ticket_compound(ticket), "ticket.overdue", ticket,
                {"due_at": ticket.due_at.isoformat()}, also=[event], actor_role="system")
         message = gettext("工单“%(title)s”已超过办理时限", title=ticket.title)
-        notify(handler_ids(ticket.organisation_id) | set(lifecycle.staff_ids(
-            ticket.community_id)), ticket.compound_id, "ticket.overdue", message,
-            lifecycle.ticket_path(ticket))
+        notify(overdue_recipients(ticket), ticket.compound_id, "ticket.overdue", message,
+               lifecycle.ticket_path(ticket))
         sent += 1
     return sent

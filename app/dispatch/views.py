@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.compounds.access import has_role
-from app.compounds.models import Community
+from app.compounds.levels import may_see_subdistrict
+from app.compounds.models import Community, Subdistrict
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
 from app.core.forms import show_error
@@ -63,12 +64,31 @@ def _ticket(ticket_id: int):
     return ticket, seen_as
 
 
-def _org(organisation_id: int) -> Organisation:
-    org = db.session.get(Organisation, organisation_id)
-    if org is None or org.community_id is None:
+def _subdistrict(subdistrict_id: int) -> Subdistrict:
+    subdistrict = db.session.get(Subdistrict, subdistrict_id)
+    if subdistrict is None:
         abort(404)
-    _community(org.community_id)
+    if not may_see_subdistrict(current_user, subdistrict.id):
+        abort(403)
+    return subdistrict
+
+
+def _org(organisation_id: int) -> Organisation:
+    """An organisation, for its keepers: its community's staff or its subdistrict's."""
+    org = db.session.get(Organisation, organisation_id)
+    if org is None:
+        abort(404)
+    if org.community_id is not None:
+        _community(org.community_id)
+    else:
+        _subdistrict(org.subdistrict_id)
     return org
+
+
+def _org_settings(org: Organisation) -> str:
+    if org.community_id is None:
+        return url_for(".subdistrict_settings", subdistrict_id=org.subdistrict_id)
+    return url_for(".settings", community_id=org.community_id)
 
 
 # ---- the community's desk -------------------------------------------------------------------
@@ -87,6 +107,52 @@ def community(community_id: int):
     return render_template("dispatch/community.html", community=community, tickets=tickets,
                            total=total, page=page, page_size=queries.PAGE_SIZE, state=state,
                            overdue=overdue, now=utcnow(), states=STATES, filters=filters)
+
+
+# ---- the subdistrict's desk: the tickets escalated to it ----------------------------------------
+
+@bp.get("/subdistrict/<int:subdistrict_id>/tickets")
+@login_required
+def subdistrict(subdistrict_id: int):
+    subdistrict = _subdistrict(subdistrict_id)
+    overdue = request.args.get("overdue") == "1"
+    page = arg_page()
+    tickets, total = queries.subdistrict_tickets(subdistrict.id, overdue=overdue, page=page)
+    return render_template("dispatch/subdistrict.html", subdistrict=subdistrict,
+                           tickets=tickets, total=total, page=page,
+                           page_size=queries.PAGE_SIZE, overdue=overdue, now=utcnow())
+
+
+def _subdistrict_settings_page(subdistrict, org_form=None, status=200):
+    return render_template(
+        "dispatch/subdistrict_settings.html", subdistrict=subdistrict,
+        organisations=services.organisations_with_handlers(subdistrict_id=subdistrict.id),
+        org_form=org_form or OrganisationForm(formdata=None),
+        handler_form=HandlerForm(formdata=None)), status
+
+
+@bp.get("/subdistrict/<int:subdistrict_id>/settings")
+@login_required
+def subdistrict_settings(subdistrict_id: int):
+    return _subdistrict_settings_page(_subdistrict(subdistrict_id))
+
+
+@bp.post("/subdistrict/<int:subdistrict_id>/organisations")
+@login_required
+def new_subdistrict_organisation(subdistrict_id: int):
+    subdistrict = _subdistrict(subdistrict_id)
+    form = OrganisationForm()
+    if not form.validate():
+        return _subdistrict_settings_page(subdistrict, form, 400)
+    try:
+        with unit_of_work():
+            services.create_subdistrict_organisation(
+                current_user, subdistrict, name=form.name.data, kind=form.kind.data)
+    except ServiceError as exc:
+        show_error(form, exc)
+        return _subdistrict_settings_page(subdistrict, form, exc.status)
+    flash(_("已保存。"), "success")
+    return redirect(url_for(".subdistrict_settings", subdistrict_id=subdistrict.id))
 
 
 def _settings_page(community, status=200, **forms):
@@ -137,19 +203,19 @@ def new_organisation(community_id: int):
 @login_required
 def add_handler(organisation_id: int):
     org = _org(organisation_id)
-    community = db.session.get(Community, org.community_id)
+    back = _org_settings(org)
     form = HandlerForm()
     if not form.validate():
         flash(_("请填写手机号。"), "error")
-        return redirect(url_for(".settings", community_id=community.id))
+        return redirect(back)
     try:
         with unit_of_work():
             services.add_handler(current_user, org, form.mobile.data)
     except ServiceError as exc:
         flash(str(exc.message), "error")
-        return redirect(url_for(".settings", community_id=community.id) + f"#org-{org.id}")
+        return redirect(back + f"#org-{org.id}")
     flash(_("已添加经办人。"), "success")
-    return redirect(url_for(".settings", community_id=community.id) + f"#org-{org.id}")
+    return redirect(back + f"#org-{org.id}")
 
 
 @bp.post("/organisations/<int:organisation_id>/handlers/<int:handler_id>/revoke")
@@ -159,7 +225,7 @@ def revoke_handler(organisation_id: int, handler_id: int):
     with unit_of_work():
         services.revoke_handler(current_user, org, handler_id)
     flash(_("已移除经办人。"), "success")
-    return redirect(url_for(".settings", community_id=org.community_id) + f"#org-{org.id}")
+    return redirect(_org_settings(org) + f"#org-{org.id}")
 
 
 @bp.post("/community/<int:community_id>/grids")

@@ -6,6 +6,7 @@ from flask import Flask
 from app.compounds.demo import SeedResult, account_table, seed_demo
 from app.core.db import unit_of_work
 from app.covenants.demo import seed_covenants
+from app.dispatch.demo import ACCOUNTS as DISPATCH_ACCOUNTS
 from app.dispatch.demo import seed_dispatch
 from app.issues.demo import seed_issues
 from app.meetings.demo import seed_meetings
@@ -25,6 +26,8 @@ def seed_everything(*, if_empty: bool = False) -> SeedResult:
     if result.created:
         for seed in DOMAIN_SEEDS:
             seed(result.compound)
+    if result.compound is not None:  # printed with the compound's accounts
+        result.accounts = (*result.accounts, *DISPATCH_ACCOUNTS)
     return result
 
 

@@ -108,7 +108,7 @@ def test_outsiders_get_403_on_every_dispatch_route(app, client, login_as):
            "task_id": task.id,
            "organisation_id": w.property_org.id, "handler_id": handler_row.id,
            "grid_id": w.grid_row.id, "category_id": w.category.id, "size": "thumb",
-           "name": "accept"}
+           "name": "accept", "subdistrict_id": w.community.subdistrict_id}
     app.config["WTF_CSRF_ENABLED"] = False
     # The other organisation's handler, the other grid's worker, a neighbour of the compound.
     outsiders = [w.city, w.other_worker, w.owners[1], make_user(name="路人")]

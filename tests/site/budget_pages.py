@@ -150,7 +150,9 @@ class DemoIds:
             "ticket": ticket,
             "patrol": _first(select(Ticket.id).where(Ticket.compound_id == c,
                                                      Ticket.source == "patrol")),
-            "photo": _first(select(TicketPhoto.id).where(TicketPhoto.ticket_id == ticket))}
+            "photo": _first(select(TicketPhoto.id).where(TicketPhoto.ticket_id == ticket)),
+            "escalated": _first(select(Ticket.id).where(Ticket.compound_id == c,
+                                                        Ticket.level == "subdistrict"))}
         ids.community, ids.subdistrict = db.session.execute(
             select(Community.id, Community.subdistrict_id).join(
                 Compound, Compound.community_id == Community.id).where(Compound.id == c)).one()
@@ -254,12 +256,24 @@ PAGES = [
     page("/dispatch/community/<int:community_id>/settings",
          _d(lambda x: f"/dispatch/community/{x['community']}/settings"),
          staff=200, owner=403, property=403, visitor=302),
+    page("/dispatch/subdistrict/<int:subdistrict_id>/tickets",
+         lambda d: f"/dispatch/subdistrict/{d.subdistrict}/tickets",
+         subdistrict=200, admin=200, staff=403, owner=403, city=403, visitor=302),
+    page("/dispatch/subdistrict/<int:subdistrict_id>/tickets",
+         lambda d: f"/dispatch/subdistrict/{d.subdistrict}/tickets?overdue=1", "overdue",
+         subdistrict=200),
+    page("/dispatch/subdistrict/<int:subdistrict_id>/settings",
+         lambda d: f"/dispatch/subdistrict/{d.subdistrict}/settings",
+         subdistrict=200, admin=200, staff=403, owner=403, visitor=302),
+    page("/dispatch/tickets/<int:ticket_id>", _d(lambda x: f"/dispatch/tickets/{x['escalated']}"),
+         "escalated, to assign", subdistrict=200, staff=200, admin=200, property=403),
     page("/dispatch/mine", lambda d: "/dispatch/mine",
          property=200, city=200, owner=403, staff=403, visitor=302),
     page("/dispatch/grids/<int:grid_id>", _d(lambda x: f"/dispatch/grids/{x['grid']}"),
          grid=200, owner=403, property=403, visitor=302),
     page("/dispatch/tickets/<int:ticket_id>", _d(lambda x: f"/dispatch/tickets/{x['ticket']}"),
-         staff=200, property=200, grid=200, reporter=200, city=403, owner=403, visitor=302),
+         staff=200, property=200, grid=200, reporter=200, city=403, owner=403,
+         subdistrict=403, visitor=302),
     page("/dispatch/tickets/<int:ticket_id>", _d(lambda x: f"/dispatch/tickets/{x['patrol']}"),
          "patrol, to accept", staff=200, grid=200, property=403),
     page("/dispatch/tickets/<int:ticket_id>/photos/<int:photo_id>",
