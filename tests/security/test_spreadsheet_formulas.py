@@ -16,7 +16,8 @@ from tests.proposals.web import open_now, url
 HOSTILE = ['=HYPERLINK("http://evil.example","看")', "+1+cmd|' /C calc'!A0",
            "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
 XLSX_ENDPOINTS = {"proposals.export_xlsx", "compounds.roster_export",
-                  "compounds.roster_template"}
+                  "compounds.roster_template", "levels.community_report",
+                  "levels.subdistrict_report"}
 APP = Path(__file__).resolve().parents[2] / "app"
 
 
@@ -80,3 +81,20 @@ def test_the_roster_template_holds_no_formula(client, login_as, app):
     response = client.get(f"/c/{world.compound.id}/roster/template.xlsx")
     assert response.status_code == 200
     _assert_no_formula_and_hostile_text_is_text(response.data, [])
+
+
+def test_formulas_in_ticket_titles_and_names_are_text_in_the_monthly_reports(
+        client, login_as, app):
+    from tests.dispatch.test_desk import DeskWorld, cn
+
+    world = DeskWorld()
+    for i, text in enumerate(HOSTILE[:4]):
+        world.ticket(f"H{i}", world.a, "reported", cn(11, 3 + i)).title = text
+    world.reporter.display_name = HOSTILE[4].strip()
+    db.session.commit()
+    for who, path in ((world.staff, f"/community/{world.community.id}/report.xlsx"),
+                      (world.sub_staff, f"/subdistrict/{world.subdistrict.id}/report.xlsx")):
+        login_as(who)
+        response = client.get(path + "?month=2026-11")
+        assert response.status_code == 200
+        _assert_no_formula_and_hostile_text_is_text(response.data, HOSTILE[:4])
