@@ -5,10 +5,10 @@ from contextlib import contextmanager
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import bindparam, event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.core.errors import NotFound
+from app.core.errors import Conflict, NotFound
 from app.extensions import db
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -73,6 +73,20 @@ def write_transaction():
 
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+@contextmanager
+def refused_if_taken(message, field: str | None = None):
+    """Write the rows added or changed in the block in a savepoint; if a unique constraint
+    refuses them (two submitted at once included), refuse with `message` (a 409 beside
+    `field`) and leave the rest of the transaction as it was. The constraint decides, never a
+    look-up first."""
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(message, field=field) from None
 
 
 def insert_unless_exists(model, values: dict, conflict_on: list[str] | None = None,

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext
 from sqlalchemy import select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -21,7 +20,7 @@ from app.compounds.models import (
     SubdistrictAssignment,
 )
 from app.core import events
-from app.core.db import insert_unless_exists
+from app.core.db import insert_unless_exists, refused_if_taken
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.periods import due_after_working_days
@@ -125,11 +124,9 @@ def create_organisation(actor, community: Community, *, name: str, kind: str) ->
         raise ServiceError(_l("请填写单位名称。"), field="name")
     if kind not in ORG_KINDS:
         raise ServiceError(_l("请选择单位类别。"), field="kind")
-    if db.session.scalar(select(Organisation.id).where(
-            Organisation.community_id == community.id, Organisation.name == name)):
-        raise Conflict(_l("本社区已有同名的单位。"))
     org = Organisation(name=name, kind=kind, community_id=community.id, created_at=utcnow())
-    db.session.add(org)
+    with refused_if_taken(_l("本社区已有同名的单位。"), field="name"):
+        db.session.add(org)
     record(actor, _community_compound(community.id), "dispatch.organisation_create", org,
            {"name": name, "kind": kind, "community_id": community.id}, actor_role="staff")
     return org
@@ -148,12 +145,8 @@ def create_subdistrict_organisation(actor, subdistrict: Subdistrict, *, name: st
     if kind not in ORG_KINDS:
         raise ServiceError(_l("请选择单位类别。"), field="kind")
     org = Organisation(name=name, kind=kind, subdistrict_id=subdistrict.id, created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(org)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("本街道已有同名的单位。"), field="name") from None
+    with refused_if_taken(_l("本街道已有同名的单位。"), field="name"):
+        db.session.add(org)
     record(actor, None, "dispatch.organisation_create", org,
            {"name": name, "kind": kind, "subdistrict_id": subdistrict.id},
            actor_role="subdistrict")
@@ -164,13 +157,10 @@ def add_handler(actor, org: Organisation, mobile: str) -> OrganisationHandler:
     """A handler account of the organisation: it sees and works only this one's tickets."""
     require_keeper(actor, org)
     user = user_by_mobile(mobile, "mobile")
-    if db.session.scalar(select(OrganisationHandler.id).where(
-            OrganisationHandler.organisation_id == org.id, OrganisationHandler.user_id == user.id,
-            OrganisationHandler.revoked_at.is_(None))):
-        raise Conflict(_l("此人已是该单位的经办人。"))
     row = OrganisationHandler(organisation_id=org.id, user_id=user.id, granted_by_id=actor.id,
                               granted_at=utcnow())
-    db.session.add(row)
+    with refused_if_taken(_l("此人已是该单位的经办人。"), field="mobile"):
+        db.session.add(row)
     compound, role = _keeper_log(org)
     record(actor, compound, "dispatch.handler_add", row,
            {"organisation_id": org.id, "user_id": user.id}, actor_role=role)
@@ -221,16 +211,11 @@ def save_grid(actor, community: Community, *, name: str, worker_mobile: str = ""
     areas = _areas(community, compound_ids, building_ids)
     if not areas:
         raise ServiceError(_l("请选择网格覆盖的小区或楼栋。"), field="compounds")
-    clash = db.session.scalar(select(Grid.id).where(
-        Grid.community_id == community.id, Grid.name == name,
-        Grid.id != (grid.id if grid else 0)))
-    if clash:
-        raise Conflict(_l("本社区已有同名的网格。"))
-    if grid is None:
-        grid = Grid(community_id=community.id, created_at=utcnow())
-        db.session.add(grid)
-    grid.name, grid.worker_id = name, worker.id if worker else None
-    db.session.flush()
+    with refused_if_taken(_l("本社区已有同名的网格。"), field="name"):
+        if grid is None:
+            grid = Grid(community_id=community.id, created_at=utcnow())
+            db.session.add(grid)
+        grid.name, grid.worker_id = name, worker.id if worker else None
     old = db.session.scalars(select(GridArea).where(GridArea.grid_id == grid.id)).all()
     for row in old:
         db.session.delete(row)
@@ -253,15 +238,11 @@ def save_category(actor, community: Community, *, name: str, working_days: int |
         raise ServiceError(_l("请填写类别名称。"), field="name")
     if working_days is None or not 1 <= working_days <= 60:
         raise ServiceError(_l("办理时限请填 1 到 60 个工作日。"), field="working_days")
-    clash = db.session.scalar(select(TicketCategory.id).where(
-        TicketCategory.community_id == community.id, TicketCategory.name == name,
-        TicketCategory.id != (category.id if category else 0)))
-    if clash:
-        raise Conflict(_l("本社区已有同名的类别。"))
-    if category is None:
-        category = TicketCategory(community_id=community.id)
-        db.session.add(category)
-    category.name, category.working_days, category.is_active = name, working_days, is_active
+    with refused_if_taken(_l("本社区已有同名的类别。"), field="name"):
+        if category is None:
+            category = TicketCategory(community_id=community.id)
+            db.session.add(category)
+        category.name, category.working_days, category.is_active = name, working_days, is_active
     record(actor, _community_compound(community.id), "dispatch.category_save", category,
            {"name": name, "working_days": working_days, "is_active": is_active},
            actor_role="staff")

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import bindparam, case, exists, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
@@ -24,8 +23,8 @@ from app.audit.services import record
 from app.compounds.access import has_role, primary_role, roles_in
 from app.compounds.models import Building, Compound, Residency, RoleGrant, Unit
 from app.compounds.roles import PARTY
-from app.core.db import insert_unless_exists
-from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from app.core.db import insert_unless_exists, refused_if_taken
+from app.core.errors import NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import normalize_mobile
 from app.core.sanitize import clean_text
@@ -162,12 +161,8 @@ def nominate(actor, proposal: Proposal, candidate: User, *, statement: str = "",
                             unit_label=" ".join(units),
                             nominated_by="preparatory_group" if as_group else "owners",
                             nominated_by_id=actor.id, statement=text, created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("这位业主已经被推荐为本次选举的候选人。"), field="mobile") from None
+    with refused_if_taken(_l("这位业主已经被推荐为本次选举的候选人。"), field="mobile"):
+        db.session.add(row)
     also = []
     if not as_group:
         also.append(NominationSupport(candidate_id=row.id, user_id=actor.id, created_at=now))
