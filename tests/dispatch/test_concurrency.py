@@ -72,7 +72,7 @@ def test_racing_settings_of_one_name_store_one_and_refuse_the_rest_plainly(app):
               for model in posts}
     for model, (url, data) in posts.items():
         clients = [own_client(app, w.staff) for _ in range(N)]
-        results = run_together([lambda c=c: c.post(url, data=data).status_code
+        results = run_together([lambda c=c, u=url, d=data: c.post(u, data=d).status_code
                                 for c in clients])
         # The handler form always goes back to the settings page, with the refusal flashed.
         refused = 302 if model is OrganisationHandler else 409
