@@ -2,13 +2,13 @@
 two residents of one unit are one household, enforced by a partial unique index. A signer may
 withdraw their household's signature (audited); then anyone of the household may sign again."""
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.compounds.access import primary_role, roles_in
 from app.compounds.models import Residency, Unit, household_units
 from app.compounds.roles import PARTY
+from app.core.db import refused_if_taken
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text
@@ -62,12 +62,8 @@ def sign(actor, covenant: Covenant) -> CovenantSignature:
         raise ServiceError(_l("公约还没有生效的版本。"), status=409)
     row = CovenantSignature(version_id=version.id, unit_id=unit_id, user_id=actor.id,
                             created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("您家已经签署过了，每户签署一次。")) from None
+    with refused_if_taken(_l("您家已经签署过了，每户签署一次。")):
+        db.session.add(row)
     record(actor, compound, "covenant.sign", row,
            {"covenant_id": covenant.id, "version_id": version.id, "unit_id": unit_id},
            actor_role=primary_role(actor, compound))
@@ -138,12 +134,8 @@ def commit(actor, covenant: Covenant, body: str) -> CovenantCommitment:
         raise ServiceError(_l("承诺请不超过 300 字。"), field="body")
     row = CovenantCommitment(covenant_id=covenant.id, user_id=actor.id, body=text,
                              created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("您已经发表过承诺了。")) from None
+    with refused_if_taken(_l("您已经发表过承诺了。")):
+        db.session.add(row)
     record(actor, compound, "covenant.commitment", row, {"covenant_id": covenant.id},
            actor_role=PARTY)
     return row

@@ -2,13 +2,12 @@
 editing a draft's articles, per-article comments during 征集民意, and the review steps.
 Services take the actor, flush and never commit; every change is audited."""
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.compounds.access import roles_in
 from app.compounds.models import Compound
-from app.core.db import get_scoped
+from app.core.db import get_scoped, refused_if_taken
 from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text, render_markdown
@@ -84,13 +83,8 @@ def create_covenant(actor, compound: Compound, *, kind: str, title: str,
     bodies = split_articles(articles)
     covenant = Covenant(compound_id=compound.id, kind=kind, title=title, created_by_id=actor.id,
                         created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(covenant)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("本小区已经有这一类公约了，请在原公约上修订新版本。"),
-                       field="kind") from None
+    with refused_if_taken(_l("本小区已经有这一类公约了，请在原公约上修订新版本。"), field="kind"):
+        db.session.add(covenant)
     version = CovenantVersion(covenant_id=covenant.id, number=1, state="consultation",
                               revision=1, created_by_id=actor.id, created_at=utcnow())
     db.session.add(version)
@@ -117,12 +111,8 @@ def start_version(actor, covenant: Covenant) -> CovenantVersion:
     version = CovenantVersion(covenant_id=covenant.id, number=number, state="consultation",
                               based_on_id=base.id, revision=1, created_by_id=actor.id,
                               created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(version)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("已有一个正在修订的版本，请先完成它。")) from None
+    with refused_if_taken(_l("已有一个正在修订的版本，请先完成它。")):
+        db.session.add(version)
     rows = _add_articles(version, [a.body for a in current_articles(base)])
     record(actor, compound, "covenant.version_start", version,
            {"covenant_id": covenant.id, "number": number, "based_on": base.id},

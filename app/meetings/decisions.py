@@ -5,11 +5,11 @@ right until the minutes are published, and is frozen with them."""
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.compounds.access import primary_role
 from app.compounds.models import Compound
+from app.core.db import refused_if_taken
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.sanitize import clean_text
@@ -77,12 +77,8 @@ def record_decision(actor, compound: Compound, meeting: Meeting, item_id: int, o
         row = AgendaDecision(meeting_id=meeting.id, agenda_item_id=item.id,
                              proposal_id=item.proposal_id)
     row.outcome, row.note, row.recorded_by_id, row.recorded_at = outcome, note, actor.id, now
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("这项议程的决定刚刚被别人记录，请刷新后再看。")) from None
+    with refused_if_taken(_l("这项议程的决定刚刚被别人记录，请刷新后再看。")):
+        db.session.add(row)
     record(actor, compound, "meeting.decision", row,
            {"meeting": meeting.id, "item": item.position, "proposal": item.proposal_id,
             "outcome": outcome, "previous": previous, "note": note,

@@ -8,14 +8,14 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import head_hash, record
 from app.compounds.access import has_role, primary_role
 from app.compounds.models import Compound
 from app.core import workflow
-from app.core.errors import Conflict, PermissionDenied, ServiceError
+from app.core.db import refused_if_taken
+from app.core.errors import PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.i18n import lazy_ngettext
 from app.core.sanitize import clean_text, render_markdown
@@ -190,12 +190,8 @@ def _add_revision(actor, minutes: Minutes, items: list[ItemText], now: datetime,
         created_at=now, items=[i.as_dict() for i in items], source=source,
         html=str(render_markdown(source)),
         sha256=hashlib.sha256(source.encode("utf-8")).hexdigest(), audit_head=stamp)
-    try:
-        with db.session.begin_nested():
-            db.session.add(revision)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("纪要刚刚被别人保存过，请刷新后再改。")) from None
+    with refused_if_taken(_l("纪要刚刚被别人保存过，请刷新后再改。")):
+        db.session.add(revision)
     minutes.current_revision_id = revision.id
     db.session.flush()
     return revision
@@ -269,13 +265,9 @@ def _respond(actor, compound: Compound, meeting: Meeting, kind: str, comment: st
         raise ServiceError(_l("确认期已经结束。"), status=409)
     row = MinutesResponse(minutes_id=minutes.id, revision_id=minutes.current_revision_id,
                           user_id=actor.id, kind=kind, comment=comment, created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("您已经确认过这一稿。") if kind == "confirm"
-                       else _l("您已经对这一稿提过意见。")) from None
+    already = _l("您已经确认过这一稿。") if kind == "confirm" else _l("您已经对这一稿提过意见。")
+    with refused_if_taken(already):
+        db.session.add(row)
     record(actor, compound, f"minutes.{kind}", row,
            {"meeting": meeting.id, "revision": row.revision_id},
            actor_role=primary_role(actor, compound))

@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.compounds.access import has_role, is_member, is_staff, primary_role, roles_in
 from app.compounds.models import Compound
+from app.core.db import refused_if_taken
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.i18n import lazy_ngettext
@@ -262,12 +262,8 @@ def add_attendee(actor, compound: Compound, meeting: Meeting, user,
     row = Attendance(meeting_id=meeting.id, user_id=user.id, is_member=False,
                      capacity=_capacity(user.id, compound), status="present",
                      recorded_by_id=actor.id, recorded_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("这个人已经在出席名单上。"), field="mobile") from None
+    with refused_if_taken(_l("这个人已经在出席名单上。"), field="mobile"):
+        db.session.add(row)
     record(actor, compound, "meeting.attendee_added", meeting,
            {"user_id": user.id, "capacity": row.capacity}, also=[row],
            actor_role=primary_role(actor, compound))
@@ -327,12 +323,8 @@ def sign_demand(actor, compound: Compound, demand: MeetingDemand,
     if demand.meeting_id is not None:
         raise Conflict(_l("会议已经安排，无需再联名。"))
     signature = DemandSignature(demand_id=demand.id, user_id=actor.id, created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(signature)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("您已经联名过了。")) from None
+    with refused_if_taken(_l("您已经联名过了。")):
+        db.session.add(signature)
     db.session.execute(update(MeetingDemand).where(MeetingDemand.id == demand.id).values(
         signature_count=MeetingDemand.signature_count + 1)
         .execution_options(synchronize_session=False))

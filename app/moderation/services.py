@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
 from app.compounds.access import is_member, primary_role
 from app.compounds.models import Compound, RoleGrant
+from app.core.db import refused_if_taken
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
@@ -111,12 +111,8 @@ def report(actor, compound: Compound, target: Target, reason: str) -> Report:
     row = Report(compound_id=compound.id, reporter_id=actor.id, target_type=target.kind,
                  target_id=target.id, issue_id=target.issue_id, reason=reason, status="open",
                  created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("您已经举报过这条内容，请等待党支部处理。")) from None
+    with refused_if_taken(_l("您已经举报过这条内容，请等待党支部处理。")):
+        db.session.add(row)
     record(actor, compound, "moderation.report", row,
            {"target_type": target.kind, "target_id": target.id, "reason": reason},
            actor_role=primary_role(actor, compound))
