@@ -6,7 +6,6 @@ Services take the admin, flush and never commit; every change is audited."""
 from dataclasses import dataclass
 
 from sqlalchemy import func, literal, select, union_all, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
@@ -21,7 +20,7 @@ from app.compounds.models import (
     SubdistrictAssignment,
 )
 from app.compounds.services import assign_staff
-from app.core.db import get_scoped
+from app.core.db import get_scoped, refused_if_taken
 from app.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.phones import mask_mobile
@@ -30,6 +29,9 @@ from app.extensions import db
 
 NAME_MAX = 80
 REASON_MAX = 500
+SUBDISTRICT_TAKEN = _l("已经有同名的街道。")
+COMMUNITY_TAKEN = _l("这个街道已经有同名的社区。")
+COMPOUND_TAKEN = _l("这个社区已经有同名的小区。")
 
 
 def _admin_only(actor: User) -> None:
@@ -55,77 +57,61 @@ def _reason(reason: str | None) -> str:
     return text
 
 
-def _flush_unique(row, message) -> None:
-    """Insert or update `row`; the unique constraint, not a prior lookup, refuses a duplicate
-    (two admins may submit the same name at once)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(message, field="name") from None
-
-
 # --- subdistricts, communities, compounds ---------------------------------------------------
 
 def create_subdistrict(admin: User, name: str) -> Subdistrict:
     _admin_only(admin)
     row = Subdistrict(name=_name(name))
-    _flush_unique(row, _l("已经有同名的街道。"))
+    with refused_if_taken(SUBDISTRICT_TAKEN, field="name"):
+        db.session.add(row)
     record(admin, None, "subdistrict.created", row, {"name": row.name}, actor_role="admin")
     return row
 
 
-def rename_subdistrict(admin: User, subdistrict: Subdistrict, name: str) -> Subdistrict:
+def _rename(admin: User, row, name: str, taken, action: str, compound=None):
+    """Rename a level; its unique constraint refuses a name taken at the same level. The same
+    name again changes nothing and records nothing."""
     _admin_only(admin)
-    if _name(name) == subdistrict.name:
-        return subdistrict  # nothing to change, nothing to record
-    old, subdistrict.name = subdistrict.name, _name(name)
-    _flush_unique(subdistrict, _l("已经有同名的街道。"))
-    record(admin, None, "subdistrict.renamed", subdistrict, {"from": old, "to": subdistrict.name},
-           actor_role="admin")
-    return subdistrict
+    if _name(name) == row.name:
+        return row
+    old = row.name
+    with refused_if_taken(taken, field="name"):
+        row.name = _name(name)
+    record(admin, compound, action, row, {"from": old, "to": row.name}, actor_role="admin")
+    return row
+
+
+def rename_subdistrict(admin: User, subdistrict: Subdistrict, name: str) -> Subdistrict:
+    return _rename(admin, subdistrict, name, SUBDISTRICT_TAKEN, "subdistrict.renamed")
 
 
 def create_community(admin: User, subdistrict: Subdistrict, name: str) -> Community:
     _admin_only(admin)
     row = Community(subdistrict_id=subdistrict.id, name=_name(name))
-    _flush_unique(row, _l("这个街道已经有同名的社区。"))
+    with refused_if_taken(COMMUNITY_TAKEN, field="name"):
+        db.session.add(row)
     record(admin, None, "community.created", row,
            {"name": row.name, "subdistrict_id": subdistrict.id}, actor_role="admin")
     return row
 
 
 def rename_community(admin: User, community: Community, name: str) -> Community:
-    _admin_only(admin)
-    if _name(name) == community.name:
-        return community  # nothing to change, nothing to record
-    old, community.name = community.name, _name(name)
-    _flush_unique(community, _l("这个街道已经有同名的社区。"))
-    record(admin, None, "community.renamed", community, {"from": old, "to": community.name},
-           actor_role="admin")
-    return community
+    return _rename(admin, community, name, COMMUNITY_TAKEN, "community.renamed")
 
 
 def create_compound(admin: User, community: Community, name: str) -> Compound:
     """A new compound with the default voting rules; its roster is uploaded by its staff."""
     _admin_only(admin)
     row = Compound(community_id=community.id, name=_name(name))
-    _flush_unique(row, _l("这个社区已经有同名的小区。"))
+    with refused_if_taken(COMPOUND_TAKEN, field="name"):
+        db.session.add(row)
     record(admin, row, "compound.created", row,
            {"compound": row.name, "community_id": community.id}, actor_role="admin")
     return row
 
 
 def rename_compound(admin: User, compound: Compound, name: str) -> Compound:
-    _admin_only(admin)
-    if _name(name) == compound.name:
-        return compound  # nothing to change, nothing to record
-    old, compound.name = compound.name, _name(name)
-    _flush_unique(compound, _l("这个社区已经有同名的小区。"))
-    record(admin, compound, "compound.renamed", compound, {"from": old, "to": compound.name},
-           actor_role="admin")
-    return compound
+    return _rename(admin, compound, name, COMPOUND_TAKEN, "compound.renamed", compound)
 
 
 # --- assignments ------------------------------------------------------------------------------
@@ -152,12 +138,8 @@ def assign_subdistrict_staff(admin: User, subdistrict: Subdistrict,
     _admin_only(admin)
     row = SubdistrictAssignment(subdistrict_id=subdistrict.id, user_id=user.id,
                                 granted_by_id=admin.id, granted_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("这个人已经是该街道的工作人员。"), field="mobile") from None
+    with refused_if_taken(_l("这个人已经是该街道的工作人员。"), field="mobile"):
+        db.session.add(row)
     record(admin, None, "subdistrict_staff.assigned", row,
            {"subdistrict_id": subdistrict.id, "user_id": user.id,
             "mobile": mask_mobile(user.mobile)}, actor_role="admin")
