@@ -81,6 +81,7 @@ def create_app(config=None) -> Flask:
     from app.dispatch.views import bp as dispatch_bp
     from app.issues.views import bp as issues_bp
     from app.meetings.views import bp as meetings_bp
+    from app.microprojects.views import bp as microprojects_bp
     from app.moderation.views import bp as moderation_bp
     from app.notices.views import bp as notices_bp
     from app.notifications.views import bp as notifications_bp
@@ -102,6 +103,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(board_bp)
     app.register_blueprint(dispatch_bp)
+    app.register_blueprint(microprojects_bp)
     from app.board.announcements import set_up as board_set_up
     board_set_up()
     from app.dispatch.services import set_up as dispatch_set_up

@@ -7,6 +7,7 @@ from app.covenants import labels as covenants
 from app.dispatch import labels as dispatch
 from app.issues import labels as issues
 from app.meetings import labels as meetings
+from app.microprojects import labels as microprojects
 from app.moderation import labels as moderation
 from app.notices import labels as notices
 from app.notifications import labels as notifications
@@ -14,7 +15,7 @@ from app.notifications.labels import register as register_kinds
 from app.proposals import labels as proposals
 
 DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
-           covenants, notices, dispatch)
+           covenants, notices, dispatch, microprojects)
 
 
 def install() -> None:
