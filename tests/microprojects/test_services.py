@@ -118,7 +118,8 @@ def test_the_count_funds_greedily_and_the_council_decides(w):
     rows = {row["title"]: row for row in r.result["rows"]}
     # big 2 votes (earlier), mid 2 votes: big funded (5M→1M), mid skipped, small funded.
     assert [row["title"] for row in r.result["rows"]] == ["大项目", "中项目", "小项目"]
-    assert rows["中项目"]["reason"] == "over_budget" and rows["中项目"]["remaining_before"] == 1_000_000
+    assert rows["中项目"]["reason"] == "over_budget"
+    assert rows["中项目"]["remaining_before"] == 1_000_000
     assert rows["小项目"]["funded"] and r.result["total_funded"] == 5_000_000
     with pytest.raises(ServiceError, match="请写明理由"):
         rounds.decide(w.council, r, "", now=end)
@@ -178,8 +179,9 @@ def test_milestones_acceptance_ratings_and_spending(w):
     assert notice.kind == "accounts" and "¥28,000.00" in notice.body_source
     assert "结余 ¥2,000.00" in notice.body_source
     with pytest.raises(ServiceError):
-        funds.post_entry(w.fund, w.staff, kind="expense", amount_fen=1, category=_expense_category(w),
-                         entry_date=date(2026, 1, 6), project_id=p.id)
+        funds.post_entry(w.fund, w.staff, kind="expense", amount_fen=1,
+                         category=_expense_category(w), entry_date=date(2026, 1, 6),
+                         project_id=p.id)
     assert verify().ok
 
 
