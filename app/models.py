@@ -41,6 +41,15 @@ from app.dispatch.models import (  # noqa: F401
     TicketEvent,
     TicketPhoto,
 )
+from app.funds.models import (  # noqa: F401
+    Fund,
+    FundQuestion,
+    FundSequence,
+    FundStatement,
+    FundStatementNotice,
+    FundVoucher,
+    LedgerEntry,
+)
 from app.issues import search_index  # noqa: F401  (FTS5 / pg_trgm DDL run by create_all)
 from app.issues.models import (  # noqa: F401
     Comment,

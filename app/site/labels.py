@@ -5,6 +5,7 @@ from app.audit.labels import register as register_audit
 from app.compounds import labels as compounds
 from app.covenants import labels as covenants
 from app.dispatch import labels as dispatch
+from app.funds import labels as funds
 from app.issues import labels as issues
 from app.meetings import labels as meetings
 from app.microprojects import labels as microprojects
@@ -15,7 +16,7 @@ from app.notifications.labels import register as register_kinds
 from app.proposals import labels as proposals
 
 DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
-           covenants, notices, dispatch, microprojects)
+           covenants, notices, dispatch, funds, microprojects)
 
 
 def install() -> None:

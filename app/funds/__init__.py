@@ -1,0 +1,1 @@
+"""Funds, ledgers, statements and questions about them (issue 16)."""
