@@ -5,8 +5,8 @@ a 财务公开 notice)."""
 from datetime import datetime, timedelta
 
 from app.core.time import utcnow
+from app.funds.money import format_fen as yuan
 from app.microprojects.lifecycle import compound_of, project_path, round_path
-from app.microprojects.money import yuan
 from app.notices import services as notices
 
 # A step replayed long after it happened (the demo's history) is not news.

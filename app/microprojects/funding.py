@@ -14,7 +14,7 @@ from app.core.errors import ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.funds.models import COMMUNITY_SOURCES, Fund, LedgerEntry
-from app.microprojects.money import yuan
+from app.funds.money import format_fen as yuan
 from app.proposals import services as proposals
 from app.proposals.models import Proposal
 

@@ -13,11 +13,11 @@ from app.core.sanitize import clean_text, render_markdown
 from app.core.time import utcnow
 from app.core.workflow import apply, expect
 from app.extensions import db
+from app.funds.money import parse_yuan
 from app.issues.photos import MAX_PHOTOS, PreparedPhoto
 from app.microprojects.households import household_of
 from app.microprojects.lifecycle import PROJECT, compound_of
 from app.microprojects.models import MicroProject, ProjectPhoto, ProjectRound, ProjectSecond
-from app.microprojects.money import parse_yuan
 from app.moderation.mutes import ensure_not_muted
 from app.notifications.services import follow
 

@@ -17,10 +17,11 @@ from app.core.sanitize import clean_text, render_markdown
 from app.core.time import iso_utc, utcnow
 from app.core.workflow import apply, check, expect
 from app.extensions import db
+from app.funds.money import format_fen as yuan
+from app.funds.money import parse_yuan
 from app.microprojects import allocation, announce, funding
 from app.microprojects.lifecycle import PROJECT, ROUND, compound_of
 from app.microprojects.models import MicroProject, ProjectRound
-from app.microprojects.money import parse_yuan, yuan
 from app.microprojects.votes import OWNERS_MONEY, candidates_of, votes_by_project
 
 CREATORS = ("staff",)

@@ -12,6 +12,7 @@ from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
 from app.extensions import db
+from app.funds.money import format_fen as yuan
 from app.microprojects.households import homes_of
 from app.microprojects.lifecycle import compound_of
 from app.microprojects.models import (
@@ -20,7 +21,6 @@ from app.microprojects.models import (
     ProjectBallotChoice,
     ProjectRound,
 )
-from app.microprojects.money import yuan
 
 OWNERS_MONEY = _l("这一轮使用业主共有资金，须由业主共同决定（《民法典》第二百七十八条），"
                   "不进行居民投票。")

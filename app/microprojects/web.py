@@ -4,9 +4,9 @@ from flask import Blueprint, abort
 
 from app.compounds.access import require_member
 from app.funds.labels import SOURCE_LABELS
+from app.funds.money import format_fen as yuan
 from app.microprojects import labels, queries
 from app.microprojects.lifecycle import PROJECT_LABELS, ROUND_LABELS
-from app.microprojects.money import yuan
 
 bp = Blueprint("microprojects", __name__, url_prefix="/c/<int:compound_id>/micro-projects")
 
