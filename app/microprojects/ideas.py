@@ -32,7 +32,7 @@ def get_project(project_round: ProjectRound, project_id: int) -> MicroProject:
 
 
 def propose(actor, project_round: ProjectRound, *, title: str, body: str, location: str,
-            estimate: str | int, photos: list[PreparedPhoto] = ()) -> MicroProject:
+            estimate: str | int, photos: list[PreparedPhoto] = (), now=None) -> MicroProject:
     """A verified resident proposes an idea while the round collects. The estimate is in 元
     (to the 分) and may not exceed the round's cap; the photos are stored only once every
     check has passed."""
@@ -42,7 +42,8 @@ def propose(actor, project_round: ProjectRound, *, title: str, body: str, locati
     ensure_not_muted(actor, compound)
     if project_round.state != "collecting":
         raise ServiceError(_l("这一轮已结束征集，不能再提出微项目。"), status=409)
-    if utcnow() >= project_round.collect_until:
+    now = now or utcnow()
+    if now >= project_round.collect_until:
         raise ServiceError(_l("征集已截止。"), status=409)
     title = clean_text(title, TITLE_MAX)
     if not title:
@@ -60,7 +61,6 @@ def propose(actor, project_round: ProjectRound, *, title: str, body: str, locati
         raise ServiceError(_l("估算金额超过了本轮的预算上限。"), field="estimate")
     if len(photos) > MAX_PHOTOS:
         raise ServiceError(_l("最多上传 6 张照片。"), field="photos")
-    now = utcnow()
     project = MicroProject(round_id=project_round.id, compound_id=compound.id,
                            author_id=actor.id, title=title, body_source=body,
                            body_html=str(render_markdown(body)), location=location,
