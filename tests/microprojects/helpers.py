@@ -48,9 +48,11 @@ class World:
                                    title="2026年微项目", body="", budget_cap=cap,
                                    collect_until=now + timedelta(days=10), now=now)
 
-    def idea(self, project_round, author=None, title="加装晾衣架", estimate=3_000_000):
+    def idea(self, project_round, author=None, title="加装晾衣架", estimate=3_000_000,
+             now=None):
         return ideas.propose(author or self.owners[0], project_round, title=title, body="",
-                             location="3栋北侧", estimate=estimate)
+                             location="3栋北侧", estimate=estimate,
+                             now=now or project_round.created_at)
 
     def to_candidates(self, project_round, projects):
         now = project_round.collect_until + timedelta(minutes=1)
