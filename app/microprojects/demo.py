@@ -5,8 +5,10 @@ households' vote, the council's resolution and the result's 公示; one project 
 (accepted, rated, its spending published) and one being carried out (60 %), a third skipped
 because it no longer fitted the budget. Everything goes through the services, dated in the
 past."""
+import io
 from datetime import timedelta
 
+from PIL import Image
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -17,6 +19,7 @@ from app.extensions import db
 from app.funds import services as funds
 from app.funds.labels import categories_for
 from app.funds.models import Fund
+from app.issues import photos
 from app.microprojects import delivery, ideas, rounds, votes
 
 FUND_NAME = "2026年社区保障资金"
@@ -112,4 +115,10 @@ def seed_micro_projects(compound: Compound) -> None:
     delivery.disclose(staff, handrail, now=t + timedelta(days=30))
     # The benches: under way.
     delivery.post_milestone(prop, benches, note="座椅已订购，基础施工完成。", progress=60,
-                            now=now - timedelta(days=5))
+                            photos=_photo(), now=now - timedelta(days=5))
+
+
+def _photo() -> list:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (140, 110, 80)).save(buffer, "JPEG")
+    return [photos.prepare(photos.check(buffer.getvalue()))]
