@@ -82,6 +82,7 @@ def create_app(config=None) -> Flask:
     from app.funds.views import bp as funds_bp
     from app.issues.views import bp as issues_bp
     from app.meetings.views import bp as meetings_bp
+    from app.microprojects.views import bp as microprojects_bp
     from app.moderation.views import bp as moderation_bp
     from app.notices.views import bp as notices_bp
     from app.notifications.views import bp as notifications_bp
@@ -104,6 +105,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(board_bp)
     app.register_blueprint(dispatch_bp)
     app.register_blueprint(funds_bp)
+    app.register_blueprint(microprojects_bp)
     from app.board.announcements import set_up as board_set_up
     board_set_up()
     from app.dispatch.services import set_up as dispatch_set_up

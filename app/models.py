@@ -72,6 +72,17 @@ from app.meetings.models import (  # noqa: F401
     MinutesResponse,
     MinutesRevision,
 )
+from app.microprojects.models import (  # noqa: F401
+    MicroProject,
+    ProjectBallot,
+    ProjectBallotChoice,
+    ProjectEvent,
+    ProjectMilestone,
+    ProjectPhoto,
+    ProjectRating,
+    ProjectRound,
+    ProjectSecond,
+)
 from app.moderation.models import ModerationAction, Mute, Report  # noqa: F401
 from app.notices.models import Notice, NoticeAck, NoticeRead, NoticeRevision  # noqa: F401
 from app.notifications.models import Follow, Notification  # noqa: F401

@@ -98,6 +98,8 @@ class LedgerEntry(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     # The decision that authorised it (a proposal; micro-projects add their own link).
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"), index=True)
+    # The micro-project it paid for (app.microprojects), if any.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("micro_projects.id"), index=True)
     # An expense that spends (part of) an earlier commitment of the same fund.
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
     counter_fund_id: Mapped[int | None] = mapped_column(ForeignKey("funds.id"))

@@ -35,6 +35,7 @@ from app.funds.models import (
 )
 from app.funds.money import MAX_FEN
 from app.funds.vouchers import MAX_VOUCHERS, PreparedVoucher
+from app.microprojects.funding import check_project
 from app.proposals.models import Proposal
 
 NAME_MAX = 60
@@ -223,7 +224,8 @@ def _fields(fund: Fund, kind: str, *, amount_fen, entry_date, category, counterp
 def post_entry(fund: Fund, actor, *, kind: str, amount_fen: int, entry_date: date,
                category: str, counterparty: str = "", description: str = "",
                proposal_id: int | None = None, commitment_id: int | None = None,
-               vouchers: list[PreparedVoucher] = (), now=None) -> LedgerEntry:
+               vouchers: list[PreparedVoucher] = (), now=None,
+               project_id: int | None = None) -> LedgerEntry:
     """Post an income, expense or commitment to the fund's ledger (its keeper only), with
     up to 6 vouchers. Transfers go through post_transfer()."""
     now = now or utcnow()
@@ -233,6 +235,7 @@ def post_entry(fund: Fund, actor, *, kind: str, amount_fen: int, entry_date: dat
     values = _fields(fund, kind, amount_fen=amount_fen, entry_date=entry_date,
                      category=category, counterparty=counterparty, description=description,
                      proposal_id=proposal_id, commitment_id=commitment_id, now=now)
+    values["project_id"] = check_project(fund, project_id)  # a micro-project it paid for
     if len(vouchers) > MAX_VOUCHERS:
         raise ServiceError(_l("每条账目最多上传 6 份凭证。"), field="vouchers")
     entry = _new_entry(fund, actor, now, **values)

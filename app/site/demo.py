@@ -11,13 +11,14 @@ from app.dispatch.demo import seed_dispatch
 from app.funds.demo import seed_funds
 from app.issues.demo import seed_issues
 from app.meetings.demo import seed_meetings
+from app.microprojects.demo import seed_micro_projects
 from app.notices.demo import seed_notices
 from app.proposals.demo import seed_proposals
 
 # After the compound and its people: proposals first (issues, covenants, meetings and notices
 # refer to them).
 DOMAIN_SEEDS = (seed_proposals, seed_issues, seed_covenants, seed_meetings, seed_notices,
-                seed_dispatch, seed_funds)
+                seed_dispatch, seed_funds, seed_micro_projects)
 
 
 def seed_everything(*, if_empty: bool = False) -> SeedResult:

@@ -8,6 +8,7 @@ from app.dispatch import labels as dispatch
 from app.funds import labels as funds
 from app.issues import labels as issues
 from app.meetings import labels as meetings
+from app.microprojects import labels as microprojects
 from app.moderation import labels as moderation
 from app.notices import labels as notices
 from app.notifications import labels as notifications
@@ -15,7 +16,7 @@ from app.notifications.labels import register as register_kinds
 from app.proposals import labels as proposals
 
 DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
-           covenants, notices, dispatch, funds)
+           covenants, notices, dispatch, funds, microprojects)
 
 
 def install() -> None:

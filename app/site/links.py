@@ -14,6 +14,7 @@ COMPOUND_LINKS = (
     ("notices.index", _l("公告公示"), None),
     ("proposals.index", _l("议案与表决"), None),
     ("meetings.index", _l("会议与纪要"), None),
+    ("microprojects.index", _l("微项目（提出、投票、实施与资金公示）"), None),
     ("covenants.index", _l("居民公约与管理规约"), None),
     ("funds.compound_funds", _l("资金公开（账目与提问）"), None),
     ("compounds.members", _l("小区成员"), PARTICIPANTS),

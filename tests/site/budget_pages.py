@@ -19,6 +19,7 @@ from app.extensions import db
 from app.funds.models import Fund, FundStatement, FundVoucher, LedgerEntry
 from app.issues.models import Comment, Issue, IssuePhoto
 from app.meetings.models import Meeting, Minutes, MinutesRevision
+from app.microprojects.models import MicroProject, ProjectPhoto
 from app.moderation.models import Report
 from app.notices.models import Notice
 from app.proposals.models import Ballot, Proposal, ProposalAttachment, ProposalResult
@@ -70,6 +71,8 @@ class DemoIds:
     # app.dispatch.demo: community, grid, the issue's ticket (revisited, with an after-photo),
     # the patrol ticket, that photo
     dispatch: dict[str, int] = field(default_factory=dict)
+    # app.microprojects.demo: the round, its finished and running projects, a milestone photo
+    micro: dict[str, int] = field(default_factory=dict)
     community: int = 0  # the compound's community and subdistrict
     subdistrict: int = 0
     # app.funds.demo: the 公共收益 fund, its first entry (with a voucher added here), the
@@ -164,6 +167,13 @@ class DemoIds:
         ids.funds = {"fund": fund, "year": year, "month": month, "voucher": _first(
             select(FundVoucher.id).join(LedgerEntry, LedgerEntry.id == FundVoucher.entry_id)
             .where(LedgerEntry.fund_id == fund, LedgerEntry.seq == 1))}
+        running = _first(select(MicroProject).where(MicroProject.compound_id == c,
+                                                    MicroProject.state == "implementing"))
+        ids.micro = {"round": running.round_id, "running": running.id,
+                     "done": _first(select(MicroProject.id).where(
+                         MicroProject.compound_id == c, MicroProject.state == "disclosed")),
+                     "photo": _first(select(ProjectPhoto.id).where(
+                         ProjectPhoto.project_id == running.id))}
         ids.community, ids.subdistrict = db.session.execute(
             select(Community.id, Community.subdistrict_id).join(
                 Compound, Compound.community_id == Community.id).where(Compound.id == c)).one()
@@ -273,7 +283,36 @@ def _d(make: Callable[[dict], str]) -> Callable[[DemoIds], str]:
     return lambda d: make(d.dispatch)
 
 
+MP = C + "/micro-projects"
+MPP = MP + "/<int:round_id>/p/<int:project_id>"
+
+
+def _mp(rest: str = "", project: str = "") -> Callable[[DemoIds], str]:
+    def path(d):
+        base = f"/c/{d.c}/micro-projects/{d.micro['round']}"
+        return base + (f"/p/{d.micro[project]}" if project else "") + rest
+    return path
+
+
 PAGES = [
+    page(MP + "/", _c("/micro-projects/"), owner=200, staff=200, subdistrict=200, visitor=302),
+    page(MP + "/new", _c("/micro-projects/new"), staff=200, owner=403, council=403,
+         visitor=302),
+    page(MP + "/<int:round_id>", _mp(), owner=200, staff=200, council=200, party=200,
+         tenant=200, subdistrict=200, visitor=302),
+    page(MP + "/<int:round_id>/result", _mp("/result"), owner=200, staff=200, visitor=302),
+    page(MP + "/<int:round_id>/propose", _mp("/propose"), owner=200, tenant=200,
+         staff=403, visitor=302),
+    page(MPP, _mp(project="running"), owner=200, staff=200, property=200, council=200,
+         visitor=302),
+    page(MPP, _mp(project="done"), "finished, rated", owner=200, tenant=200, visitor=302),
+    page(MPP + "/spending", _mp("/spending", "done"), owner=200, staff=200, visitor=302),
+    page(MPP + "/photos/<int:photo_id>",
+         lambda d: _mp(f"/photos/{d.micro['photo']}", "running")(d), owner=200,
+         visitor=302),
+    page(MPP + "/photos/<int:photo_id>/<any(thumb):size>",
+         lambda d: _mp(f"/photos/{d.micro['photo']}/thumb", "running")(d), owner=200,
+         visitor=302),
     page("/dispatch/community/<int:community_id>/tickets",
          _d(lambda x: f"/dispatch/community/{x['community']}/tickets"),
          staff=200, admin=200, owner=403, city=403, grid=403, visitor=302),
