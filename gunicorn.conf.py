@@ -4,7 +4,7 @@ Every value can be set from the environment (deploy/yishi.env.example explains e
 BIND (127.0.0.1:8000), WEB_CONCURRENCY (worker processes, default two per core), THREADS
 (threads per worker, 4), GUNICORN_TIMEOUT (60 s), GRACEFUL_TIMEOUT (30 s), ACCESS_LOG ("-" to
 write gunicorn's own access line to stdout; off by default because the app writes a richer one
-per request), LOG_LEVEL (info).
+per request), LOG_LEVEL (info), PRELOAD_APP (1).
 
 Logs are JSON lines on stderr (app.core.request_log.JsonFormatter): gunicorn's own messages,
 the app's records and one line per request, each with its request id.
@@ -32,6 +32,10 @@ threads = _int_env("THREADS", 4)
 timeout = _int_env("GUNICORN_TIMEOUT", 60)
 # On SIGTERM (systemctl stop/restart) workers finish the requests they hold for this long.
 graceful_timeout = _int_env("GRACEFUL_TIMEOUT", 30)
+# The app is loaded once in the master and forked: workers start at once and share its memory.
+# It opens no connection while loading (the pools fill in each worker). A HUP then reloads the
+# settings only: new code needs a restart (`systemctl restart yishi`, graceful).
+preload_app = os.environ.get("PRELOAD_APP", "1") != "0"
 keepalive = 5  # nginx keeps connections to the app open (deploy/nginx-yishi.conf)
 # A worker is replaced after this many requests (spread out), so slow growth never adds up.
 max_requests = _int_env("MAX_REQUESTS", 2000)
