@@ -9,15 +9,22 @@ per request), LOG_LEVEL (info), PRELOAD_APP (1).
 Logs are JSON lines on stderr (app.core.request_log.JsonFormatter): gunicorn's own messages,
 the app's records and one line per request, each with its request id.
 
-Before binding a port, the on_starting hook refuses to start (one line, exit 2) when a setting
-production needs is missing (app.core.settings_check)."""
+While this file is read, before the app is loaded or a port bound, gunicorn refuses to start
+(one line, exit 2) when a setting production needs is missing (app.core.settings_check)."""
 import multiprocessing
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # This file serves production: without YISHI_CONFIG the app would take the development
 # settings (plain-http cookies, the page that shows SMS codes).
 os.environ.setdefault("YISHI_CONFIG", "production")
+
+from app.core.settings_check import refusal, warnings  # noqa: E402
+
+if refusal():
+    print(refusal(), file=sys.stderr, flush=True)
+    sys.exit(2)  # SystemExit passes through gunicorn's reading of this file
 
 
 def _int_env(name: str, default: int) -> int:
@@ -67,11 +74,5 @@ logconfig_dict = {
 
 
 def on_starting(server):
-    from app.core.settings_check import refusal, warnings
-
-    message = refusal()
-    if message:
-        print(message, file=sys.stderr, flush=True)
-        sys.exit(2)
     for warning in warnings():
         server.log.warning("yishi: %s", warning)

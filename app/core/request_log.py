@@ -159,6 +159,7 @@ def init_request_log(app: Flask) -> None:
             compound_id = (request.view_args or {}).get("compound_id")
             log.info("%s %s %s", request.method, request.url_rule or "-", response.status_code,
                      extra={"fields": {
+                         "request_id": rid,
                          "method": request.method,
                          "route": request.url_rule.rule if request.url_rule else None,
                          "path": logged_path(),
