@@ -44,21 +44,27 @@ def _redis():
     return client
 
 
+def _warn(what: str, exc: Exception) -> None:
+    """One short line, no traceback: a balancer asks every few seconds while it fails."""
+    first_line = (str(exc).splitlines() or [""])[0][:200]
+    log.warning("health check: %s unreachable (%s: %s)", what, type(exc).__name__, first_line)
+
+
 def _database_ok() -> bool:
     try:
         with db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return True
-    except Exception:  # any failure is the answer: the database is not usable
-        log.warning("health check: database unreachable", exc_info=True)
+    except Exception as exc:  # any failure is the answer: the database is not usable
+        _warn("database", exc)
         return False
 
 
 def _redis_ok() -> bool:
     try:
         return bool(_redis().ping())
-    except Exception:  # any failure is the answer: Redis is not usable
-        log.warning("health check: redis unreachable", exc_info=True)
+    except Exception as exc:  # any failure is the answer: Redis is not usable
+        _warn("redis", exc)
         return False
 
 
