@@ -78,11 +78,14 @@ class Config:
             "BALLOT_SEAL_KEY": "BALLOT_SEAL_KEY",
             "PAPER_LINK_KEY": "PAPER_LINK_KEY",
             "LOG_FORMAT": "LOG_FORMAT",
+            "LOG_REQUESTS": "LOG_REQUESTS",
         }
         for env_name, key in mapping.items():
             value = _env(env_name)
             if value is not None:
                 config[key] = value
+        if isinstance(config.get("LOG_REQUESTS"), str):  # from the environment: 0/1
+            config["LOG_REQUESTS"] = config["LOG_REQUESTS"].lower() not in ("0", "false", "no")
         url = config["SQLALCHEMY_DATABASE_URI"]
         # Accept the common postgres:// spelling and always use psycopg 3.
         for prefix in ("postgres://", "postgresql://"):

@@ -11,9 +11,9 @@ query strings (a path is logged without its query, and a path segment that is no
 is replaced by its name from the route, so a token in a URL stays out), passwords, codes and
 ballots (no form field is ever logged).
 
-LOG_FORMAT "json" (production) installs the JSON formatter on the root logger unless a JSON
-handler is there already (gunicorn.conf.py installs it before the app loads); "plain" leaves
-logging as it is."""
+LOG_FORMAT "json" (production) installs the JSON formatter on the root logger when nothing
+else set logging up (gunicorn.conf.py does, before the app loads); "plain" leaves logging as
+it is."""
 import json
 import logging
 import re
@@ -120,14 +120,15 @@ def _user_id() -> int | None:
 
 
 def install_json_logging() -> None:
+    """JSON lines on stderr for a process whose logging nobody set up (a `flask` command run
+    by cron). gunicorn.conf.py has set up the root logger already; so has a test runner."""
     root = logging.getLogger()
-    if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+    if root.handlers:
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
-    if root.level > logging.INFO or root.level == logging.NOTSET:
-        root.setLevel(logging.INFO)
+    root.setLevel(logging.INFO)
 
 
 def init_request_log(app: Flask) -> None:

@@ -128,3 +128,28 @@ def test_gunicorn_access_records_become_the_same_kind_of_line():
 def test_mask_mobiles_leaves_other_numbers_alone():
     assert mask_mobiles("ids 12345678901234 and 13912345678.") == \
         "ids 12345678901234 and 139****5678."
+
+
+@pytest.mark.parametrize("value, logged", [("0", False), ("false", False), ("1", True)])
+def test_request_lines_can_be_turned_off_from_the_environment(monkeypatch, tmp_path, value,
+                                                              logged):
+    from app import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test-only")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("LOG_REQUESTS", value)
+    assert create_app("production").config["LOG_REQUESTS"] is logged
+
+
+def test_production_logs_json_lines_and_leaves_configured_logging_alone(monkeypatch, tmp_path):
+    from app import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test-only")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    app = create_app("production")
+    assert app.config["LOG_FORMAT"] == "json" and app.config["LOG_REQUESTS"] is True
+    assert root.handlers == before  # pytest's handlers were there: nothing added
