@@ -33,6 +33,8 @@ SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
 # Chinese mobile numbers, wherever they stand in a message: 13812345678 -> 138****5678.
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 UNMATCHED_PATH_MAX = 200
+# A balancer asks every few seconds: a healthy answer is not worth a line, a failing one is.
+QUIET_WHEN_OK = {"health.healthz", "health.readyz"}
 ROUTE_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")  # <name> or <converter:name>
 
 
@@ -154,7 +156,8 @@ def init_request_log(app: Flask) -> None:
         if rid is None:  # a hook before ours answered; still give the request an id
             rid = g.request_id = uuid.uuid4().hex
         response.headers[REQUEST_ID_HEADER] = rid
-        if log_requests:
+        if log_requests and not (response.status_code == 200
+                                 and request.endpoint in QUIET_WHEN_OK):
             started = g.get("request_started")
             duration = (time.perf_counter() - started) * 1000 if started else None
             compound_id = (request.view_args or {}).get("compound_id")

@@ -153,3 +153,11 @@ def test_production_logs_json_lines_and_leaves_configured_logging_alone(monkeypa
     app = create_app("production")
     assert app.config["LOG_FORMAT"] == "json" and app.config["LOG_REQUESTS"] is True
     assert root.handlers == before  # pytest's handlers were there: nothing added
+
+
+@pytest.mark.parametrize("app_overrides", [{"LOG_REQUESTS": True}])
+def test_health_checks_are_logged_only_when_they_fail(client, caplog):
+    caplog.set_level(logging.INFO, logger="yishi.request")
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 503  # a create_all() schema: not ready
+    assert [(line["route"], line["status"]) for line in _lines(caplog)] == [("/readyz", 503)]
