@@ -14,10 +14,14 @@ PYTEST_ARGS ?=
 # Test processes: one per core (pytest-xdist); each gets its own PostgreSQL database.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help run test test-all lint translations compile-translations chromium clean
+# `make serve`: production. MIGRATE=0 skips `flask db upgrade` (hosts after the first).
+MIGRATE ?= 1
+
+.PHONY: help run serve test test-all lint translations compile-translations chromium clean
 
 help:
 	@echo "make run           create .venv, install, migrate, seed the demo, serve on http://$(HOST):$(PORT)"
+	@echo "make serve         production: check the settings, migrate, gunicorn -c gunicorn.conf.py"
 	@echo "make test          install dev requirements, compile translations, ruff, the whole pytest suite"
 	@echo "make test-all      the same, with every database test on PostgreSQL too (TEST_DATABASE_URL)"
 	@echo "make translations  extract messages and update the catalogues in $(TRANSLATIONS)"
@@ -44,6 +48,16 @@ run: $(VENV)/.requirements.stamp
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production (README "Production"; settings in deploy/yishi.env.example, read from the
+# environment). The check refuses, in one line, to start without SECRET_KEY, UPLOAD_DIR or
+# DATABASE_URL; then the schema is brought to head and gunicorn takes over this process.
+serve: export YISHI_CONFIG = production
+serve: $(VENV)/.requirements.stamp
+	@$(BIN)/python -m app.core.settings_check
+	@$(MAKE) --no-print-directory compile-translations
+	@if [ "$(MIGRATE)" != 0 ]; then $(FLASK) db upgrade; fi
+	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # Browser tests need Debian's Chromium (and CJK fonts for readable screenshots).
 chromium:

@@ -57,6 +57,10 @@ class Config:
     CODE_CHECK_LIMIT_PER_IP = "60 per hour"
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
     UPLOAD_DIR = str(BASE_DIR / "instance" / "uploads")
+    # Logs: "plain" text, or "json" (one JSON object a line, for a central log store);
+    # LOG_REQUESTS adds one line per request (app.core.request_log).
+    LOG_FORMAT = "plain"
+    LOG_REQUESTS = False
     TESTING = False
     DEBUG = False
 
@@ -73,16 +77,25 @@ class Config:
             "SMS_SENDER": "SMS_SENDER",
             "BALLOT_SEAL_KEY": "BALLOT_SEAL_KEY",
             "PAPER_LINK_KEY": "PAPER_LINK_KEY",
+            "LOG_FORMAT": "LOG_FORMAT",
+            "LOG_REQUESTS": "LOG_REQUESTS",
         }
         for env_name, key in mapping.items():
             value = _env(env_name)
             if value is not None:
                 config[key] = value
+        if isinstance(config.get("LOG_REQUESTS"), str):  # from the environment: 0/1
+            config["LOG_REQUESTS"] = config["LOG_REQUESTS"].lower() not in ("0", "false", "no")
         url = config["SQLALCHEMY_DATABASE_URI"]
         # Accept the common postgres:// spelling and always use psycopg 3.
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
                 config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url[len(prefix):]
+        # Several sites (or a test) may share one Redis: each keeps its counters under its own
+        # prefix (the limits library's default is "LIMITS").
+        prefix = _env("REDIS_KEY_PREFIX")
+        if prefix is not None:
+            config["RATELIMIT_STORAGE_OPTIONS"] = {"key_prefix": prefix}
 
 
 class DevelopmentConfig(Config):
@@ -109,6 +122,8 @@ class ProductionConfig(Config):
     # No SMS gateway adapter ships yet: until SMS_SENDER names one, no code is sent, so owners'
     # claims go to staff review and forgotten passwords to staff-issued reset codes.
     SMS_SENDER = None
+    LOG_FORMAT = "json"
+    LOG_REQUESTS = True
 
 
 CONFIGS = {

@@ -106,6 +106,10 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(dispatch_bp)
     app.register_blueprint(funds_bp)
     app.register_blueprint(microprojects_bp)
+    from app.core.health import bp as health_bp
+
+    app.register_blueprint(health_bp)  # /healthz, /readyz: no login, no rate limit, no CSRF
+    csrf.exempt(health_bp)
     from app.board.announcements import set_up as board_set_up
     board_set_up()
     from app.dispatch.services import set_up as dispatch_set_up
@@ -135,8 +139,10 @@ def create_app(config=None) -> Flask:
     from app.site.labels import install as install_labels
 
     install_labels()  # every domain's audit and notification labels, into their registries
+    from app.core.request_log import init_request_log
     from app.core.web import init_web
 
     init_login(app)
     init_web(app)
+    init_request_log(app)  # request ids and JSON lines; its first hook runs before all others
     return app

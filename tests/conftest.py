@@ -60,7 +60,7 @@ def pytest_generate_tests(metafunc):
 # longest; then browser tests, and the modules that seed the whole demo or race threads.
 BROWSER_FIXTURES = {"live_server", "browser", "context", "page", "nojs_page"}
 SLOW_MODULES = {"test_demo.py", "test_concurrency.py", "test_plain_words.py", "test_labels.py",
-                "test_tally.py", "test_todo.py", "test_migrations.py"}
+                "test_tally.py", "test_todo.py", "test_migrations.py", "test_two_hosts.py"}
 
 
 def _rank(item) -> int:

@@ -395,6 +395,11 @@ PAGES = [
          admin=200, subdistrict=200, staff=403, owner=403, visitor=302),
     page("/favicon.ico", lambda d: "/favicon.ico",
          owner=200, staff=200, party=200, visitor=200),
+    page("/healthz", lambda d: "/healthz",
+         owner=200, staff=200, party=200, visitor=200),
+    # The test schema is made by create_all(), with no migration recorded: not ready.
+    page("/readyz", lambda d: "/readyz",
+         owner=503, staff=503, party=503, visitor=503),
     page("/login", lambda d: "/login",
          owner=302, staff=302, party=302, visitor=200),
     page("/login/unlock", lambda d: "/login/unlock",
