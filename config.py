@@ -57,6 +57,15 @@ class Config:
     CODE_CHECK_LIMIT_PER_IP = "60 per hour"
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
     UPLOAD_DIR = str(BASE_DIR / "instance" / "uploads")
+    # How long personal data is kept, in days: the privacy page states these and
+    # `flask maintenance run` (app/operations/retention.py) applies them. Change them here only.
+    RETENTION_DAYS = {
+        "roster_upload": 30,     # a staged roster import never confirmed; a confirmed one's rows
+        "one_time_code": 1,      # SMS and reset codes (their keyed hash), after they expired
+        "session": 180,          # the longest a login lasts; then it ends
+        "ended_session": 180,    # an ended login kept in the security log, then deleted
+        "orphan_upload": 1,      # a stored file that no record names
+    }
     TESTING = False
     DEBUG = False
 

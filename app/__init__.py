@@ -114,6 +114,7 @@ def create_app(config=None) -> Flask:
     from app.core.cli import register_cli as uploads_cli
     from app.dispatch.cli import register_cli as dispatch_cli
     from app.issues.cli import register_cli as issues_cli
+    from app.operations.cli import register_cli as operations_cli
     from app.proposals.cli import register_cli as proposals_cli
     from app.site.demo import register_cli as demo_cli
 
@@ -124,6 +125,7 @@ def create_app(config=None) -> Flask:
     issues_cli(app)
     dispatch_cli(app)
     uploads_cli(app)
+    operations_cli(app)
 
     from app.accounts.session import init_login
     from app.site.labels import install as install_labels

@@ -11,10 +11,11 @@ from app.moderation import labels as moderation
 from app.notices import labels as notices
 from app.notifications import labels as notifications
 from app.notifications.labels import register as register_kinds
+from app.operations import labels as operations
 from app.proposals import labels as proposals
 
 DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
-           covenants, notices, dispatch)
+           covenants, notices, dispatch, operations)
 
 
 def install() -> None:
