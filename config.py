@@ -60,10 +60,11 @@ class Config:
     # How long personal data is kept, in days: the privacy page states these and
     # `flask maintenance run` (app/operations/retention.py) applies them. Change them here only.
     RETENTION_DAYS = {
-        "roster_upload": 30,     # a staged roster import never confirmed; a confirmed one's rows
+        "roster_upload": 30,     # a roster import staged and never confirmed
         "one_time_code": 1,      # SMS and reset codes (their keyed hash), after they expired
         "session": 180,          # the longest a login lasts; then it ends
-        "ended_session": 180,    # an ended login kept in the security log, then deleted
+        # An ended login, kept in the security log no less than six months (网络安全法 第二十一条).
+        "ended_session": 190,
         "orphan_upload": 1,      # a stored file that no record names
     }
     TESTING = False
