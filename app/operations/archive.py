@@ -92,7 +92,7 @@ def check_digests(archive: tarfile.TarFile) -> Checked:
             continue
         digest = hashlib.sha256()
         handle = archive.extractfile(member)
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
+        while chunk := handle.read(CHUNK):
             digest.update(chunk)
         if member.size != entry.get("size") or digest.hexdigest() != entry.get("sha256"):
             problems.append(f"{name}: SHA-256 or size differs from the manifest "
