@@ -63,9 +63,10 @@ def run_command(dry_run: bool) -> None:
     else:
         with unit_of_work():
             counts = run_retention()
-    verb = "would clear" if dry_run else "cleared"
+    if dry_run:
+        click.echo("dry run: nothing was changed; a run now would find")
     for name, value in vars(counts).items():
-        click.echo(f"{verb} {name.replace('_', ' ')}: {value}")
+        click.echo(f"{name.replace('_', ' ')}: {value}")
 
 
 def register_cli(app: Flask) -> None:
