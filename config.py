@@ -61,6 +61,16 @@ class Config:
     # LOG_REQUESTS adds one line per request (app.core.request_log).
     LOG_FORMAT = "plain"
     LOG_REQUESTS = False
+    # How long personal data is kept, in days: the privacy page states these and
+    # `flask maintenance run` (app/operations/retention.py) applies them. Change them here only.
+    RETENTION_DAYS = {
+        "roster_upload": 30,     # a roster import staged and never confirmed
+        "one_time_code": 1,      # SMS and reset codes (their keyed hash), after they expired
+        "session": 180,          # the longest a login lasts; then it ends
+        # An ended login, kept in the security log no less than six months (网络安全法 第二十一条).
+        "ended_session": 190,
+        "orphan_upload": 1,      # a stored file that no record names
+    }
     TESTING = False
     DEBUG = False
 

@@ -123,6 +123,7 @@ def create_app(config=None) -> Flask:
     from app.dispatch.cli import register_cli as dispatch_cli
     from app.funds.cli import register_cli as funds_cli
     from app.issues.cli import register_cli as issues_cli
+    from app.operations.cli import register_cli as operations_cli
     from app.proposals.cli import register_cli as proposals_cli
     from app.site.demo import register_cli as demo_cli
 
@@ -134,6 +135,7 @@ def create_app(config=None) -> Flask:
     dispatch_cli(app)
     funds_cli(app)
     uploads_cli(app)
+    operations_cli(app)
 
     from app.accounts.session import init_login
     from app.site.labels import install as install_labels

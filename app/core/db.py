@@ -20,6 +20,8 @@ def _sqlite_begin_statement() -> str:
     # serialised. Reads (GET) stay deferred so they don't queue behind each other.
     if has_app_context() and g.get("_write_transaction"):
         return "BEGIN IMMEDIATE"
+    if has_app_context() and g.get("_read_transaction"):
+        return "BEGIN"
     if has_request_context() and request.method in SAFE_METHODS:
         return "BEGIN"
     return "BEGIN IMMEDIATE"
@@ -69,6 +71,19 @@ def write_transaction():
             yield db.session
     finally:
         g._write_transaction = False
+
+
+@contextmanager
+def read_transaction():
+    """A transaction that only reads, begun without taking SQLite's write lock even outside a
+    GET (a command reading one consistent snapshot: the backup); rolled back at the end."""
+    db.session.rollback()
+    g._read_transaction = True
+    try:
+        yield db.session
+    finally:
+        db.session.rollback()
+        g._read_transaction = False
 
 
 def is_postgres() -> bool:

@@ -13,10 +13,11 @@ from app.moderation import labels as moderation
 from app.notices import labels as notices
 from app.notifications import labels as notifications
 from app.notifications.labels import register as register_kinds
+from app.operations import labels as operations
 from app.proposals import labels as proposals
 
 DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
-           covenants, notices, dispatch, funds, microprojects)
+           covenants, notices, dispatch, funds, microprojects, operations)
 
 
 def install() -> None:

@@ -1,0 +1,1 @@
+"""Running the site: backups that are restored, and the retention job."""
