@@ -1,6 +1,7 @@
 """Fills the label registries (app.audit.labels, app.notifications.labels) from every domain's
 own `labels.py`, once per process, when the app is set up."""
 from app.accounts import labels as accounts
+from app.api import labels as api
 from app.audit.labels import register as register_audit
 from app.compounds import labels as compounds
 from app.covenants import labels as covenants
@@ -14,7 +15,7 @@ from app.notifications.labels import register as register_kinds
 from app.proposals import labels as proposals
 
 DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
-           covenants, notices, dispatch)
+           covenants, notices, dispatch, api)
 
 
 def install() -> None:
