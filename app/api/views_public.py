@@ -27,7 +27,7 @@ from app.api.web import documented_errors
 from app.api.web import public_bp as blp
 from app.compounds.access import may_read
 from app.extensions import db
-from app.proposals import results
+from app.proposals.results import export_document
 
 COMMON = (304, 401, 429)
 PAGED = (*COMMON, 422)
@@ -85,7 +85,7 @@ def notice(compound_id: int, notice_id: int):
 @blp.arguments(PageArgs, location="query", as_kwargs=True)
 @blp.response(200, page_of(ResultSummary, "ResultPage"))
 @documented_errors(blp, *PAGED, 404)
-def results_list(compound_id: int, page: int, per_page: int):
+def results(compound_id: int, page: int, per_page: int):
     """Vote results: the final one once published, else the preliminary one (objection
     period), newest first."""
     _compound(compound_id)
@@ -114,7 +114,7 @@ def result_export(compound_id: int, proposal_id: int):
     found = public.result_in(compound_id, proposal_id)
     if found is None:
         abort(404)
-    document = results.export_document(found[0])
+    document = export_document(found[0])
     user = caller_user()
     if user is None or not may_read(user, compound_id):
         document = public.public_export(document)
