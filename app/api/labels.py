@@ -8,6 +8,7 @@ AUDIT_ACTIONS = {
 
 AUDIT_OBJECTS = {
     "api_tokens": _l("数据接口令牌"),
+    "api_token_uses": _l("数据接口令牌的使用时间"),
 }
 
 NOTIFICATION_KINDS = {

@@ -160,7 +160,7 @@ def minutes_dict(meeting: Meeting, minutes: Minutes, revision: MinutesRevision, 
     if full:
         out.update(audit_head=revision.audit_head or minutes.audit_head,
                    correction_reason=revision.reason if revision.kind == "correction" else "",
-                   items=[item.as_dict() for item in readable_items(revision)],
+                   items=[{**item.as_dict(), "due": item.due} for item in readable_items(revision)],
                    markdown=revision.source, html=revision.html)
     return out
 
