@@ -73,10 +73,15 @@ def create_app(config=None) -> Flask:
     app.url_map.converters["int"] = IdConverter
 
     from app.accounts.views import bp as accounts_bp
+    from app.api import views_member, views_public  # noqa: F401  (the API's routes)
+    from app.api.setup import init_api
+    from app.api.token_views import bp as api_tokens_bp
+    from app.api.web import member_bp, public_bp
     from app.audit.views import bp as audit_bp
     from app.board.views import bp as board_bp
     from app.compounds.level_views import bp as levels_bp
     from app.compounds.views import bp as compounds_bp
+    from app.core.health import bp as health_bp
     from app.covenants.views import bp as covenants_bp
     from app.dispatch.views import bp as dispatch_bp
     from app.funds.views import bp as funds_bp
@@ -106,10 +111,10 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(dispatch_bp)
     app.register_blueprint(funds_bp)
     app.register_blueprint(microprojects_bp)
-    from app.core.health import bp as health_bp
-
     app.register_blueprint(health_bp)  # /healthz, /readyz: no login, no rate limit, no CSRF
     csrf.exempt(health_bp)
+    app.register_blueprint(api_tokens_bp)
+    init_api(app, (public_bp, member_bp))  # /api/v1/, before init_web (see init_api)
     from app.board.announcements import set_up as board_set_up
     board_set_up()
     from app.dispatch.services import set_up as dispatch_set_up

@@ -1,11 +1,12 @@
-"""The head of every audit chain, by chain name: what a backup's manifest records and what a
-restore compares. Today there is one chain, the site's."""
+"""The heads of the audit chains, for those who check them from outside (the open data API,
+backups). Today the site has one chain, named "site"; per-compound chains and their anchors
+add their own entries to the same dictionary."""
 from app.audit.models import GENESIS_HASH
 from app.audit.services import head_row
 
 
 def chain_heads() -> dict:
-    """{chain name: {"seq": .., "hash": ..}} as this transaction sees it."""
+    """{chain name: {"seq": entries so far, "hash": the head hash}}."""
     head = head_row()
     if head is None:
         return {"site": {"seq": 0, "hash": GENESIS_HASH}}

@@ -1,6 +1,7 @@
 """Fills the label registries (app.audit.labels, app.notifications.labels) from every domain's
 own `labels.py`, once per process, when the app is set up."""
 from app.accounts import labels as accounts
+from app.api import labels as api
 from app.audit.labels import register as register_audit
 from app.compounds import labels as compounds
 from app.covenants import labels as covenants
@@ -17,7 +18,7 @@ from app.operations import labels as operations
 from app.proposals import labels as proposals
 
 DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
-           covenants, notices, dispatch, funds, microprojects, operations)
+           covenants, notices, dispatch, funds, microprojects, operations, api)
 
 
 def install() -> None:

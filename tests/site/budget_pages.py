@@ -243,7 +243,23 @@ def add_rows_the_demo_lacks(compound_id: int) -> None:
                                      Fund.source == "public_income"))
     fund_services.add_vouchers(first, people["committee"],
                                prepare_vouchers([("invoice.jpg", jpeg.getvalue())]))
+    _add_owner_api_token(people["owner"])
     db.session.commit()
+
+
+OWNER_API_TOKEN = "yst_budget-pages-owner"  # noqa: S105  (a test token, made below)
+AS_OWNER_TOKEN = {"Authorization": f"Bearer {OWNER_API_TOKEN}"}
+
+
+def _add_owner_api_token(owner) -> None:
+    from app.api.models import ApiToken, ApiTokenUse
+    from app.api.tokens import hash_token
+
+    token = ApiToken(user_id=owner.id, name="budget", slot=1,
+                     token_hash=hash_token(OWNER_API_TOKEN), prefix=OWNER_API_TOKEN[:10])
+    db.session.add(token)
+    db.session.flush()
+    db.session.add(ApiTokenUse(token_id=token.id))
 
 
 C = "/c/<int:compound_id>"
@@ -277,6 +293,15 @@ def _f(rest: str) -> Callable[[DemoIds], str]:
 def _s(rest: str) -> Callable[[DemoIds], str]:
     return lambda d: (f"/funds/{d.funds['fund']}/statements/{d.funds['year']}/"
                       f"{d.funds['month']}{rest}")
+API = "/api/v1/compounds/<int:compound_id>"
+
+
+def _api(rest: str) -> Callable[[DemoIds], str]:
+    return lambda d: f"/api/v1/compounds/{d.c}{rest}"
+
+
+def _api_p(which: str, rest: str = "") -> Callable[[DemoIds], str]:
+    return lambda d: f"/api/v1/compounds/{d.c}/results/{getattr(d, which)}{rest}"
 
 
 def _d(make: Callable[[dict], str]) -> Callable[[DemoIds], str]:
@@ -624,4 +649,30 @@ PAGES = [
          owner=403, staff=200, party=403, visitor=302),
     page(C + "/proposals/survey/satisfaction", _c("/proposals/survey/satisfaction"),
          owner=403, staff=200, party=200, visitor=302),
+    # The open data API (app.api): the login cookie counts for nothing there, a token does.
+    page("/api/v1/openapi.json", lambda d: "/api/v1/openapi.json", owner=200, visitor=200),
+    page("/api/v1/compounds", lambda d: "/api/v1/compounds", owner=200, visitor=200),
+    page(API, _api(""), owner=200, visitor=200),
+    page(API + "/notices", _api("/notices"), visitor=200),
+    page(API + "/notices/<int:notice_id>", lambda d: f"/api/v1/compounds/{d.c}/notices/{d.notice}",
+         visitor=200),
+    page(API + "/results", _api("/results"), visitor=200),
+    page(API + "/results/<int:proposal_id>", _api_p("passed"), visitor=200),
+    page(API + "/results/<int:proposal_id>/export", _api_p("passed", "/export"), visitor=200),
+    page(API + "/results/<int:proposal_id>/export", _api_p("election", "/export"), "secret",
+         headers=AS_OWNER_TOKEN, owner=200),
+    page(API + "/minutes", _api("/minutes"), visitor=200),
+    page(API + "/minutes/<int:meeting_id>",
+         lambda d: f"/api/v1/compounds/{d.c}/minutes/{d.meeting}", visitor=200),
+    page(API + "/covenants", _api("/covenants"), visitor=200),
+    page(API + "/audit", _api("/audit"), visitor=200),
+    page("/api/v1/me", lambda d: "/api/v1/me", owner=401, visitor=401),
+    page("/api/v1/me", lambda d: "/api/v1/me", "token", headers=AS_OWNER_TOKEN, owner=200),
+    page(API + "/issues", _api("/issues"), owner=401, visitor=401),
+    page(API + "/issues", _api("/issues"), "token", headers=AS_OWNER_TOKEN, owner=200),
+    page(API + "/proposals", _api("/proposals"), visitor=401),
+    page(API + "/proposals", _api("/proposals"), "token", headers=AS_OWNER_TOKEN, owner=200),
+    page(API + "/meetings", _api("/meetings"), visitor=401),
+    page(API + "/meetings", _api("/meetings"), "token", headers=AS_OWNER_TOKEN, owner=200),
+    page("/me/api-tokens", lambda d: "/me/api-tokens", owner=200, staff=200, visitor=302),
 ]
