@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0024_api_tokens'
-down_revision = '0018_dispatch_levels'
+down_revision = '0020_micro_projects'
 branch_labels = None
 depends_on = None
 
