@@ -5,7 +5,7 @@ from app.accounts.models import (  # noqa: F401
     User,
     UserSession,
 )
-from app.audit.models import AuditEntry, AuditHead  # noqa: F401
+from app.audit.models import AuditAnchor, AuditChain, AuditEntry  # noqa: F401
 from app.compounds.models import (  # noqa: F401
     Building,
     Community,
