@@ -32,8 +32,9 @@ def _tamper(*statements: str) -> None:
     db.session.commit()  # the test's own transaction must not hold a lock
     with db.engine.begin() as conn:
         if conn.dialect.name == "sqlite":
-            conn.execute(text("DROP TRIGGER IF EXISTS audit_entries_no_update"))
-            conn.execute(text("DROP TRIGGER IF EXISTS audit_entries_no_delete"))
+            for table in ("audit_entries", "audit_anchors"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
         else:
             conn.execute(text("SET LOCAL session_replication_role = replica"))
         for statement in statements:
