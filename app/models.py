@@ -6,7 +6,7 @@ from app.accounts.models import (  # noqa: F401
     UserSession,
 )
 from app.api.models import ApiToken, ApiTokenUse  # noqa: F401
-from app.audit.models import AuditEntry, AuditHead  # noqa: F401
+from app.audit.models import AuditAnchor, AuditChain, AuditEntry  # noqa: F401
 from app.compounds.models import (  # noqa: F401
     Building,
     Community,

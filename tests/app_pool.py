@@ -20,7 +20,6 @@ from flask import Flask, g
 from sqlalchemy import text
 
 from app import create_app
-from app.audit.models import GENESIS_HASH
 from app.extensions import db, limiter
 
 # Every file this test process makes outside tmp_path (schema, pooled apps' databases, seeded
@@ -53,8 +52,6 @@ class Postgres:
             conn.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c "
                               "JOIN pg_namespace n ON n.oid = c.relnamespace "
                               "WHERE c.relkind = 'S' AND n.nspname = 'public'"))
-            conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"),
-                         {"h": GENESIS_HASH})
 
 
 class SqliteSchema:

@@ -99,7 +99,7 @@ def export_user_data(user: User) -> dict:
             "action": e.action, "compound": _compound_name(e.compound_id, names),
             "at": iso_utc(e.created_at)} for e in db.session.scalars(
                 select(AuditEntry).where(AuditEntry.actor_id == user.id)
-                .order_by(AuditEntry.seq))],
+                .order_by(AuditEntry.id))],  # seq counts per chain
     }
 
 

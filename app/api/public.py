@@ -6,8 +6,6 @@ from flask import url_for
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
-from app.audit.heads import chain_heads
-from app.audit.models import AuditEntry
 from app.compounds.models import Community, Compound, Subdistrict
 from app.covenants.models import Covenant, CovenantVersion
 from app.extensions import db
@@ -186,16 +184,3 @@ def covenant_dict(covenant: Covenant, version: CovenantVersion) -> dict:
             "published_at": version.published_at, "proposal_id": version.proposal_id,
             "filing_ref": version.filing_ref or "",
             "articles": [{"number": a.number, "body": a.body} for a in version.articles]}
-
-
-_LATEST_ENTRY = (select(AuditEntry.seq, AuditEntry.hash, AuditEntry.created_at)
-                 .order_by(AuditEntry.seq.desc()).limit(1))
-
-
-def audit_dict(compound_id: int) -> dict:
-    latest = db.session.execute(_LATEST_ENTRY.where(AuditEntry.compound_id == compound_id)
-                                ).first()
-    return {"compound_id": compound_id, "chains": chain_heads(),
-            "latest_entry": ({"seq": int(latest.seq), "hash": latest.hash,
-                              "created_at": latest.created_at.isoformat()}
-                             if latest is not None else None)}

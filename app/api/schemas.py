@@ -176,10 +176,29 @@ class CovenantSchema(ma.Schema):
     articles = f.List(f.Nested(ArticleSchema), required=True)
 
 
+class ChainHead(ma.Schema):
+    seq = f.Integer(required=True)
+    hash = f.String(required=True)
+
+
+class AnchorSchema(ma.Schema):
+    seq = f.Integer(required=True, metadata={"description": "place in the global anchor chain"})
+    created_at = f.AwareDateTime(required=True)
+    chain = f.String(required=True, metadata={"description": "the chain anchored, e.g. c12"})
+    chain_seq = f.Integer(required=True)
+    chain_hash = f.String(required=True)
+    reason = f.String(required=True)
+    prev_hash = f.String(required=True)
+    hash = f.String(required=True)
+
+
 class AuditSchema(ma.Schema):
     compound_id = f.Integer(required=True)
-    chains = f.Dict(required=True, metadata={
-        "description": "Every audit chain's head (and anchors), as `flask audit verify` "
-                       "reports them"})
-    latest_entry = f.Dict(required=True, allow_none=True, metadata={
-        "description": "seq, hash and time of this compound's latest entry"})
+    chain = f.String(required=True, metadata={
+        "description": "the compound's own chain, as printed on its results and minutes"})
+    head = f.Nested(ChainHead, required=True)
+    anchor_head = f.Nested(ChainHead, required=True, metadata={
+        "description": "the global anchor chain's head"})
+    anchors = f.List(f.Nested(AnchorSchema), required=True, metadata={
+        "description": "this chain's latest anchors, newest first (all: /audit/anchors)"})
+

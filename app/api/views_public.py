@@ -6,10 +6,11 @@ import json
 
 from flask import Response, abort
 
-from app.api import public
+from app.api import public, public_audit
 from app.api.caller import caller_user
 from app.api.paging import envelope, paged
 from app.api.schemas import (
+    AnchorSchema,
     AuditSchema,
     CompoundSchema,
     CovenantSchema,
@@ -160,7 +161,18 @@ def covenants(compound_id: int, page: int, per_page: int):
 @blp.response(200, AuditSchema)
 @documented_errors(blp, *ONE)
 def audit(compound_id: int):
-    """The audit chains' heads and anchors, and this compound's latest entry: compare them
-    with the head hash printed on a result or minutes."""
+    """The compound's own audit chain: its head, the anchor chain's head and its latest
+    anchors. The stamp printed on a result or minutes names this chain and an entry of it."""
     _compound(compound_id)
-    return public.audit_dict(compound_id)
+    return public_audit.audit_dict(compound_id)
+
+
+@blp.route("/audit/anchors")
+@blp.arguments(PageArgs, location="query", as_kwargs=True)
+@blp.response(200, page_of(AnchorSchema, "AnchorPage"))
+@documented_errors(blp, *PAGED)
+def anchors(page: int, per_page: int):
+    """The global anchor chain in order: each anchor holds a chain's head (its name, seq and
+    hash) and links to the previous anchor by its hash, so anyone can re-walk it."""
+    rows, total = paged(public_audit.ANCHORS_IN_ORDER, page, per_page)
+    return envelope([public_audit.anchor_dict(*row) for row in rows], page, per_page, total)

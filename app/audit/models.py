@@ -1,6 +1,20 @@
+"""The audit log: one hash chain per compound (and per community, subdistrict and the site
+for their own records), their heads, and the global anchor chain that takes each head's
+digest. Entries and anchors are never updated or deleted (triggers refuse it)."""
 from datetime import datetime
 
-from sqlalchemy import DDL, JSON, BigInteger, ForeignKey, Index, Integer, String, event
+from sqlalchemy import (
+    DDL,
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.types import UTCDateTime
@@ -9,13 +23,33 @@ from app.extensions import db
 GENESIS_HASH = "0" * 64
 
 
+class AuditChain(db.Model):
+    """One chain and its head. Appending takes the next number with a conditional UPDATE of
+    this row, which is the chain's lock: writers of different chains never wait on each
+    other. Kinds: compound, community, subdistrict (scope_id is theirs), site (accounts and
+    the site admin's acts, scope 0), legacy (the single chain kept before 0022_audit_chains,
+    frozen, scope 0), anchors (the global anchor chain's head, scope 0)."""
+
+    __tablename__ = "audit_chains"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    scope_id: Mapped[int] = mapped_column(Integer)
+    head_seq: Mapped[int] = mapped_column(BigInteger)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (UniqueConstraint("kind", "scope_id"),)
+
+
 class AuditEntry(db.Model):
-    """One entry of the site-wide chain. Never updated or deleted (triggers refuse it)."""
+    """One entry of a chain; `seq` counts within its chain. chain_id NULL marks the legacy
+    chain (entries written before per-chain logs, kept as they were: their hash covers no
+    chain)."""
 
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chain_id: Mapped[int | None] = mapped_column(ForeignKey("audit_chains.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     actor_role: Mapped[str | None] = mapped_column(String(32))
@@ -28,38 +62,58 @@ class AuditEntry(db.Model):
     covers: Mapped[list] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # A compound's trail page reads its entries newest first.
-    __table_args__ = (Index("ix_audit_entries_compound_seq", "compound_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("chain_id", "seq"),
+        # The legacy chain's numbers stay unique too (NULLs are distinct in the constraint).
+        Index("uq_audit_entries_legacy_seq", "seq", unique=True,
+              sqlite_where=text("chain_id IS NULL"), postgresql_where=text("chain_id IS NULL")),
+        # A compound's trail page reads its entries (its chain and its legacy ones) newest
+        # first by id.
+        Index("ix_audit_entries_compound_id_id", "compound_id", "id"),
+    )
 
 
-class AuditHead(db.Model):
-    """A single row (id=1) holding the chain's head; appenders lock it to serialise."""
+class AuditAnchor(db.Model):
+    """One link of the global anchor chain: a chain's head (seq and hash) at a moment, and
+    why it was taken (ANCHOR_REASONS)."""
 
-    __tablename__ = "audit_head"
+    __tablename__ = "audit_anchors"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger)
-    hash: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    chain_id: Mapped[int] = mapped_column(ForeignKey("audit_chains.id"), index=True)
+    chain_seq: Mapped[int] = mapped_column(BigInteger)
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(32))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-SQLITE_TRIGGERS = [
-    "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
-    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
-    "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
-    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
-]
-POSTGRES_TRIGGERS = [
-    "CREATE OR REPLACE FUNCTION audit_entries_refuse() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql",
-    "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE OR DELETE ON audit_entries "
-    "FOR EACH ROW EXECUTE FUNCTION audit_entries_refuse()",
-    "CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries "
-    "FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_refuse()",
-]
-HEAD_ROW = f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')"  # noqa: S608
+ANCHOR_REASONS = ("periodic", "result_published", "minutes_published", "migration")
+APPEND_ONLY = ("audit_entries", "audit_anchors")
 
-for _sql in SQLITE_TRIGGERS:
-    event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
-for _sql in POSTGRES_TRIGGERS:
-    event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))
-event.listen(AuditHead.__table__, "after_create", DDL(HEAD_ROW))
+
+def sqlite_triggers(table: str) -> list[str]:
+    return [f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"]
+
+
+def postgres_triggers(table: str) -> list[str]:
+    return [f"CREATE OR REPLACE FUNCTION {table}_refuse() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql",
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse()",
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse()"]
+
+
+for _model in (AuditEntry, AuditAnchor):
+    _name = _model.__tablename__
+    for _sql in sqlite_triggers(_name):
+        event.listen(_model.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
+    for _sql in postgres_triggers(_name):
+        event.listen(_model.__table__, "after_create",
+                     DDL(_sql).execute_if(dialect="postgresql"))

@@ -1,17 +1,19 @@
-"""record() appends to the chain inside the caller's transaction; verify() re-walks it."""
+"""record() appends to its chain inside the caller's transaction (app.audit.chains says which
+chain); app.audit.verification re-walks the chains."""
 import json
 
 from sqlalchemy import bindparam, select
 
 from app.audit.canonical import canonical_json, row_digest, sha256_hex
+from app.audit.chains import COMPOUND, SET_HEAD_HASH, read_head, scope_of, take_next
 from app.audit.coverage import prev_digest, remember_written
-from app.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from app.audit.models import GENESIS_HASH, AuditEntry
 from app.core.time import iso_utc, utcnow
 from app.extensions import db
 
 
 def _entry_content(entry: AuditEntry) -> dict:
-    return {
+    content = {
         "seq": entry.seq,
         "created_at": iso_utc(entry.created_at),
         "actor_id": entry.actor_id,
@@ -24,6 +26,9 @@ def _entry_content(entry: AuditEntry) -> dict:
         "covers": entry.covers,
         "prev_hash": entry.prev_hash,
     }
+    if entry.chain_id is not None:  # legacy entries were hashed before chains existed
+        content["chain_id"] = entry.chain_id
+    return content
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -65,22 +70,14 @@ def set_digest(model, scope: dict) -> tuple[int, str]:
 
 
 _entries = AuditEntry.__table__
-_head = AuditHead.__table__
-# Taking the next number is the lock: on PostgreSQL the UPDATE holds the head row until commit,
-# so appenders queue here and each reads the head its predecessor committed. On SQLite writers
-# already hold the database write lock since BEGIN IMMEDIATE (app.core.db). Core statements,
-# not ORM objects: this runs inside every audited write, ballots included, and is the part of
-# the transaction that holds the site-wide lock.
-_TAKE_NEXT = (_head.update().where(_head.c.id == 1).values(seq=_head.c.seq + 1)
-              .returning(_head.c.seq, _head.c.hash))
+# Core statements, not ORM objects: this runs inside every audited write, ballots included,
+# and is the part of the transaction that holds its chain's row (app.audit.chains).
 _ENTRY_COLUMNS = [c.key for c in _entries.columns if c.key != "id"]
 _INSERT_ENTRY = _entries.insert().returning(_entries.c.id)
-_SET_HEAD_HASH = _head.update().where(_head.c.id == 1).values(hash=bindparam("new_hash"))
 # PostgreSQL: the entry and the new head in one round trip (the lock is held meanwhile).
 _inserted = (_entries.insert().values({c: bindparam(f"e_{c}") for c in _ENTRY_COLUMNS})
              .returning(_entries.c.id).cte("inserted"))
-_INSERT_ENTRY_SET_HEAD = _SET_HEAD_HASH.returning(select(_inserted.c.id).scalar_subquery())
-_READ_HEAD = select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)
+_INSERT_ENTRY_SET_HEAD = SET_HEAD_HASH.returning(select(_inserted.c.id).scalar_subquery())
 
 
 # Data key of an entry whose actor acted anonymously (an anonymous issue's author): the trail
@@ -119,25 +116,27 @@ def record(actor, compound, action: str, obj=None, data: dict | None = None, *,
         covers=covers,
     )
     connection = db.session.connection()
-    entry.seq, entry.prev_hash = connection.execute(_TAKE_NEXT).one()
+    entry.chain_id, entry.seq, entry.prev_hash = take_next(*scope_of(entry.compound_id, obj))
     entry.hash = entry_hash(entry)
     values = {column: getattr(entry, column) for column in _ENTRY_COLUMNS}
     if connection.dialect.name == "postgresql":
         params = {f"e_{column}": value for column, value in values.items()}
         entry.id = connection.execute(_INSERT_ENTRY_SET_HEAD,
-                                      {**params, "new_hash": entry.hash}).scalar_one()
+                                      {**params, "chain": entry.chain_id,
+                                       "new_hash": entry.hash}).scalar_one()
     else:
         entry.id = connection.execute(_INSERT_ENTRY, values).scalar_one()
-        connection.execute(_SET_HEAD_HASH, {"new_hash": entry.hash})
+        connection.execute(SET_HEAD_HASH, {"chain": entry.chain_id, "new_hash": entry.hash})
     return entry
 
 
-def head_row():
-    """(seq, hash) of the chain's head as this transaction sees it (read afresh: record()
-    bypasses the ORM), or None before the head row exists."""
-    return db.session.connection().execute(_READ_HEAD).first()
+def head_row(compound):
+    """(id, head_seq, head_hash) of the compound's chain as this transaction sees it (read
+    afresh: record() bypasses the ORM), or None before its first entry."""
+    return read_head(COMPOUND, getattr(compound, "id", compound))
 
 
-def head_hash() -> str:
-    head = head_row()
-    return head.hash if head else GENESIS_HASH
+def head_hash(compound) -> str:
+    """The compound chain's head hash: what a published result or minutes are stamped with."""
+    head = head_row(compound)
+    return head.head_hash if head else GENESIS_HASH

@@ -10,6 +10,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.audit.anchors import anchor_compound
 from app.audit.services import head_hash, record
 from app.compounds.access import has_role, primary_role
 from app.compounds.models import Compound
@@ -329,7 +330,7 @@ def publish(actor, compound: Compound, meeting: Meeting,
                                          "还有 %(n)s 位出席人未确认，确认期结束前不能公开。",
                                          len(waiting), n=len(waiting)), status=409)
     revision = current_revision(minutes)
-    stamp = head_hash()
+    stamp = head_hash(compound)
     # Conditional on the draft the confirmations were counted on: a save in between refuses.
     workflow.apply(
         WORKFLOW, minutes, "publish", actor, now=now,
@@ -340,6 +341,7 @@ def publish(actor, compound: Compound, meeting: Meeting,
         also=[revision, *_spawn_tasks(compound, meeting, revision, now)],
         data={"revision": revision.id, "sha256": revision.sha256, "audit_head": stamp,
               "unconfirmed": [a.user_id for a in waiting]})
+    anchor_compound(compound, "minutes_published", now)  # the head, publishing included
     notify([a.user_id for a in attendance_of(meeting)], compound.id, "minutes.published",
            gettext("会议纪要已公开：%(title)s", title=meeting.title),
            meeting_path(meeting) + "/minutes", skip=actor.id)
@@ -383,7 +385,7 @@ def correct(actor, compound: Compound, meeting: Meeting, items: list[ItemText], 
     if not reason:
         raise ServiceError(_l("更正须写明理由。"), field="reason")
     revision = _add_revision(actor, minutes, _clean_items(meeting, items), now,
-                             kind="correction", reason=reason, stamp=head_hash())
+                             kind="correction", reason=reason, stamp=head_hash(compound))
     record(actor, compound, "minutes.correct", revision,
            {"meeting": meeting.id, "number": revision.number, "reason": reason,
             "sha256": revision.sha256}, also=[minutes], actor_role=primary_role(actor, compound))

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.audit.anchors import anchor_compound
 from app.audit.services import head_hash, record
 from app.compounds.access import has_role, primary_role
 from app.core.db import get_scoped
@@ -218,12 +219,14 @@ def publish_result(actor, project_round, *, seen=None, now=None):
     notice = announce.result(actor, project_round, now)
     step = apply(ROUND, project_round, "publish_result", actor, now=now,
                  values={"result_notice_id": notice.id, "result_published_at": now,
-                         "audit_head": head_hash()},
+                         "audit_head": head_hash(project_round.compound_id)},
                  data={"notice": notice.id})
     for project in db.session.scalars(select(MicroProject).where(
             MicroProject.round_id == project_round.id, MicroProject.state == "funded")
             .order_by(MicroProject.id)):
         apply(PROJECT, project, "start", None, now=now)
+    # The compound chain's head, the publishing entries included, goes into the anchor chain.
+    anchor_compound(project_round.compound_id, "result_published", now)
     return step
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.audit.anchors import anchor_compound
 from app.audit.services import head_hash, record, removal
 from app.compounds.access import has_role, is_member, is_staff, primary_role
 from app.compounds.models import Compound
@@ -322,7 +323,7 @@ def close_voting(proposal: Proposal, now: datetime | None = None):
     proposal.voting_closed_at = now
     proposal.objection_ends_at = window.ends_at if window else now
     row = ProposalResult(proposal_id=proposal.id, stage="preliminary", result=result,
-                         audit_head=head_hash(), created_at=now)
+                         audit_head=head_hash(proposal.compound_id), created_at=now)
     db.session.add(row)
     db.session.flush()
     urn = [(SecretVote, {"proposal_id": proposal.id}),
@@ -423,12 +424,15 @@ def publish_result(actor, proposal: Proposal, now: datetime | None = None):
         raise ServiceError(lazy_ngettext("还有 %(n)s 条异议未答复。", "还有 %(n)s 条异议未答复。",
                                          unanswered, n=unanswered), status=409)
     row = ProposalResult(proposal_id=proposal.id, stage="final", result=results.compute(proposal),
-                         audit_head=head_hash(), created_at=now)
+                         audit_head=head_hash(proposal.compound_id), created_at=now)
     db.session.add(row)
     proposal.result_published_at = now
     db.session.flush()
-    return apply(proposal, "publish_result", actor, now=now, also=[row],
-                 data={"result": row.id, "audit_head": row.audit_head})
+    moved = apply(proposal, "publish_result", actor, now=now, also=[row],
+                  data={"result": row.id, "audit_head": row.audit_head})
+    # The compound chain's head, the publishing entry included, goes into the anchor chain.
+    anchor_compound(proposal.compound_id, "result_published", now)
+    return moved
 
 
 def final_result(proposal: Proposal) -> ProposalResult | None:

@@ -140,3 +140,26 @@ def test_the_result_list_shows_the_final_result_once_published(app, api):
     db.session.commit()
     items = api.get(f"/api/v1/compounds/{w.compound.id}/results").get_json()["items"]
     assert [(i["proposal_id"], i["stage"]) for i in items] == [(p.id, "final")]
+
+
+def test_the_audit_answer_names_the_compound_chain_and_its_anchors_link_up(app, api):
+    w = World(n_owners=4)
+    p = _closed_vote(w)
+    services.publish_result(w.staff, p, now=p.objection_ends_at)
+    db.session.commit()
+    audit = api.get(f"/api/v1/compounds/{w.compound.id}/audit").get_json()
+    assert audit["chain"] == f"c{w.compound.id}" and audit["head"]["seq"] > 0
+    published = next(a for a in audit["anchors"] if a["reason"] == "result_published")
+    assert published["chain"] == audit["chain"]
+    # The stamp printed on the final result is an entry of that chain, at or before the anchor.
+    stamp = api.get(f"/api/v1/compounds/{w.compound.id}/results/{p.id}").get_json()
+    assert stamp["audit_head"] and published["chain_seq"] <= audit["head"]["seq"]
+    walked, url, prev = [], "/api/v1/audit/anchors?per_page=2", "0" * 64
+    while url:
+        page = api.get(url).get_json()
+        for anchor in page["items"]:
+            assert anchor["prev_hash"] == prev, anchor
+            prev = anchor["hash"]
+            walked.append(anchor["seq"])
+        url = page["links"].get("next")
+    assert walked == list(range(1, len(walked) + 1)) and prev == audit["anchor_head"]["hash"]

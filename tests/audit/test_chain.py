@@ -16,9 +16,9 @@ from tests.factories import make_building, make_compound, make_user
 pytestmark = pytest.mark.both_databases
 
 
-def _chain(n: int = 5) -> list[User]:
-    """n entries, entry i (seq i) covering user i."""
-    compound = make_compound()
+def _chain(n: int = 5, compound=None) -> list[User]:
+    """n entries in the compound's chain, entry i (seq i) covering user i."""
+    compound = compound or make_compound()
     users = []
     for i in range(n):
         user = make_user()
@@ -32,8 +32,9 @@ def _tamper(*statements: str) -> None:
     db.session.commit()  # the test's own transaction must not hold a lock
     with db.engine.begin() as conn:
         if conn.dialect.name == "sqlite":
-            conn.execute(text("DROP TRIGGER IF EXISTS audit_entries_no_update"))
-            conn.execute(text("DROP TRIGGER IF EXISTS audit_entries_no_delete"))
+            for table in ("audit_entries", "audit_anchors"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
         else:
             conn.execute(text("SET LOCAL session_replication_role = replica"))
         for statement in statements:
@@ -48,11 +49,15 @@ def _problems() -> list[str]:
 
 
 def test_intact_chain_verifies(app):
-    _chain(5)
+    users = _chain(5)
+    compound_id = db.session.scalar(text("SELECT compound_id FROM audit_entries LIMIT 1"))
     result = verify()
     assert result.ok, result.problems
     assert result.count == 5
-    assert result.head == head_hash()
+    assert result.chains == {f"c{compound_id}": head_hash(compound_id)}
+    one = verify(compound_id)
+    assert one.ok and one.count == 5 and one.head == head_hash(compound_id)
+    assert [u.id for u in users] == sorted(u.id for u in users)
 
 
 def test_edited_entry_is_named(app):
@@ -107,8 +112,10 @@ def test_covered_row_edited_behind_the_log_is_named(app):
     result = verify()
     assert not result.ok
     assert result.count == 5  # the chain itself is intact
+    compound_id = db.session.scalar(text("SELECT compound_id FROM audit_entries LIMIT 1"))
     assert result.problems == [
-        f"users id={target}: content changed outside the log (last written by seq=3)"]
+        f"users id={target}: content changed outside the log (last written by "
+        f"c{compound_id} seq=3)"]
 
 
 def test_covered_row_changed_through_an_audited_write_is_fine(app):
@@ -124,9 +131,11 @@ def test_deleted_covered_row_is_named(app):
     building = make_building(make_compound(), "9")
     record(users[0], building.compound_id, "building.created", building, {})
     db.session.commit()
-    building_id = building.id
+    building_id, chain = building.id, f"c{building.compound_id}"
     _tamper(f"DELETE FROM buildings WHERE id = {building_id}")  # noqa: S608
-    assert _problems() == [f"buildings id={building_id}: row is missing (last written by seq=4)"]
+    # The building's compound has a chain of its own: the entry is its first.
+    assert _problems() == [
+        f"buildings id={building_id}: row is missing (last written by {chain} seq=1)"]
 
 
 REFUSED = [
@@ -151,9 +160,14 @@ def test_cli_verify_ok(app):
     _chain(4)
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
-    assert "entries: 4" in result.output
-    assert f"head: {head_hash()}" in result.output
+    assert "chains: 1" in result.output and "entries: 4" in result.output
     assert "OK" in result.output
+    compound_id = db.session.scalar(text("SELECT compound_id FROM audit_entries LIMIT 1"))
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--compound",
+                                                str(compound_id)])
+    assert result.exit_code == 0, result.output
+    assert f"chain: c{compound_id}" in result.output
+    assert f"head: {head_hash(compound_id)}" in result.output
 
 
 def test_cli_verify_names_bad_entry_and_row(app):

@@ -18,7 +18,7 @@ CODE = re.compile(r"[a-z_]+\.[a-z_]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Actions whose name is built from a variable: the variable's possible values, by family.
 MINUTES_RESPONSES = ("confirm", "comment")  # app.meetings.minutes._respond's kinds
-NOT_RECORDED = {"audit_entries", "audit_head"}  # the chain itself
+NOT_RECORDED = {"audit_entries", "audit_chains", "audit_anchors"}  # the chains themselves
 
 
 def _name(func) -> str | None:

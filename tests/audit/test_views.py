@@ -27,14 +27,17 @@ def test_member_sees_entries_newest_first_with_role_and_masked_name(client, logi
     record(actor, compound, "something.new", None, {}, actor_role="party_cell")
     db.session.commit()
     html = login_as(viewer).get(f"/c/{compound.id}/audit").get_data(as_text=True)
-    assert _entries(html) == [5, 4, 2, 1]  # entry 3 belongs to another compound
+    # The other compound's entry is in that compound's own chain: this one counts 1, 2, 3, 4.
+    assert _entries(html) == [4, 3, 2, 1]
     assert "李**" in html and "李秀英" not in html
     assert "业主" in html and "社区工作者" in html and "党支部" in html
     assert "注册账户" in html and "授予角色" in html
     # A code without a label still reads as words, never as the code.
     assert "something.new" not in html and "其他操作" in html
-    assert head_hash() in html  # under 如何核验, with each entry's own fingerprint
-    first = db.session.execute(db.text("SELECT hash FROM audit_entries WHERE seq = 1")).scalar()
+    assert head_hash(compound) in html  # under 如何核验, with each entry's own fingerprint
+    assert f"本小区记录链 c{compound.id} 的最新一条（记录链头）：第 4 条" in html
+    first = db.session.execute(db.text("SELECT hash FROM audit_entries WHERE seq = 1 "
+                                       "AND compound_id = :c"), {"c": compound.id}).scalar()
     assert first in html and "<summary>如何核验</summary>" in html
     assert re.search(r"\d{1,2}月\d{1,2}日 \d{2}:\d{2}<", html)
 

@@ -666,6 +666,7 @@ PAGES = [
          lambda d: f"/api/v1/compounds/{d.c}/minutes/{d.meeting}", visitor=200),
     page(API + "/covenants", _api("/covenants"), visitor=200),
     page(API + "/audit", _api("/audit"), visitor=200),
+    page("/api/v1/audit/anchors", lambda d: "/api/v1/audit/anchors", owner=200, visitor=200),
     page("/api/v1/me", lambda d: "/api/v1/me", owner=401, visitor=401),
     page("/api/v1/me", lambda d: "/api/v1/me", "token", headers=AS_OWNER_TOKEN, owner=200),
     page(API + "/issues", _api("/issues"), owner=401, visitor=401),
