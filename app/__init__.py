@@ -87,6 +87,7 @@ def create_app(config=None) -> Flask:
     from app.proposals.views import bp as proposals_bp
     from app.site.views import attach as attach_site
     from app.site.views import bp as main_bp
+    from app.trustbooks.views import bp as trustbooks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -102,6 +103,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(board_bp)
     app.register_blueprint(dispatch_bp)
+    app.register_blueprint(trustbooks_bp)
     from app.board.announcements import set_up as board_set_up
     board_set_up()
     from app.dispatch.services import set_up as dispatch_set_up

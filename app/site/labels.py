@@ -13,9 +13,10 @@ from app.notices import labels as notices
 from app.notifications import labels as notifications
 from app.notifications.labels import register as register_kinds
 from app.proposals import labels as proposals
+from app.trustbooks import labels as trustbooks
 
 DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
-           covenants, notices, dispatch, funds)
+           covenants, notices, dispatch, funds, trustbooks)
 
 
 def install() -> None:

@@ -1,0 +1,1 @@
+"""Trust-model property books (信托制物业): budget against actual, disputed lines, annual accounts (issue 16)."""
