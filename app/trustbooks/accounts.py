@@ -18,7 +18,7 @@ from app.audit.services import record
 from app.compounds.access import primary_role
 from app.compounds.models import Compound
 from app.core.db import get_scoped, refused_if_taken
-from app.core.errors import ServiceError
+from app.core.errors import Conflict, ServiceError
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import china_date, iso_utc, utcnow
 from app.extensions import db
@@ -86,8 +86,7 @@ def publish(fund: Fund, actor, now: datetime | None = None) -> TrustAnnualAccoun
     require_publisher(actor, fund)
     now = now or utcnow()
     if china_date(now).year <= fund.year:
-        raise ServiceError(_l("%(year)s年度结束后才能发布年度账目。", year=fund.year),
-                           status=409)
+        raise Conflict(_l("%(year)s年度结束后才能发布年度账目。", year=fund.year))
     values = figures(fund)
     account = TrustAnnualAccount(fund_id=fund.id, compound_id=fund.compound_id,
                                  year=fund.year, figures=values, digest=digest_of(values),

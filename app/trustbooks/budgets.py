@@ -119,14 +119,17 @@ def _line_data(lines) -> dict:
 
 def draft(fund: Fund, actor, amounts: dict, *, reason: str = "",
           now: datetime | None = None) -> TrustBudget:
-    """A new draft version. From version 2 on the reason for the change is required."""
+    """A new draft version. Once a version was approved, the reason for the change is
+    required."""
     require_trust_fund(fund)
     if not may_enter(actor, fund):
         raise PermissionDenied(DENIED_ENTER)
     reason = clean_text(reason, REASON_MAX)
-    version = (db.session.scalar(select(func.max(TrustBudget.version))
-                                 .where(TrustBudget.fund_id == fund.id)) or 0) + 1
-    if version > 1 and not reason:
+    version, approved = db.session.execute(
+        select(func.max(TrustBudget.version), func.count(TrustBudget.approved_at))
+        .where(TrustBudget.fund_id == fund.id)).one()
+    version = (version or 0) + 1
+    if approved and not reason:
         raise ServiceError(_l("修改已批准的预算须另立新版本，并写明修改理由。"), field="reason")
     lines = _lines(amounts)
     now = now or utcnow()
@@ -152,7 +155,7 @@ def edit(budget: TrustBudget, actor, amounts: dict, *, reason: str | None = None
         raise ServiceError(_l("已批准的预算不能修改；请另立新版本并写明理由。"), status=409)
     if reason is not None:
         reason = clean_text(reason, REASON_MAX)
-        if budget.version > 1 and not reason:
+        if budget.reason and not reason:
             raise ServiceError(_l("修改已批准的预算须另立新版本，并写明修改理由。"),
                                field="reason")
         budget.reason = reason

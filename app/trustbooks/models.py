@@ -42,7 +42,7 @@ class TrustBudget(db.Model):
     compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(16), default="draft")
-    # Why this version exists (required from version 2 on: what changed and why).
+    # Why this version exists (required once a version was approved: what changed and why).
     reason: Mapped[str] = mapped_column(Text, default="")
     # The owners' decision that approved it, or how the owners approved it otherwise.
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
@@ -58,7 +58,6 @@ class TrustBudget(db.Model):
         db.UniqueConstraint("fund_id", "version"),
         CheckConstraint(f"state IN {sql_in(BUDGET_STATES)}", name="state_known"),
         CheckConstraint("version > 0", name="version_positive"),
-        CheckConstraint("version = 1 OR reason <> ''", name="new_version_has_reason"),
         CheckConstraint("(state IN ('approved', 'superseded')) = (approved_at IS NOT NULL)",
                         name="approved_has_time"),
         partial_unique("uq_trust_budgets_one_draft", "fund_id", where="state = 'draft'"),

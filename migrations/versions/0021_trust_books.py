@@ -81,7 +81,6 @@ def upgrade():
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("(state IN ('approved', 'superseded')) = (approved_at IS NOT NULL)", name=op.f('ck_trust_budgets_approved_has_time')),
     sa.CheckConstraint("state IN ('draft', 'approved', 'superseded', 'discarded')", name=op.f('ck_trust_budgets_state_known')),
-    sa.CheckConstraint("version = 1 OR reason <> ''", name=op.f('ck_trust_budgets_new_version_has_reason')),
     sa.CheckConstraint('version > 0', name=op.f('ck_trust_budgets_version_positive')),
     sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_trust_budgets_approved_by_id_users')),
     sa.ForeignKeyConstraint(['compound_id'], ['compounds.id'], name=op.f('fk_trust_budgets_compound_id_compounds')),
