@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from sqlalchemy import case, extract, func, select
 
-from app.core.time import china_time, utcnow
+from app.core.time import china_date, utcnow
 from app.extensions import db
 from app.funds.models import Fund, FundStatement, LedgerEntry
 from app.trustbooks import budgets
@@ -113,7 +113,7 @@ def last_month_counted(year: int, today) -> int:
 def books(fund: Fund, *, month: int | None = None, today=None) -> Books:
     """The books of a year: year to date by category against the approved budget, each
     month's totals, and a month's categories when asked for."""
-    today = today or china_time(utcnow()).date()
+    today = today or china_date(utcnow())
     budget = budgets.current(fund.id)
     amounts = budget_amounts(budget)
     monthly = actual_by_month(fund.id)
