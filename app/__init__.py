@@ -79,6 +79,7 @@ def create_app(config=None) -> Flask:
     from app.compounds.views import bp as compounds_bp
     from app.covenants.views import bp as covenants_bp
     from app.dispatch.views import bp as dispatch_bp
+    from app.funds.views import bp as funds_bp
     from app.issues.views import bp as issues_bp
     from app.meetings.views import bp as meetings_bp
     from app.moderation.views import bp as moderation_bp
@@ -103,6 +104,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(board_bp)
     app.register_blueprint(dispatch_bp)
+    app.register_blueprint(funds_bp)
     app.register_blueprint(trustbooks_bp)
     from app.board.announcements import set_up as board_set_up
     board_set_up()
@@ -115,6 +117,7 @@ def create_app(config=None) -> Flask:
     from app.audit.cli import register_cli as audit_cli
     from app.core.cli import register_cli as uploads_cli
     from app.dispatch.cli import register_cli as dispatch_cli
+    from app.funds.cli import register_cli as funds_cli
     from app.issues.cli import register_cli as issues_cli
     from app.proposals.cli import register_cli as proposals_cli
     from app.site.demo import register_cli as demo_cli
@@ -125,6 +128,7 @@ def create_app(config=None) -> Flask:
     proposals_cli(app)
     issues_cli(app)
     dispatch_cli(app)
+    funds_cli(app)
     uploads_cli(app)
 
     from app.accounts.session import init_login

@@ -26,6 +26,7 @@ from app.core.forms import show_error
 from app.core.i18n import lazy_gettext as _l
 from app.core.time import utcnow
 from app.dispatch import desk, report
+from app.funds.questions import stale_questions_of_community
 
 bp = Blueprint("levels", __name__)
 NEW_SUBDISTRICT = _l("新街道的名称")
@@ -323,6 +324,7 @@ def community_desk(community_id: int):
     return render_template("levels/community.html", community=community, compounds=compounds,
                            board=desk.board([community.id], [c.id for c in compounds],
                                             current_user, now), now=now, lists=lists,
+                           questions=stale_questions_of_community(community.id, now),
                            **_desk_names())
 
 

@@ -8,6 +8,7 @@ from app.core.db import unit_of_work
 from app.covenants.demo import seed_covenants
 from app.dispatch.demo import ACCOUNTS as DISPATCH_ACCOUNTS
 from app.dispatch.demo import seed_dispatch
+from app.funds.demo import seed_funds
 from app.issues.demo import seed_issues
 from app.meetings.demo import seed_meetings
 from app.notices.demo import seed_notices
@@ -16,7 +17,7 @@ from app.proposals.demo import seed_proposals
 # After the compound and its people: proposals first (issues, covenants, meetings and notices
 # refer to them).
 DOMAIN_SEEDS = (seed_proposals, seed_issues, seed_covenants, seed_meetings, seed_notices,
-                seed_dispatch)
+                seed_dispatch, seed_funds)
 
 
 def seed_everything(*, if_empty: bool = False) -> SeedResult:

@@ -15,6 +15,7 @@ COMPOUND_LINKS = (
     ("proposals.index", _l("议案与表决"), None),
     ("meetings.index", _l("会议与纪要"), None),
     ("covenants.index", _l("居民公约与管理规约"), None),
+    ("funds.compound_funds", _l("资金公开（账目与提问）"), None),
     ("trustbooks.index", _l("物业账目公开"), None),
     ("compounds.members", _l("小区成员"), PARTICIPANTS),
     ("compounds.rules", _l("议事规则设置"), None),

@@ -5,6 +5,7 @@ from app.core.time import utcnow
 from app.core.todo import Gathered, collect, ordered
 from app.covenants import todo as covenants_todo
 from app.dispatch import todo as dispatch_todo
+from app.funds import todo as funds_todo
 from app.issues import todo as issues_todo
 from app.meetings import todo as meetings_todo
 from app.moderation import todo as moderation_todo
@@ -12,7 +13,7 @@ from app.notices import todo as notices_todo
 from app.proposals import todo as proposals_todo
 
 SOURCES = [proposals_todo, meetings_todo, notices_todo, covenants_todo, issues_todo,
-           compounds_todo, moderation_todo, dispatch_todo]
+           compounds_todo, moderation_todo, dispatch_todo, funds_todo]
 
 
 def todo_for(user, roles: dict[int, frozenset], *, compound_id: int | None = None,

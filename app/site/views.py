@@ -19,6 +19,7 @@ from app.core.redirects import safe_next
 from app.core.time import utcnow
 from app.dispatch import queries as dispatch_queries
 from app.extensions import db
+from app.funds import todo as funds_todo
 from app.meetings import todo as meetings_todo
 from app.meetings.tasks import open_tasks
 from app.notices.queries import running_notices
@@ -80,13 +81,14 @@ def compound_home(compound_id: int):
     now = utcnow()
     # The meetings card's upcoming meetings come in the to-do list's statement.
     gathered = todo_for(current_user, {compound.id: held}, compound_id=compound.id, now=now,
-                        also=[meetings_todo.UPCOMING])
+                        also=[meetings_todo.UPCOMING, funds_todo.STALE_ON_HOME])
     upcoming = meetings_todo.upcoming_from(gathered.rows)
     return render_template(
         "site/compound_home.html", compound=compound, held=held,
         links=compound_links(compound, held), todo=gathered.items,
         running_notices=running_notices(compound, current_user, now=now),
         meetings_upcoming=upcoming, meetings_open_tasks=open_tasks(compound),
+        stale_fund_questions=funds_todo.stale_from(gathered.rows),
         today=now.date())
 
 
