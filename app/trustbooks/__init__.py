@@ -1,1 +1,2 @@
-"""Trust-model property books (信托制物业): budget against actual, disputed lines, annual accounts (issue 16)."""
+"""Trust-model property books (信托制物业): budget against actual, disputed lines and
+annual accounts (issue 16)."""

@@ -49,7 +49,7 @@ def _keepers_told(fund: Fund, entry: LedgerEntry, text: str) -> None:
         RoleGrant.compound_id == fund.compound_id, RoleGrant.role == "property",
         RoleGrant.revoked_at.is_(None))))
     notify(keepers, fund.compound_id, "trust.dispute", text,
-           f"/c/{fund.compound_id}/funds/{fund.id}/entries/{entry.seq}")
+           f"/funds/{fund.id}/entries/{entry.seq}")
 
 
 def mark(fund: Fund, entry: LedgerEntry, actor, reason: str,

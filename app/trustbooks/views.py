@@ -66,7 +66,7 @@ def year(compound_id: int, fund_id: int):
         chart=charts.year_chart(shown), may_mark=disputes.may_mark(current_user, fund),
         may_ask=may_ask(current_user, fund), may_publish=may_publish(current_user, fund),
         kind_labels=KIND_LABELS, year_over=china_date(utcnow()).year > fund.year,
-        fund_url=link("funds.fund", compound_id=compound.id, fund_id=fund.id))
+        fund_url=link("funds.fund", fund_id=fund.id))
 
 
 @bp.get("/<int:fund_id>/disputes")

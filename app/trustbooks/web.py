@@ -1,13 +1,14 @@
 """The trust-model books blueprint, shared by the page modules that add routes to it, the
 loader of a fund from its URL, and the words and formatters its templates use."""
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app, g, url_for
 from werkzeug.routing import BuildError
 
 from app.compounds.access import require_member
 from app.funds.labels import category_label
 from app.funds.money import format_fen
 from app.funds.services import get_fund
-from app.trustbooks.budgets import require_trust_fund
+from app.trustbooks import disputes
+from app.trustbooks.budgets import SOURCE, require_trust_fund
 from app.trustbooks.compare import percent, share_text
 from app.trustbooks.labels import BUDGET_STATE_LABELS, DIRECTION_LABELS, DISPUTE_STATE_LABELS
 
@@ -34,7 +35,26 @@ def link(endpoint: str, **values) -> str | None:
 
 def link_entry(compound_id: int, fund_id: int, seq: int) -> str | None:
     """A ledger line's own page (vouchers, questions), kept by app.funds."""
-    return link("funds.entry", compound_id=compound_id, fund_id=fund_id, seq=seq)
+    return link("funds.entry", fund_id=fund_id, seq=seq)
+
+
+def disputed_ids(fund) -> dict:
+    """entry id → open dispute of a 物业费 fund (nothing for other funds), read once per
+    request: the funds pages flag each disputed line with it."""
+    if fund is None or fund.source != SOURCE or fund.compound_id is None:
+        return {}
+    cache = g.setdefault("_trust_disputed", {})
+    if fund.id not in cache:
+        cache[fund.id] = disputes.open_by_entry(fund.id)
+    return cache[fund.id]
+
+
+@bp.app_context_processor
+def on_funds_pages() -> dict:
+    """What the funds pages (app.funds) show of the trust books: the flag of a disputed line,
+    its disputes and the way to this fund's books."""
+    return {"trust_disputed": disputed_ids, "trust_entry_disputes": disputes.of_entry,
+            "trust_may_mark": disputes.may_mark}
 
 
 @bp.context_processor

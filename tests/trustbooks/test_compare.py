@@ -16,7 +16,7 @@ def test_pinned_shares_flags_and_rounding():
                      ("income", "fee"): 500, ("expense", "other"): 1},
                     ORDER, pace=Fraction(6, 12))
     by = {(line.direction, line.category): line for line in lines}
-    assert [k for k in by] == [("income", "fee"), ("expense", "staff"),
+    assert list(by) == [("income", "fee"), ("expense", "staff"),
                                ("expense", "cleaning"), ("expense", "other")]
     assert by[("expense", "staff")].over and not by[("expense", "staff")].ahead
     assert not by[("expense", "cleaning")].over and not by[("expense", "cleaning")].ahead

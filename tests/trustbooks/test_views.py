@@ -113,7 +113,7 @@ def test_publishing_the_account_from_the_page(app, client, login_as):
     login_as(w.committee)
     page = client.get(_url(w)).get_data(as_text=True)
     over = utcnow().year > YEAR
-    assert ("发布%s年度账目" % YEAR in page) == over
+    assert (f"发布{YEAR}年度账目" in page) == over
     response = client.post(_url(w, "account"))
     assert response.status_code == 302
     assert (accounts.account_of(w.fund.id) is not None) == over
