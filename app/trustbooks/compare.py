@@ -7,7 +7,8 @@ Definitions (written on the page too):
 - share used (执行率) = actual ÷ budget, exact (a Fraction), shown half up to 0.01%; none when
   the category has no budget;
 - an expense category is over budget (超预算) when its actual exceeds its budget for the year,
-  and ahead of pace (超进度) when it exceeds the year's budget × months elapsed ÷ 12;
+  and ahead of pace (超进度) when it exceeds the year's budget × months counted ÷ 12 (the year
+  to date counts this month too);
 - an income category is behind pace (收入滞后) when its actual is below that share;
 - a month's budget is the year's ÷ 12, exact; shown rounded half up to the 分."""
 from dataclasses import dataclass
@@ -87,17 +88,9 @@ def total(lines: list[Line], direction: str) -> Line:
                 exact if exact.denominator != 1 else None)
 
 
-def pace_of(year: int, today_year: int, today_month: int, *, through: int | None = None
-            ) -> Fraction:
-    """The share of the year a period through month `through` (default: the last full month
-    before today's) has used: months ÷ 12, 0 before the year, 1 after it."""
-    if through is not None:
-        return Fraction(max(0, min(12, through)), 12)
-    if today_year < year:
-        return Fraction(0)
-    if today_year > year:
-        return Fraction(1)
-    return Fraction(today_month - 1, 12)
+def pace_of(through: int) -> Fraction:
+    """The share of the year's budget a period through month `through` should have used."""
+    return Fraction(max(0, min(12, through)), 12)
 
 
 def percent(value: Fraction | None) -> str:

@@ -102,12 +102,13 @@ class Books:
 
 
 def last_month_counted(year: int, today) -> int:
-    """The year to date runs through the last full month (all 12 once the year is over)."""
+    """The year to date runs through this month, with what is posted of it so far (all 12
+    once the year is over)."""
     if today.year > year:
         return 12
     if today.year < year:
         return 0
-    return today.month - 1
+    return today.month
 
 
 def books(fund: Fund, *, month: int | None = None, today=None) -> Books:
@@ -121,7 +122,7 @@ def books(fund: Fund, *, month: int | None = None, today=None) -> Books:
     if month is not None:
         last = max(last, month)  # a month asked for is counted, even the running one
     disputed = disputed_by_category(fund.id)
-    pace = pace_of(fund.year, today.year, today.month, through=last)
+    pace = pace_of(last)
     lines = compare(amounts, through_months(monthly, last), order(), pace=pace,
                     disputed=disputed)
     expense_budget = Fraction(sum(v for (d, _c), v in amounts.items() if d == "expense"), 12)

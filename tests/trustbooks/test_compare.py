@@ -30,7 +30,7 @@ def test_pinned_shares_flags_and_rounding():
     assert month[0].budget == Fraction(250, 3) and month[0].budget_fen == 83
     assert month[0].over  # 84 > 83⅓
     assert round_fen(Fraction(5, 2)) == 3 and round_fen(Fraction(249, 100)) == 2
-    assert pace_of(2026, 2026, 3) == Fraction(2, 12) and pace_of(2026, 2027, 1) == 1
+    assert pace_of(3) == Fraction(3, 12) and pace_of(12) == 1 and pace_of(0) == 0
 
 
 amounts = st.dictionaries(
