@@ -6,7 +6,6 @@ Who reads: everyone with a role in the compound, tenants included (app.funds.acc
 with the money's effects); owners ask questions (app.funds); the committee and the property
 manager enter the budget, the committee approves it, marks and clears disputes and publishes
 the annual account. Another compound's people get 403."""
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -28,7 +27,7 @@ from app.funds.services import get_entry
 from app.trustbooks import budgets, charts, disputes
 from app.trustbooks import views_account as _account_routes  # noqa: F401  (routes on bp)
 from app.trustbooks.forms import ApproveForm, BudgetForm, ReasonForm
-from app.trustbooks.queries import books, trust_funds
+from app.trustbooks.queries import books, many_books, month_lines, trust_funds
 from app.trustbooks.web import bp, link, load_fund, names
 
 __all__ = ["bp", "link", "names"]
@@ -38,17 +37,8 @@ __all__ = ["bp", "link", "names"]
 @login_required
 def index(compound_id: int):
     compound = require_member(compound_id)
-    years = [books(fund) for fund in trust_funds(compound.id)]
+    years = many_books(trust_funds(compound.id))
     return render_template("trustbooks/index.html", compound=compound, years=years)
-
-
-def _month_lines(fund_id: int, month: int, year: int) -> list[LedgerEntry]:
-    last = date(year + (month == 12), month % 12 + 1, 1)
-    return list(db.session.scalars(
-        select(LedgerEntry).where(LedgerEntry.fund_id == fund_id,
-                                  LedgerEntry.entry_date >= date(year, month, 1),
-                                  LedgerEntry.entry_date < last)
-        .options(selectinload(LedgerEntry.vouchers)).order_by(LedgerEntry.seq)))
 
 
 @bp.get("/<int:fund_id>/")
@@ -59,10 +49,10 @@ def year(compound_id: int, fund_id: int):
     if month is not None and not 1 <= month <= 12:
         month = None
     shown = books(fund, month=month)
-    lines = _month_lines(fund.id, month, fund.year) if month else []
+    lines = month_lines(fund, month) if month else []
     return render_template(
         "trustbooks/year.html", compound=compound, fund=fund, books=shown, lines=lines,
-        disputed=disputes.open_by_entry(fund.id) if lines else {},
+        disputed=shown.disputed_entries,
         chart=charts.year_chart(shown), may_mark=disputes.may_mark(current_user, fund),
         may_ask=may_ask(current_user, fund), may_publish=may_publish(current_user, fund),
         kind_labels=KIND_LABELS, year_over=china_date(utcnow()).year > fund.year,
