@@ -24,7 +24,7 @@ def workbook(compound, account) -> bytes:
     summary.append([_("账户"), figures["fund"]["name"]])
     summary.append([_("年度"), account.year])
     summary.append([_("发布时间"), account.published_at.isoformat()])
-    summary.append([_("数字指纹（SHA-256）"), account.digest])
+    summary.append([_("内容指纹"), account.digest])
     summary.append([])
     summary.append([_("项目"), _("预算（元）"), _("实际（元）"), _("执行率"), _("实际（分）")])
     for direction in ("income", "expense"):
