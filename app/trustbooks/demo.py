@@ -59,7 +59,7 @@ def _voucher(title: str) -> list:
 def _month(fund, manager, year: int, month: int, now, *, extra: int = 0) -> list:
     """One month's lines: the fees collected, parking service, the monthly expenses."""
     day = date(year, month, 1)
-    made = [services.post_entry(fund, manager, kind="income", amount_fen=9_650_000 + extra,
+    made = [services.post_entry(fund, manager, kind="income", amount_fen=10_050_000 + extra,
                                 entry_date=day + timedelta(days=4), category="fee",
                                 counterparty="业主缴纳物业费", description="当月实收物业费",
                                 now=now),

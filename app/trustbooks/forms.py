@@ -27,7 +27,7 @@ class BudgetForm(Form):
     """One amount in yuan per category of the 物业费 list (fields added below), and the reason
     for a new version."""
 
-    reason = TextAreaField(_l("修改理由（第二版起必填）"), filters=[_strip], validators=[
+    reason = TextAreaField(_l("修改理由（修改已批准的预算时必填）"), filters=[_strip], validators=[
         Optional(), Length(max=1000, message=_l("理由请不超过 1000 字。"))])
 
     def amount_fields(self, direction: str) -> list:

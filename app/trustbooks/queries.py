@@ -53,10 +53,10 @@ def through_months(monthly: dict, last: int) -> dict[tuple[str, str], int]:
     return summed
 
 
-def open_disputes(fund_ids: list[int]) -> list[tuple[TrustDispute, str, str]]:
-    """The open disputes of the funds, each with its line's kind and category."""
+def open_disputes(fund_ids: list[int]) -> list[tuple[TrustDispute, str, str, date]]:
+    """The open disputes of the funds, each with its line's kind, category and date."""
     return list(db.session.execute(
-        select(TrustDispute, LedgerEntry.kind, LedgerEntry.category)
+        select(TrustDispute, LedgerEntry.kind, LedgerEntry.category, LedgerEntry.entry_date)
         .join(LedgerEntry, LedgerEntry.id == TrustDispute.entry_id)
         .where(TrustDispute.fund_id.in_(fund_ids), TrustDispute.state == "open")).tuples())
 
@@ -94,6 +94,8 @@ class Books:
     month: int | None = None  # a month asked for, and its lines
     month_lines: list[Line] = field(default_factory=list)
     disputed_entries: dict = field(default_factory=dict)  # entry id → its open dispute
+    complete: bool = False  # the year is over
+
 
     @property
     def month_totals(self) -> dict[str, Line]:
@@ -130,8 +132,8 @@ def many_books(funds: list[Fund], *, month: int | None = None, today=None) -> li
         .options(joinedload(TrustBudget.lines))).unique()}
     actual = actual_by_month(ids)
     disputes: dict[int, list] = {}
-    for dispute, kind, category in open_disputes(ids):
-        disputes.setdefault(dispute.fund_id, []).append((dispute, kind, category))
+    for dispute, kind, category, day in open_disputes(ids):
+        disputes.setdefault(dispute.fund_id, []).append((dispute, kind, category, day))
     published: dict[int, set] = {}
     for fund_id, month_no in db.session.execute(
             select(FundStatement.fund_id, FundStatement.month)
@@ -147,9 +149,12 @@ def many_books(funds: list[Fund], *, month: int | None = None, today=None) -> li
         if month is not None:
             last = max(last, month)  # a month asked for is counted
         by_category: dict = {}
-        for _dispute, kind, category in disputes.get(fund.id, []):
+        in_month: dict = {}
+        for _dispute, kind, category, day in disputes.get(fund.id, []):
             key = (_direction(kind), category)
             by_category[key] = by_category.get(key, 0) + 1
+            if day.month == month:
+                in_month[key] = in_month.get(key, 0) + 1
         lines = compare(amounts, through_months(monthly, last), order(), pace=pace_of(last),
                         disputed=by_category)
         expense_budget = Fraction(_sum(amounts, "expense"), 12)
@@ -157,12 +162,13 @@ def many_books(funds: list[Fund], *, month: int | None = None, today=None) -> li
                            _sum(monthly.get(m, {}), "expense"), expense_budget,
                            m in published.get(fund.id, set()))
                   for m in range(1, 13) if m <= last or m in monthly]
-        month_lines = compare(amounts, monthly.get(month, {}), order(), divide=12) \
-            if month is not None else []
+        month_lines = compare(amounts, monthly.get(month, {}), order(), divide=12,
+                              disputed=in_month) if month is not None else []
         out.append(Books(fund, budget, last, lines, total(lines, "income"),
                          total(lines, "expense"), months, len(disputes.get(fund.id, [])),
                          accounts.get(fund.id), month, month_lines,
-                         {d.entry_id: d for d, _k, _c in disputes.get(fund.id, [])}))
+                         {d.entry_id: d for d, _k, _c, _d in disputes.get(fund.id, [])},
+                         today.year > fund.year))
     return out
 
 
