@@ -118,7 +118,7 @@ def _notice_body(fund: Fund, frozen: dict, page: str, digest: str) -> str:
             f"- 期末余额 {format_fen(frozen['closing_fen'])}\n"
             f"- 已承诺未支出 {format_fen(frozen['committed_fen'])}\n\n"
             f"逐笔明细、凭证和提问见[月度财务公开]({page})。"
-            f"公开数据的 SHA-256 摘要：{digest}")
+            f"内容指纹：{digest}")
 
 
 def compounds_of_fund(fund: Fund) -> list[Compound]:

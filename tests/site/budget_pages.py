@@ -16,6 +16,7 @@ from app.core.paper_links import paper_token
 from app.covenants.models import Covenant, CovenantVersion
 from app.dispatch.models import Grid, Ticket, TicketPhoto
 from app.extensions import db
+from app.funds.models import Fund, FundStatement, FundVoucher, LedgerEntry
 from app.issues.models import Comment, Issue, IssuePhoto
 from app.meetings.models import Meeting, Minutes, MinutesRevision
 from app.moderation.models import Report
@@ -72,6 +73,9 @@ class DemoIds:
     dispatch: dict[str, int] = field(default_factory=dict)
     community: int = 0  # the compound's community and subdistrict
     subdistrict: int = 0
+    # app.funds.demo: the 公共收益 fund, its first entry (with a voucher added here), the
+    # first published statement's year and month
+    funds: dict[str, int] = field(default_factory=dict)
     # app.trustbooks.demo: this year's 物业费 fund and last year's published annual account
     trust: dict[str, int] = field(default_factory=dict)
 
@@ -156,6 +160,13 @@ class DemoIds:
             "photo": _first(select(TicketPhoto.id).where(TicketPhoto.ticket_id == ticket)),
             "escalated": _first(select(Ticket.id).where(Ticket.compound_id == c,
                                                         Ticket.level == "subdistrict"))}
+        fund = _first(select(Fund.id).where(Fund.compound_id == c,
+                                            Fund.source == "public_income"))
+        year, month = db.session.execute(select(FundStatement.year, FundStatement.month).where(
+            FundStatement.fund_id == fund).order_by(FundStatement.id).limit(1)).one()
+        ids.funds = {"fund": fund, "year": year, "month": month, "voucher": _first(
+            select(FundVoucher.id).join(LedgerEntry, LedgerEntry.id == FundVoucher.entry_id)
+            .where(LedgerEntry.fund_id == fund, LedgerEntry.seq == 1))}
         ids.trust = {
             "fund": _first(select(TrustBudget.fund_id).where(TrustBudget.compound_id == c)
                            .order_by(TrustBudget.fund_id.desc())),
@@ -223,6 +234,13 @@ def add_rows_the_demo_lacks(compound_id: int) -> None:
     attachments.add(people["committee"], draft, b"%PDF-1.4\n%%EOF\n", "报价单.pdf")
     notice_services.create_draft(people["staff"], compound, kind="general", title="停水通知",
                                  body="周六上午停水。")
+    from app.funds import services as fund_services
+    from app.funds.vouchers import prepare_vouchers
+    first = db.session.scalar(select(LedgerEntry).join(Fund, Fund.id == LedgerEntry.fund_id)
+                              .where(Fund.compound_id == compound_id, LedgerEntry.seq == 1,
+                                     Fund.source == "public_income"))
+    fund_services.add_vouchers(first, people["committee"],
+                               prepare_vouchers([("invoice.jpg", jpeg.getvalue())]))
     db.session.commit()
 
 
@@ -248,6 +266,15 @@ def _m(rest: str = "") -> Callable[[DemoIds], str]:
 
 def _n(rest: str = "") -> Callable[[DemoIds], str]:
     return lambda d: f"/c/{d.c}/notices/{d.notice}{rest}"
+
+
+def _f(rest: str) -> Callable[[DemoIds], str]:
+    return lambda d: f"/funds/{d.funds['fund']}{rest}"
+
+
+def _s(rest: str) -> Callable[[DemoIds], str]:
+    return lambda d: (f"/funds/{d.funds['fund']}/statements/{d.funds['year']}/"
+                      f"{d.funds['month']}{rest}")
 
 
 def _d(make: Callable[[dict], str]) -> Callable[[DemoIds], str]:
@@ -303,6 +330,32 @@ PAGES = [
          admin=200, subdistrict=200, staff=403, owner=403, visitor=302),
     page("/community/<int:community_id>/", lambda d: f"/community/{d.community}/",
          admin=200, subdistrict=200, staff=200, owner=403, visitor=302),
+    page("/c/<int:compound_id>/funds", _c("/funds"),
+         owner=200, tenant=200, committee=200, staff=200, visitor=302),
+    page("/community/<int:community_id>/funds", lambda d: f"/community/{d.community}/funds",
+         staff=200, owner=200, subdistrict=200, visitor=302),
+    page("/funds/<int:fund_id>", _f(""),
+         owner=200, tenant=200, committee=200, staff=200, visitor=302),
+    page("/funds/<int:fund_id>", _f("?page=2"), "page 2", owner=200, visitor=302),
+    page("/funds/<int:fund_id>/post", _f("/post"),
+         committee=200, owner=403, property=403, visitor=302),
+    page("/funds/<int:fund_id>/entries/<int:seq>", _f("/entries/1"),
+         owner=200, committee=200, visitor=302),
+    page("/funds/<int:fund_id>/entries/<int:seq>/vouchers/<int:voucher_id>",
+         lambda d: f"/funds/{d.funds['fund']}/entries/1/vouchers/{d.funds['voucher']}",
+         owner=200, visitor=302),
+    page("/funds/<int:fund_id>/entries/<int:seq>/vouchers/<int:voucher_id>/<any(thumb):size>",
+         lambda d: f"/funds/{d.funds['fund']}/entries/1/vouchers/{d.funds['voucher']}/thumb",
+         owner=200, visitor=302),
+    page("/funds/<int:fund_id>/statements/<int:year>/<int:month>", _s(""),
+         owner=200, tenant=200, visitor=302),
+    page("/funds/<int:fund_id>/statements/<int:year>/<int:month>/print", _s("/print"),
+         owner=200, visitor=302),
+    page("/funds/<int:fund_id>/statements/<int:year>/<int:month>.xlsx", _s(".xlsx"),
+         owner=200, visitor=302),
+    page("/funds/<int:fund_id>/ledger.json", _f("/ledger.json"), owner=200, visitor=302),
+    page("/funds/<int:fund_id>/ledger.xlsx", _f("/ledger.xlsx"), owner=200, visitor=302),
+    page("/funds/<int:fund_id>/print", _f("/print"), owner=200, visitor=302),
     page("/community/<int:community_id>/report.xlsx",
          lambda d: f"/community/{d.community}/report.xlsx?month=2026-11",
          admin=200, subdistrict=200, staff=200, owner=403, visitor=302),
