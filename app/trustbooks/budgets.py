@@ -103,13 +103,13 @@ def _lines(amounts: dict) -> list[TrustBudgetLine]:
         if fen is None or fen == 0:
             continue
         if category not in known.get(direction, {}):
-            raise ServiceError(_l("预算科目不在物业费科目表中。"), field="amounts")
+            raise ServiceError(_l("预算科目不在物业费科目表中。"))
         if isinstance(fen, float) or int(fen) < 0:
             raise ServiceError(_l("预算金额不能为负数。"), field=f"{direction}_{category}")
         lines.append(TrustBudgetLine(direction=direction, category=category,
                                      amount_fen=int(fen)))
     if not lines:
-        raise ServiceError(_l("请至少填写一个科目的预算金额。"), field="amounts")
+        raise ServiceError(_l("请至少填写一个科目的预算金额。"))
     return lines
 
 
@@ -137,7 +137,7 @@ def draft(fund: Fund, actor, amounts: dict, *, reason: str = "",
                          reason=reason, created_by_id=actor.id, created_at=now,
                          updated_at=now, state="draft")
     budget.lines = lines
-    with refused_if_taken(_l("已有一份待批准的预算草稿，请修改那一份。"), field="amounts"):
+    with refused_if_taken(_l("已有一份待批准的预算草稿，请修改那一份。")):
         db.session.add(budget)
     compound = db.session.get(Compound, fund.compound_id)
     record(actor, compound, "trust_budget.draft", budget,

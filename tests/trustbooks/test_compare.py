@@ -1,7 +1,7 @@
 """Budget against actual is exact integer arithmetic: pinned cases and random ledgers."""
 from fractions import Fraction
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.trustbooks.compare import compare, pace_of, percent, round_fen, share_text, total
@@ -39,6 +39,7 @@ amounts = st.dictionaries(
     st.integers(min_value=0, max_value=10**11), max_size=5)
 
 
+@settings(max_examples=300, deadline=None)  # a shared machine's pauses are no failure
 @given(amounts, amounts, st.integers(min_value=1, max_value=12))
 def test_totals_add_up_exactly_and_flags_follow_the_definitions(budget, actual, divide):
     lines = compare(budget, actual, ORDER, divide=divide)
