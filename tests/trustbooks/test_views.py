@@ -118,3 +118,23 @@ def test_publishing_the_account_from_the_page(app, client, login_as):
     assert response.status_code == 302
     assert (accounts.account_of(w.fund.id) is not None) == over
     assert date(YEAR, 1, 1)  # the fund's year
+
+
+def test_a_disputed_line_is_flagged_on_the_funds_pages(app, client, login_as):
+    w = TrustWorld()
+    calm, doubted = w.spend(100_000, "staff"), w.spend(200_000, "cleaning")
+    disputes.mark(w.fund, doubted, w.committee, "没有验收单")
+    db.session.commit()
+    login_as(w.owners[0])
+    ledger = client.get(f"/funds/{w.fund.id}").get_data(as_text=True)
+    assert ledger.count('<span class="badge badge-important">存疑</span>') == 2  # line + count
+    assert "存疑账目 1 笔" in ledger
+    entry = client.get(f"/funds/{w.fund.id}/entries/{doubted.seq}").get_data(as_text=True)
+    assert "业委会存疑：没有验收单" in entry and 'name="reason"' not in entry  # owners don't mark
+    calm_page = client.get(f"/funds/{w.fund.id}/entries/{calm.seq}").get_data(as_text=True)
+    assert "业委会没有对这笔账目存疑" in calm_page
+    login_as(w.committee)
+    assert 'id="dispute-reason"' in client.get(
+        f"/funds/{w.fund.id}/entries/{calm.seq}").get_data(as_text=True)
+    other = client.get(f"/funds/{w.income_fund.id}").get_data(as_text=True)
+    assert "存疑" not in other  # 公共收益 has no trust books
