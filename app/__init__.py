@@ -94,6 +94,7 @@ def create_app(config=None) -> Flask:
     from app.proposals.views import bp as proposals_bp
     from app.site.views import attach as attach_site
     from app.site.views import bp as main_bp
+    from app.trustbooks.views import bp as trustbooks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -115,6 +116,7 @@ def create_app(config=None) -> Flask:
     csrf.exempt(health_bp)
     app.register_blueprint(api_tokens_bp)
     init_api(app, (public_bp, member_bp))  # /api/v1/, before init_web (see init_api)
+    app.register_blueprint(trustbooks_bp)
     from app.board.announcements import set_up as board_set_up
     board_set_up()
     from app.dispatch.services import set_up as dispatch_set_up

@@ -114,3 +114,9 @@ from app.proposals.survey_models import (  # noqa: F401
     SurveyResult,
     SurveyText,
 )
+from app.trustbooks.models import (  # noqa: F401
+    TrustAnnualAccount,
+    TrustBudget,
+    TrustBudgetLine,
+    TrustDispute,
+)

@@ -28,6 +28,7 @@ from app.proposals import ballots, discussion, services, summary
 from app.proposals.demo_election import seed_election
 from app.proposals.models import ElectorateMember, Proposal
 from app.proposals.survey_demo import seed_satisfaction
+from app.trustbooks import accounts as trust_accounts
 
 # Demo people who should find their own ballot still open.
 LEAVE_FOR_VISITORS = ("19900010001", "19900010002", "19900010003", "19900010005")
@@ -157,6 +158,7 @@ def seed_proposals(compound: Compound) -> list[Proposal]:
     made.append(survey)
     open_vote = services.create(
         people["committee"], compound, kind="owners", matter=4, cites_survey_id=survey.id,
+        cites_account_id=next(iter(dict(trust_accounts.citable(compound.id))), None),
         title="续聘锦华物业服务有限公司（2027—2029年）",
         body="现物业服务合同将于年底到期。业委会经满意度调查和比选，提请续聘三年，"
              "物业费标准不变。", ballot_text="是否同意续聘锦华物业服务有限公司，合同期三年",

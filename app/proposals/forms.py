@@ -64,6 +64,9 @@ class ProposalForm(Form):
     cites_survey_id = SelectField(_l("引用的物业服务满意度测评（仅选聘和解聘物业服务企业）"),
                                   coerce=_optional_id, choices=[], validate_choice=False,
                                   default=0)
+    cites_account_id = SelectField(_l("引用的物业年度账目（仅选聘和解聘物业服务企业）"),
+                                   coerce=_optional_id, choices=[], validate_choice=False,
+                                   default=0)
     council_body = RadioField(_l("由谁表决（仅议事会决议）"), default="council",
                               choices=list(COUNCIL_BODY_LABELS.items()))
     ballot_type = RadioField(_l("选票形式"), default="simple", choices=[
@@ -94,6 +97,7 @@ class ProposalForm(Form):
             "seats": (self.seats.data or 0) if self.ballot_type.data == "election" else None,
             "scope": split_entries(self.scope.data),
             "cites_survey_id": self.cites_survey_id.data or None,
+            "cites_account_id": self.cites_account_id.data or None,
         }
 
 
@@ -113,7 +117,8 @@ def proposal_form_data(proposal) -> SimpleNamespace:
         shows_split_while_open=proposal.shows_split_while_open,
         ballot_text=proposal.ballot_text, voting_method=proposal.voting_method,
         scope=entries_text(proposal) if proposal.scope_label else "",
-        cites_survey_id=proposal.cites_survey_id or 0)
+        cites_survey_id=proposal.cites_survey_id or 0,
+        cites_account_id=proposal.cites_account_id or 0)
 
 
 class ActionForm(Form):

@@ -78,6 +78,8 @@ class Proposal(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A matter-4 proposal may cite a closed satisfaction survey (app.proposals.survey_citation).
     cites_survey_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    # ... and the annual account of the trust-model property books (app.trustbooks.citation).
+    cites_account_id: Mapped[int | None] = mapped_column(ForeignKey("trust_annual_accounts.id"))
 
     options: Mapped[list["ProposalOption"]] = relationship(
         order_by="ProposalOption.position", back_populates="proposal", lazy="raise")

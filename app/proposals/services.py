@@ -44,6 +44,7 @@ from app.proposals.stages import (
     OBJECTION_KINDS,
     objection_period,
 )
+from app.trustbooks import accounts as trust_accounts
 
 EDITABLE = ("draft", "returned")
 
@@ -55,11 +56,12 @@ def create(actor, compound: Compound, *, title: str, body: str, kind: str,
            allows_changes: bool = False, shows_split_while_open: bool = False,
            ballot_text: str = "", voting_method: str = "", seats: int | None = None,
            scope: list[str] | None = None, cites_survey_id: int | None = None,
-           proposers: tuple = PROPOSERS) -> Proposal:
+           cites_account_id: int | None = None, proposers: tuple = PROPOSERS) -> Proposal:
     """A new draft proposal, raised by the party cell, the council or the owners' committee
     (`proposers`: a template may allow others, e.g. staff for a satisfaction survey).
     `seats`: an election's; `scope`: the buildings and units of a scoped decision
-    (app.proposals.scopes); `cites_survey_id`: a closed satisfaction survey it cites."""
+    (app.proposals.scopes); `cites_survey_id`: a closed satisfaction survey it cites;
+    `cites_account_id`: a published annual account of the trust-model books it cites."""
     if not has_role(actor, compound, *proposers):
         raise PermissionDenied(_l("只有党支部、议事会或业委会可以提出议案。"))
     proposal = Proposal(compound_id=compound.id, created_by_id=actor.id, state="draft",
@@ -70,7 +72,8 @@ def create(actor, compound: Compound, *, title: str, body: str, kind: str,
     _fill(proposal, title=title, body=body, kind=kind, matter=matter, council_body=council_body,
           is_secret=is_secret, allows_changes=allows_changes,
           shows_split_while_open=shows_split_while_open, ballot_text=ballot_text,
-          voting_method=voting_method, seats=seats, cites_survey_id=cites_survey_id)
+          voting_method=voting_method, seats=seats, cites_survey_id=cites_survey_id,
+          cites_account_id=cites_account_id)
     db.session.add(proposal)
     db.session.flush()
     _set_options(proposal, options)
@@ -109,7 +112,7 @@ def update_draft(actor, proposal: Proposal, **fields) -> Proposal:
 
 def _fill(proposal: Proposal, *, title, body, kind, matter, council_body, is_secret,
           allows_changes, shows_split_while_open, ballot_text, voting_method,
-          seats=None, cites_survey_id=None) -> None:
+          seats=None, cites_survey_id=None, cites_account_id=None) -> None:
     title = clean_text(title, 120)
     if not title:
         raise ServiceError(_l("请填写议案标题。"), field="title")
@@ -142,6 +145,8 @@ def _fill(proposal: Proposal, *, title, body, kind, matter, council_body, is_sec
     proposal.voting_method = clean_text(voting_method)
     proposal.cites_survey_id = survey_results.check_citation(
         proposal.compound_id, kind, matter, cites_survey_id)
+    proposal.cites_account_id = trust_accounts.check_citation(
+        proposal.compound_id, kind, matter, cites_account_id)
 
 
 def _set_options(proposal: Proposal, options: list[str] | None) -> list[dict]:

@@ -14,6 +14,7 @@ from app.proposals import attachments, survey_results
 from app.proposals.forms import ActionForm, AttachmentForm, ProposalForm, proposal_form_data
 from app.proposals.lifecycle import PROPOSERS
 from app.proposals.web import bp, load, load_for_voter
+from app.trustbooks import accounts as trust_accounts
 
 
 def render_form(compound, proposal, form=None, *, attachment_form=None, status=200):
@@ -22,6 +23,7 @@ def render_form(compound, proposal, form=None, *, attachment_form=None, status=2
         form = ProposalForm(formdata=None, obj=proposal_form_data(proposal))
     editable = proposal is not None and proposal.state in attachments.EDITABLE
     form.cites_survey_id.choices = [(0, _("不引用"))] + survey_results.citable(compound.id)
+    form.cites_account_id.choices = [(0, _("不引用"))] + trust_accounts.citable(compound.id)
     return render_template(
         "proposals/form.html", compound=compound, form=form, proposal=proposal,
         attachments=attachments.listed(proposal) if editable else [],

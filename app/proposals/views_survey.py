@@ -28,6 +28,7 @@ from app.proposals.forms_survey import (
 )
 from app.proposals.models import Proposal
 from app.proposals.web import advance_on_access, bp, is_closed, load
+from app.trustbooks import accounts as trust_accounts
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -39,7 +40,8 @@ def survey_context(proposal: Proposal) -> dict:
     running = survey_answers.running(proposal, current_user) \
         if has and proposal.state == "voting" else None
     return {"has_survey": has, "survey_running": running,
-            "cited_survey": survey_results.cited(proposal)}
+            "cited_survey": survey_results.cited(proposal),
+            "cited_account": trust_accounts.cited(proposal)}
 
 
 def _to(endpoint: str, compound, proposal, **kw):

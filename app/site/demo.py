@@ -14,11 +14,14 @@ from app.meetings.demo import seed_meetings
 from app.microprojects.demo import seed_micro_projects
 from app.notices.demo import seed_notices
 from app.proposals.demo import seed_proposals
+from app.trustbooks.demo import seed_trust_books
 
 # After the compound and its people: proposals first (issues, covenants, meetings and notices
 # refer to them).
-DOMAIN_SEEDS = (seed_proposals, seed_issues, seed_covenants, seed_meetings, seed_notices,
-                seed_dispatch, seed_funds, seed_micro_projects)
+# The trust-model books come before the proposals: the open renewal vote cites last year's
+# annual account.
+DOMAIN_SEEDS = (seed_trust_books, seed_proposals, seed_issues, seed_covenants, seed_meetings,
+                seed_notices, seed_dispatch, seed_funds, seed_micro_projects)
 
 
 def seed_everything(*, if_empty: bool = False) -> SeedResult:

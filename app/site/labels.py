@@ -16,9 +16,11 @@ from app.notifications import labels as notifications
 from app.notifications.labels import register as register_kinds
 from app.operations import labels as operations
 from app.proposals import labels as proposals
+from app.trustbooks import labels as trustbooks
 
 DOMAINS = (accounts, compounds, notifications, issues, proposals, meetings, moderation,
-           covenants, notices, dispatch, funds, microprojects, operations, api)
+           covenants, notices, dispatch, funds, microprojects, trustbooks, operations,
+           api)
 
 
 def install() -> None:

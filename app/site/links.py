@@ -17,6 +17,7 @@ COMPOUND_LINKS = (
     ("microprojects.index", _l("微项目（提出、投票、实施与资金公示）"), None),
     ("covenants.index", _l("居民公约与管理规约"), None),
     ("funds.compound_funds", _l("资金公开（账目与提问）"), None),
+    ("trustbooks.index", _l("物业账目公开"), None),
     ("compounds.members", _l("小区成员"), PARTICIPANTS),
     ("compounds.rules", _l("议事规则设置"), None),
     ("moderation.queue", _l("举报处理"), {"staff", "admin", "party_cell"}),

@@ -12,10 +12,11 @@ from app.microprojects import todo as microprojects_todo
 from app.moderation import todo as moderation_todo
 from app.notices import todo as notices_todo
 from app.proposals import todo as proposals_todo
+from app.trustbooks import todo as trustbooks_todo
 
 SOURCES = [proposals_todo, meetings_todo, notices_todo, covenants_todo, issues_todo,
            compounds_todo, moderation_todo, dispatch_todo, funds_todo,
-           microprojects_todo]
+           microprojects_todo, trustbooks_todo]
 
 
 def todo_for(user, roles: dict[int, frozenset], *, compound_id: int | None = None,

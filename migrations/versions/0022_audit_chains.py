@@ -21,7 +21,7 @@ from app.audit.models import AuditAnchor, postgres_triggers, sqlite_triggers
 from app.core.types import UTCDateTime
 
 revision = '0022_audit_chains'
-down_revision = '0018_dispatch_levels'
+down_revision = '0021_trust_books'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0024_api_tokens'
-down_revision = '0020_micro_projects'
+down_revision = '0022_audit_chains'
 branch_labels = None
 depends_on = None
 

@@ -23,6 +23,7 @@ from app.microprojects.models import MicroProject, ProjectPhoto
 from app.moderation.models import Report
 from app.notices.models import Notice
 from app.proposals.models import Ballot, Proposal, ProposalAttachment, ProposalResult
+from app.trustbooks.models import TrustAnnualAccount, TrustBudget
 
 # seed-demo's accounts (app.compounds.demo.ACCOUNTS)
 MOBILES = {"owner": "19900010001", "staff": "19900000002", "party": "19900000003",
@@ -78,6 +79,8 @@ class DemoIds:
     # app.funds.demo: the 公共收益 fund, its first entry (with a voucher added here), the
     # first published statement's year and month
     funds: dict[str, int] = field(default_factory=dict)
+    # app.trustbooks.demo: this year's 物业费 fund and last year's published annual account
+    trust: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def find(cls, compound_id: int) -> "DemoIds":
@@ -174,6 +177,11 @@ class DemoIds:
                          MicroProject.compound_id == c, MicroProject.state == "disclosed")),
                      "photo": _first(select(ProjectPhoto.id).where(
                          ProjectPhoto.project_id == running.id))}
+        ids.trust = {
+            "fund": _first(select(TrustBudget.fund_id).where(TrustBudget.compound_id == c)
+                           .order_by(TrustBudget.fund_id.desc())),
+            "account": _first(select(TrustAnnualAccount.id).where(
+                TrustAnnualAccount.compound_id == c))}
         ids.community, ids.subdistrict = db.session.execute(
             select(Community.id, Community.subdistrict_id).join(
                 Compound, Compound.community_id == Community.id).where(Compound.id == c)).one()
@@ -676,4 +684,31 @@ PAGES = [
     page(API + "/meetings", _api("/meetings"), visitor=401),
     page(API + "/meetings", _api("/meetings"), "token", headers=AS_OWNER_TOKEN, owner=200),
     page("/me/api-tokens", lambda d: "/me/api-tokens", owner=200, staff=200, visitor=302),
+]
+
+# The trust-model books (app.trustbooks): read by every member, tenants included.
+TB = C + "/trust"
+
+
+def _tb(rest: str) -> Callable[[DemoIds], str]:
+    return lambda d: f"/c/{d.c}/trust/{d.trust['fund']}{rest}"
+
+
+def _ta(rest: str = "") -> Callable[[DemoIds], str]:
+    return lambda d: f"/c/{d.c}/trust/accounts/{d.trust['account']}{rest}"
+
+
+PAGES += [
+    page(TB + "/", _c("/trust/"), owner=200, tenant=200, committee=200, visitor=302),
+    page(TB + "/<int:fund_id>/", _tb("/"), owner=200, tenant=200, property=200,
+         visitor=302),
+    page(TB + "/<int:fund_id>/", _tb("/?month=6"), "month", owner=200, committee=200,
+         visitor=302),
+    page(TB + "/<int:fund_id>/disputes", _tb("/disputes"), owner=200, committee=200,
+         visitor=302),
+    page(TB + "/<int:fund_id>/budget", _tb("/budget"), owner=200, committee=200,
+         property=200, visitor=302),
+    page(TB + "/accounts/<int:account_id>", _ta(), owner=200, tenant=200, visitor=302),
+    page(TB + "/accounts/<int:account_id>.xlsx", _ta(".xlsx"), owner=200, visitor=302),
+    page(TB + "/accounts/<int:account_id>/print", _ta("/print"), owner=200, visitor=302),
 ]
