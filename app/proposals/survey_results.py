@@ -97,19 +97,6 @@ def headline(figures: dict) -> dict:
             "turnout": percent(turnout(figures)), "items": items}
 
 
-def cited(proposal: Proposal) -> dict | None:
-    """The cited survey's title, id and headline figures, in one statement."""
-    if proposal.cites_survey_id is None:
-        return None
-    row = db.session.execute(
-        select(Proposal.id, Proposal.title, SurveyResult.figures)
-        .join(SurveyResult, SurveyResult.proposal_id == Proposal.id)
-        .where(Proposal.id == proposal.cites_survey_id)).first()
-    if row is None:
-        return None
-    return {"id": row.id, "title": row.title, **headline(row.figures)}
-
-
 CITING_MATTER = 4  # 选聘和解聘物业服务企业 (民法典 第二百七十八条 第一款 第四项)
 
 

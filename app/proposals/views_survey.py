@@ -19,6 +19,7 @@ from app.proposals import (
     survey_template,
     survey_texts,
 )
+from app.proposals.citations import citations
 from app.proposals.forms_survey import (
     KIND_LABELS,
     AnswerSheetForm,
@@ -28,20 +29,19 @@ from app.proposals.forms_survey import (
 )
 from app.proposals.models import Proposal
 from app.proposals.web import advance_on_access, bp, is_closed, load
-from app.trustbooks import accounts as trust_accounts
 
 RATINGS = (1, 2, 3, 4, 5)
 
 
 def survey_context(proposal: Proposal) -> dict:
     """What the proposal page shows of a survey: its panel (a consultation with questions)
-    and the figures of the survey a matter-4 proposal cites. One statement at most each."""
+    and what a matter-4 proposal cites (a survey, an annual account). One statement each."""
     has = proposal.kind == "consultation" and survey_questions.has_questions(proposal.id)
     running = survey_answers.running(proposal, current_user) \
         if has and proposal.state == "voting" else None
+    cited_survey, cited_account = citations(proposal)
     return {"has_survey": has, "survey_running": running,
-            "cited_survey": survey_results.cited(proposal),
-            "cited_account": trust_accounts.cited(proposal)}
+            "cited_survey": cited_survey, "cited_account": cited_account}
 
 
 def _to(endpoint: str, compound, proposal, **kw):

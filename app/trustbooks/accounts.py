@@ -148,11 +148,3 @@ def check_citation(compound_id: int, kind: str, matter, cited_id) -> int | None:
         raise ServiceError(_l("只能引用本小区已经发布的物业年度账目。"),
                            field="cites_account_id")
     return int(cited_id)
-
-
-def cited(proposal) -> dict | None:
-    """The cited account's headline figures, in one statement."""
-    if proposal.cites_account_id is None:
-        return None
-    account = db.session.get(TrustAnnualAccount, proposal.cites_account_id)
-    return headline(account) if account is not None else None

@@ -151,6 +151,11 @@ def edit(budget: TrustBudget, actor, amounts: dict, *, reason: str | None = None
     fund = db.session.get(Fund, budget.fund_id)
     if not may_enter(actor, fund):
         raise PermissionDenied(DENIED_ENTER)
+    # Two edits of one draft at once: the second waits here, then sees the first's lines (and
+    # state) instead of deleting lines already gone and inserting duplicates.
+    db.session.execute(select(TrustBudget.id).where(TrustBudget.id == budget.id)
+                       .with_for_update())
+    db.session.refresh(budget, ["state", "reason", "lines"])
     if budget.state != "draft":
         raise ServiceError(_l("已批准的预算不能修改；请另立新版本并写明理由。"), status=409)
     if reason is not None:

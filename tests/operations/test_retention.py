@@ -118,7 +118,7 @@ def test_a_second_run_changes_nothing_and_records_nothing(app):
     far = max(app.config["RETENTION_DAYS"].values()) * 3
     counts, added = world.run(far)
     assert added == 2 and counts["roster_uploads_deleted"] == 1
-    entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1))
+    entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
     assert entry.action == "maintenance.retention_run"
     assert entry.data["sessions_ended"] == 1 and entry.data["days"] == app.config[
         "RETENTION_DAYS"]

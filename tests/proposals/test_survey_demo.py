@@ -6,6 +6,7 @@ from app.audit.verification import verify
 from app.compounds.demo import seed_demo
 from app.extensions import db
 from app.proposals import survey_results
+from app.proposals.citations import citations
 from app.proposals.demo import seed_proposals
 from app.proposals.models import Proposal
 from app.proposals.survey_demo import HIDDEN
@@ -24,7 +25,7 @@ def test_demo_has_a_closed_satisfaction_survey_cited_by_the_renewal(app):
         assert survey.state == "published" and survey.result_published_at is not None
         figures = survey_results.result_of(survey.id).figures
         assert 0 < figures["respondents"] <= figures["electorate"]
-        cited = survey_results.cited(renewal)
+        cited, _account = citations(renewal)
         assert cited["title"] == survey.title and len(cited["items"]) == 6
         texts = db.session.scalars(select(SurveyText).where(
             SurveyText.proposal_id == survey.id)).all()

@@ -11,6 +11,7 @@ from app.core.errors import Conflict, PermissionDenied, ServiceError
 from app.extensions import db
 from app.funds import services as fund_services
 from app.proposals import services as proposal_services
+from app.proposals.citations import citations
 from app.trustbooks import accounts, budgets, disputes
 from app.trustbooks.models import TrustBudget
 from app.trustbooks.queries import books
@@ -174,6 +175,7 @@ def test_a_matter_4_proposal_cites_a_published_account(app):
     proposal = proposal_services.create(w.committee, w.compound, kind="owners", matter=4,
                                         title="续聘物业", body="", cites_account_id=account.id)
     db.session.commit()
-    cited = accounts.cited(proposal)
+    survey, cited = citations(proposal)
+    assert survey is None
     assert cited["year"] == YEAR and cited["expense_fen"] == 1_000_000
     assert cited["expense_share"] == "1.28%"  # 1,000,000 of 78,000,000 分, half up
