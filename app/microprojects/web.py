@@ -21,7 +21,8 @@ def _names():
 
 
 def fund_label(fund) -> str:
-    return f"{fund.year} {fund.name}（{SOURCE_LABELS.get(fund.source, fund.source)}）"
+    name = fund.name if str(fund.year) in fund.name else f"{fund.year} {fund.name}"
+    return f"{name}（{SOURCE_LABELS.get(fund.source, fund.source)}）"
 
 
 def load_round(compound_id: int, round_id: int):
