@@ -2,6 +2,8 @@
 (/community/<id>/funds), a fund's page (/funds/<id>: figures, ledger, statements, questions),
 an entry's page, and the keeper's forms. Everyone who may read the fund (app.funds.access)
 sees everything on it; others get 403. Exports and printed pages: app.funds.views_exports."""
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -251,11 +253,11 @@ def publish(fund_id: int):
     if not access.may_publish(current_user, fund):
         abort(403)
     form = StatementForm()
-    year, _sep, month = (form.month.data or "").partition("-")
+    typed = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", (form.month.data or "").strip())
     try:
-        if not form.validate() or not (year.isdigit() and month.isdigit()):
+        if not form.validate() or typed is None:
             raise ServiceError(_("请选择月份。"), field="month")
-        y, m = int(year), int(month)
+        y, m = int(typed[1]), int(typed[2])
         if not 1 <= m <= 12 or not 2000 <= y <= 2100:
             raise ServiceError(_("请选择月份。"), field="month")
         page = url_for(".statement", fund_id=fund.id, year=y, month=m)

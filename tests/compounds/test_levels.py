@@ -296,7 +296,7 @@ def test_admin_forms_need_the_csrf_token(admin, client, login_as):
 
 # Pages a resident opens that subdistrict staff may not: the members themselves, and what only
 # a resident or an author does.
-NOT_FOR_READERS = {"/members", "/issues/new", "/comments/<int:comment_id>/edit"}
+NOT_FOR_READERS = {"/members", "/issues/new", "/comments/<int:comment_id>/edit", "/propose"}
 
 
 def _every_table_count() -> dict[str, int]:

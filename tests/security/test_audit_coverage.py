@@ -81,7 +81,8 @@ def test_a_voting_window_edited_by_hand_is_not_laundered_by_the_next_write(app):
     # The next legitimate write (voting opens) re-records the row, tampered window included.
     services.open_voting(db.session.get(Proposal, p.id), now=opens)
     problems = _problems()
-    assert any(f"proposals id={p.id}: content changed outside the log before seq=" in x
+    assert any(f"proposals id={p.id}: content changed outside the log before c{p.compound_id} seq="
+               in x
                for x in problems), problems
 
 

@@ -17,7 +17,8 @@ HOSTILE = ['=HYPERLINK("http://evil.example","看")', "+1+cmd|' /C calc'!A0",
            "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
 XLSX_ENDPOINTS = {"proposals.export_xlsx", "compounds.roster_export",
                   "compounds.roster_template", "levels.community_report",
-                  "levels.subdistrict_report"}
+                  "levels.subdistrict_report", "funds.ledger_xlsx", "funds.statement_xlsx",
+                  "trustbooks.account_xlsx"}
 APP = Path(__file__).resolve().parents[2] / "app"
 
 
@@ -98,3 +99,23 @@ def test_formulas_in_ticket_titles_and_names_are_text_in_the_monthly_reports(
         response = client.get(path + "?month=2026-11")
         assert response.status_code == 200
         _assert_no_formula_and_hostile_text_is_text(response.data, HOSTILE[:4])
+
+
+def test_formulas_in_ledger_lines_are_text_in_the_ledger_and_statement_exports(client, login_as,
+                                                                               app):
+    from datetime import date
+
+    from tests.funds.helpers import YEAR, FundWorld
+
+    w = FundWorld()
+    w.post(kind="income", amount_fen=50_000, day=date(YEAR, 1, 5), counterparty=HOSTILE[0])
+    w.post(kind="expense", amount_fen=1_000, day=date(YEAR, 1, 6), counterparty=HOSTILE[1],
+           description=HOSTILE[2])
+    login_as(w.committee)
+    assert client.post(f"/funds/{w.income_fund.id}/statements",
+                       data={"month": f"{YEAR}-1"}).status_code == 302
+    for path in (f"/funds/{w.income_fund.id}/ledger.xlsx",
+                 f"/funds/{w.income_fund.id}/statements/{YEAR}/1.xlsx"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        _assert_no_formula_and_hostile_text_is_text(response.data, HOSTILE[:3])

@@ -38,7 +38,8 @@ def test_racing_disputes_of_one_line_store_one(app):
     assert results == [302] * N, results  # refused ones are told so on the page
     db.session.remove()
     assert db.session.scalar(select(func.count(TrustDispute.id))) == 1
-    assert verify().ok
+    checked = verify()
+    assert checked.ok, checked.problems
 
 
 def test_racing_budget_drafts_store_one(app):
@@ -51,4 +52,5 @@ def test_racing_budget_drafts_store_one(app):
     assert 302 in results and set(results) <= {302, 409}, results
     db.session.remove()
     assert db.session.scalar(select(func.count(TrustBudget.id))) == 1
-    assert verify().ok
+    checked = verify()
+    assert checked.ok, checked.problems
