@@ -75,6 +75,15 @@ def pytest_collection_modifyitems(items):
     items.sort(key=_rank)
 
 
+def pytest_configure(config):
+    """xdist's load scheduler first hands each worker one consecutive block of a quarter of
+    its share (about 300 tests): the first worker would get every long test sorted to the
+    front and run them alone while the other ran the short ones. Handed out one at a time
+    (each worker keeps two queued), both take long tests from the front and end together."""
+    if hasattr(config.option, "maxschedchunk") and config.option.maxschedchunk is None:
+        config.option.maxschedchunk = 1
+
+
 def make_app(backend: str, tmp_path, **overrides):
     """A new app of its own (most tests share one through the `app` fixture)."""
     return build_app(backend, tmp_path, overrides)
