@@ -63,8 +63,11 @@ SLOW_MODULES = {"test_demo.py", "test_concurrency.py", "test_plain_words.py", "t
                 "test_tally.py", "test_todo.py", "test_migrations.py", "test_two_hosts.py"}
 
 
+CRAWL = "test_no_route_answers_500_or_redirects_off_site"  # tests/security/test_crawl.py
+
+
 def _rank(item) -> int:
-    if item.path.name == "test_crawl.py":
+    if item.originalname == CRAWL:
         return 0
     if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
         return 1
@@ -73,6 +76,19 @@ def _rank(item) -> int:
 
 def pytest_collection_modifyitems(items):
     items.sort(key=_rank)
+    # xdist starts each worker with two tests (the first two, then the next two): the crawls
+    # on SQLite and on PostgreSQL go one to each worker.
+    if len(items) > 2 and _rank(items[1]) == 0:
+        items[1], items[2] = items[2], items[1]
+
+
+def pytest_configure(config):
+    """xdist's load scheduler first hands each worker one consecutive block of a quarter of
+    its share (about 300 tests): the first worker would get every long test sorted to the
+    front and run them alone while the other ran the short ones. Handed out one at a time
+    (each worker keeps two queued), both take long tests from the front and end together."""
+    if hasattr(config.option, "maxschedchunk") and config.option.maxschedchunk is None:
+        config.option.maxschedchunk = 1
 
 
 def make_app(backend: str, tmp_path, **overrides):

@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.compounds.demo import demo_compound
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalResult
+from tests.seeded import seed_demo_once
 from tests.test_i18n import compiled_catalogue  # noqa: F401  (autouse: a fresh .mo)
 
 OWNER_MOBILE = "19900010001"  # seed-demo's owner of three homes (app.compounds.demo.ACCOUNTS)
@@ -86,7 +87,7 @@ def _offences(texts: dict[str, str]) -> list[str]:
 
 
 def test_resident_pages_name_no_code_library_or_format(app, login_as):
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    seed_demo_once()
     owner = db.session.scalar(select(User).where(User.mobile == OWNER_MOBILE))
     audit = f"/c/{demo_compound().id}/audit"
     client = login_as(owner, app.test_client())

@@ -11,6 +11,7 @@ from app.audit.labels import ACTION_LABELS, OBJECT_LABELS
 from app.audit.models import AuditEntry
 from app.core.workflow import WORKFLOWS
 from app.extensions import db
+from tests.seeded import seed_demo_once
 from tests.test_i18n import compiled_catalogue  # noqa: F401  (autouse: a fresh .mo)
 
 APP = Path(__file__).resolve().parents[2] / "app"
@@ -66,8 +67,7 @@ def test_every_table_has_a_label_in_both_languages(app):
 
 
 def test_every_action_the_demo_records_has_a_label(app):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])  # every domain's demo
-    assert result.exit_code == 0, result.output
+    seed_demo_once()  # every domain's demo
     rows = db.session.execute(select(AuditEntry.action, AuditEntry.object_type).distinct()).all()
     assert len(rows) > 20
     _assert_labelled({action for action, _ in rows}, ACTION_LABELS)

@@ -306,9 +306,11 @@ def _every_table_count() -> dict[str, int]:
 
 @pytest.mark.both_databases
 def test_subdistrict_staff_read_the_demo_compound_and_change_nothing(app, client, login_as):
+    from tests.seeded import seed_demo_once
     from tests.site.budget_pages import PAGES, DemoIds, add_rows_the_demo_lacks
 
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    seed_demo_once()
+
     from app.accounts.models import User
     from app.compounds.demo import SECOND_COMPOUND, demo_compound
 

@@ -10,14 +10,13 @@ from app.accounts.models import User
 from app.compounds.demo import DEMO_PASSWORD, demo_compound
 from app.extensions import db
 from app.proposals.models import Proposal
-from app.site.demo import seed_everything
 from tests.e2e.harness import (
     assert_axe_clean,
     assert_no_horizontal_scroll,
     login_browser,
     screenshot,
 )
-from tests.seeded import seeded
+from tests.seeded import seed_demo_once
 
 pytestmark = pytest.mark.e2e
 
@@ -25,15 +24,10 @@ OWNER, TENANT = "19900010001", "19900000006"
 HEIGHT = 740
 
 
-def _seed():
-    seed_everything()
-    db.session.commit()
-
-
 @pytest.fixture
 def demo(live_server):
     with live_server.app.test_request_context():
-        seeded("everything", _seed)
+        seed_demo_once()
         compound = demo_compound()
         owners_vote = db.session.scalar(select(Proposal).where(
             Proposal.compound_id == compound.id, Proposal.state == "voting",

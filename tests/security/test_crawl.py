@@ -12,6 +12,7 @@ from app.compounds.demo import demo_compound
 from app.extensions import db
 from tests.factories import make_user
 from tests.security.crawler import Crawler, Identity
+from tests.seeded import seed_demo_once
 
 pytestmark = pytest.mark.both_databases
 
@@ -20,7 +21,7 @@ STAFF_MOBILE, OWNER_MOBILE = "19900000002", "19900010001"
 
 
 def test_no_route_answers_500_or_redirects_off_site(app, login_as):
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    seed_demo_once()
     compound_id = demo_compound().id
     users = {u.mobile: u for u in db.session.scalars(
         select(User).where(User.mobile.in_([STAFF_MOBILE, OWNER_MOBILE])))}

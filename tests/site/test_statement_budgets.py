@@ -24,6 +24,7 @@ from app.notices import services as notice_services
 from app.proposals import ballots, discussion
 from app.proposals.models import Ballot, ElectorateMember, Proposal
 from tests.conftest import BACKENDS, count_queries, make_app
+from tests.seeded import seed_demo_once
 from tests.site.budget_pages import PAGES, DemoIds, add_rows_the_demo_lacks
 
 BUDGET = 12
@@ -61,7 +62,7 @@ def site(request, tmp_path_factory):
     app = make_app(request.param, tmp_path_factory.mktemp("budgets"))
     ctx = app.app_context()
     ctx.push()
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    seed_demo_once()
     compound_id = demo_compound().id
     add_rows_the_demo_lacks(compound_id)
     yield Site(app, DemoIds.find(compound_id))

@@ -11,7 +11,7 @@ from app.proposals.models import Proposal
 from tests.conftest import count_queries
 from tests.factories import make_compound, make_resident, make_unit, make_user
 from tests.proposals.web import vote_now
-from tests.seeded import seeded
+from tests.seeded import seed_demo_once
 
 OWNER, TENANT, PARTY, STAFF = "19900010001", "19900000006", "19900000003", "19900000002"
 OWNERS_VOTE = "续聘锦华物业服务有限公司（2027—2029年）"
@@ -19,11 +19,7 @@ OWNERS_VOTE = "续聘锦华物业服务有限公司（2027—2029年）"
 
 @pytest.fixture
 def demo(app):
-    def seed():
-        result = app.test_cli_runner().invoke(args=["seed-demo"])
-        assert result.exit_code == 0, result.output
-
-    seeded("everything", seed)
+    seed_demo_once()
     return demo_compound()
 
 
