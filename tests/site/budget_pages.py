@@ -36,7 +36,8 @@ WHO = ("visitor", *MOBILES)
 
 
 def _first(stmt):
-    found = db.session.scalar(stmt.limit(1))
+    # The same row on every database: a statement's own order first, then its first column.
+    found = db.session.scalar(stmt.order_by(stmt.selected_columns[0]).limit(1))
     assert found is not None, f"the demo has no row for {stmt}"
     return found
 
@@ -159,7 +160,8 @@ class DemoIds:
             "grid": _first(select(Grid.id).where(Grid.worker_id == users["grid"])),
             "ticket": ticket,
             "patrol": _first(select(Ticket.id).where(Ticket.compound_id == c,
-                                                     Ticket.source == "patrol")),
+                                                     Ticket.source == "patrol",
+                                                     Ticket.state == "reported")),
             "photo": _first(select(TicketPhoto.id).where(TicketPhoto.ticket_id == ticket)),
             "escalated": _first(select(Ticket.id).where(Ticket.compound_id == c,
                                                         Ticket.level == "subdistrict"))}
