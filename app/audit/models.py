@@ -4,7 +4,6 @@ digest. Entries and anchors are never updated or deleted (triggers refuse it).""
 from datetime import datetime
 
 from sqlalchemy import (
-    DDL,
     JSON,
     BigInteger,
     ForeignKey,
@@ -12,11 +11,11 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
-    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.append_only import append_only
 from app.core.types import UTCDateTime
 from app.extensions import db
 
@@ -92,28 +91,7 @@ class AuditAnchor(db.Model):
 
 ANCHOR_REASONS = ("periodic", "result_published", "minutes_published", "migration")
 APPEND_ONLY = ("audit_entries", "audit_anchors")
-
-
-def sqlite_triggers(table: str) -> list[str]:
-    return [f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-            "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
-            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-            "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"]
-
-
-def postgres_triggers(table: str) -> list[str]:
-    return [f"CREATE OR REPLACE FUNCTION {table}_refuse() RETURNS trigger AS $$ "
-            "BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql",
-            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse()",
-            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse()"]
-
+AUDIT_REFUSAL = "audit log is append-only"  # what the triggers say (app.core.append_only)
 
 for _model in (AuditEntry, AuditAnchor):
-    _name = _model.__tablename__
-    for _sql in sqlite_triggers(_name):
-        event.listen(_model.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
-    for _sql in postgres_triggers(_name):
-        event.listen(_model.__table__, "after_create",
-                     DDL(_sql).execute_if(dialect="postgresql"))
+    append_only(_model, AUDIT_REFUSAL)

@@ -6,7 +6,6 @@ one it corrects, and optionally a replacement), never an edit. Balances are deri
 from datetime import date, datetime
 
 from sqlalchemy import (
-    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -17,12 +16,12 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.coverage import require_coverage
+from app.core.append_only import append_only
 from app.core.schema import sql_in
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
@@ -212,36 +211,12 @@ class FundQuestion(db.Model):
     )
 
 
-# ---- append-only tables: the same DDL serves create_all and the migration ----
+# ---- append-only tables (app.core.append_only; the migration makes the same triggers) ----
 APPEND_ONLY = ("ledger_entries", "fund_statements")
 
 
-def sqlite_triggers(table: str) -> list[str]:
-    return [
-        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
-        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
-    ]
-
-
-def postgres_triggers(table: str) -> list[str]:
-    return [
-        f"CREATE OR REPLACE FUNCTION {table}_refuse() RETURNS trigger AS $$ "
-        f"BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql",
-        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse()",
-        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse()",
-    ]
-
-
 for _model in (LedgerEntry, FundStatement):
-    for _sql in sqlite_triggers(_model.__tablename__):
-        event.listen(_model.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
-    for _sql in postgres_triggers(_model.__tablename__):
-        event.listen(_model.__table__, "after_create",
-                     DDL(_sql).execute_if(dialect="postgresql"))
+    append_only(_model)
 
 # Who posted what, and what was published, decides what owners are told: all in the log.
 require_coverage(Fund, LedgerEntry, FundVoucher, FundStatement, FundStatementNotice,

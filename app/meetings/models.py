@@ -4,7 +4,6 @@ decisions spawn."""
 from datetime import date, datetime
 
 from sqlalchemy import (
-    DDL,
     JSON,
     Boolean,
     CheckConstraint,
@@ -19,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.audit.coverage import require_coverage
+from app.core.append_only import append_only
 from app.core.schema import sql_in
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
@@ -284,28 +284,8 @@ class FollowUpTask(db.Model):
     )
 
 
-# ---- append-only revisions: the same DDL serves create_all and the migration ----
-REVISION_TABLE = "meeting_minutes_revisions"
-REVISION_SQLITE_TRIGGERS = [
-    f"CREATE TRIGGER {REVISION_TABLE}_no_update BEFORE UPDATE ON {REVISION_TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'minutes revisions are append-only'); END",
-    f"CREATE TRIGGER {REVISION_TABLE}_no_delete BEFORE DELETE ON {REVISION_TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'minutes revisions are append-only'); END",
-]
-REVISION_POSTGRES_TRIGGERS = [
-    "CREATE OR REPLACE FUNCTION meeting_minutes_revisions_refuse() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'minutes revisions are append-only'; END; $$ LANGUAGE plpgsql",
-    f"CREATE TRIGGER {REVISION_TABLE}_no_update BEFORE UPDATE OR DELETE ON {REVISION_TABLE} "
-    "FOR EACH ROW EXECUTE FUNCTION meeting_minutes_revisions_refuse()",
-    f"CREATE TRIGGER {REVISION_TABLE}_no_truncate BEFORE TRUNCATE ON {REVISION_TABLE} "
-    "FOR EACH STATEMENT EXECUTE FUNCTION meeting_minutes_revisions_refuse()",
-]
-for _sql in REVISION_SQLITE_TRIGGERS:
-    event.listen(MinutesRevision.__table__, "after_create",
-                 DDL(_sql).execute_if(dialect="sqlite"))
-for _sql in REVISION_POSTGRES_TRIGGERS:
-    event.listen(MinutesRevision.__table__, "after_create",
-                 DDL(_sql).execute_if(dialect="postgresql"))
+# Revisions are append-only (app.core.append_only; migration 0002 made the same triggers).
+append_only(MinutesRevision, "minutes revisions are append-only")
 
 
 class RevisionImmutable(RuntimeError):

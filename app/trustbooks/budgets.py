@@ -155,7 +155,7 @@ def edit(budget: TrustBudget, actor, amounts: dict, *, reason: str | None = None
     # state) instead of deleting lines already gone and inserting duplicates.
     db.session.execute(select(TrustBudget).where(TrustBudget.id == budget.id)
                        .with_for_update().options(selectinload(TrustBudget.lines))
-                       .execution_options(populate_existing=True))
+                       .execution_options(populate_existing=True)).scalars().one()
     if budget.state != "draft":
         raise ServiceError(_l("已批准的预算不能修改；请另立新版本并写明理由。"), status=409)
     if reason is not None:

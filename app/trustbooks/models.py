@@ -5,7 +5,6 @@ manager posts its income and expenses there, against this budget."""
 from datetime import datetime
 
 from sqlalchemy import (
-    DDL,
     JSON,
     BigInteger,
     CheckConstraint,
@@ -13,16 +12,15 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.coverage import require_coverage
+from app.core.append_only import append_only
 from app.core.schema import partial_unique, sql_in
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db
-from app.funds.models import postgres_triggers, sqlite_triggers
 
 BUDGET_STATES = ("draft", "approved", "superseded", "discarded")
 DIRECTIONS = ("income", "expense")
@@ -128,11 +126,6 @@ class TrustAnnualAccount(db.Model):
 
 
 APPEND_ONLY = ("trust_annual_accounts",)
-for _sql in sqlite_triggers(TrustAnnualAccount.__tablename__):
-    event.listen(TrustAnnualAccount.__table__, "after_create",
-                 DDL(_sql).execute_if(dialect="sqlite"))
-for _sql in postgres_triggers(TrustAnnualAccount.__tablename__):
-    event.listen(TrustAnnualAccount.__table__, "after_create",
-                 DDL(_sql).execute_if(dialect="postgresql"))
+append_only(TrustAnnualAccount)
 
 require_coverage(TrustBudget, TrustBudgetLine, TrustDispute, TrustAnnualAccount)

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 from app.audit.anchors import anchor_hash
-from app.audit.models import AuditAnchor, postgres_triggers, sqlite_triggers
+from app.audit.models import AUDIT_REFUSAL, AuditAnchor
+from app.core.append_only import postgres_triggers, sqlite_triggers
 from app.core.types import UTCDateTime
 
 revision = '0022_audit_chains'
@@ -30,7 +31,7 @@ GENESIS = "0" * 64
 
 def _refuse_edits(table: str) -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
-    for statement in (postgres_triggers if postgres else sqlite_triggers)(table):
+    for statement in (postgres_triggers if postgres else sqlite_triggers)(table, AUDIT_REFUSAL):
         op.execute(statement)
 
 
