@@ -116,6 +116,13 @@ def get_compound_or_404(compound_id: int) -> Compound:
     return compound
 
 
+def get_community_or_404(community_id: int) -> Community:
+    community = db.session.get(Community, community_id)
+    if community is None:
+        abort(404)
+    return community
+
+
 def require_member(compound_id: int) -> Compound:
     """404 for a compound that doesn't exist, 403 for one the user may not read (subdistrict
     staff may read it: what they may do is checked by each action)."""

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.compounds.access import has_role
+from app.compounds.access import get_community_or_404, has_role
 from app.compounds.levels import may_see_subdistrict
 from app.compounds.models import Community, Subdistrict
 from app.core.db import unit_of_work
@@ -46,9 +46,7 @@ def _names():
 # ---- access -------------------------------------------------------------------------------
 
 def _community(community_id: int) -> Community:
-    community = db.session.get(Community, community_id)
-    if community is None:
-        abort(404)
+    community = get_community_or_404(community_id)
     if not services.is_community_staff(current_user, community.id):
         abort(403)
     return community

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.compounds.access import require_member
+from app.compounds.access import get_community_or_404, require_member
 from app.compounds.models import Community
 from app.core.db import unit_of_work
 from app.core.errors import ServiceError
@@ -53,9 +53,7 @@ def compound_funds(compound_id: int):
 @bp.get("/community/<int:community_id>/funds")
 @login_required
 def community_funds(community_id: int):
-    community = db.session.get(Community, community_id)
-    if community is None:
-        abort(404)
+    community = get_community_or_404(community_id)
     if not access.may_read_community(current_user, community.id):
         abort(403)
     own, theirs = queries.funds_of_community(community.id)
@@ -102,9 +100,7 @@ def create_compound_fund(compound_id: int):
 @bp.post("/community/<int:community_id>/funds")
 @login_required
 def create_community_fund(community_id: int):
-    community = db.session.get(Community, community_id)
-    if community is None:
-        abort(404)
+    community = get_community_or_404(community_id)
     if not access.is_community_staff(current_user, community.id):
         abort(403)
     return _create(COMMUNITY_SOURCES, url_for(".community_funds", community_id=community.id),
